@@ -1,0 +1,117 @@
+# Makefile: builds build/tcvip (static musl, stripped) and runs every test, benchmark and the demo.
+# make [V=1] | make test | make demo | make bench | make fuzz | make install [PREFIX=] [DESTDIR=] | make deps | make clean
+
+V ?= 0
+Q := $(if $(filter 1,$(V)),,@)
+B := build
+TP := $(B)/tp
+PREFIX ?= /usr/local
+DESTDIR ?=
+
+CC := musl-gcc
+ASAN_CC := gcc
+WARN := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror
+INCS := -Isrc -I$(B) -I$(TP)/src/bearssl/inc -I$(TP)/src/jsmn
+CFLAGS := -Os $(WARN) -ffunction-sections -fdata-sections -MMD -MP $(INCS)
+LDFLAGS := -static -Wl,--gc-sections
+ASAN_CFLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all \
+	$(WARN) -MMD -MP $(INCS)
+
+BEARSSL_MUSL := $(TP)/bearssl-musl/libbearssl.a
+BEARSSL_GLIBC := $(TP)/bearssl-glibc/libbearssl.a
+BEARSSL_CFLAGS := -Os -ffunction-sections -fdata-sections
+THIRD_PARTY := $(TP)/src/bearssl/.unpacked
+
+SRCS := $(wildcard src/*.c) $(wildcard applets/*.c)
+OBJS := $(patsubst %.c,$(B)/musl/%.o,$(SRCS))
+LIBOBJS := $(filter-out $(B)/musl/src/main.o,$(OBJS))
+ASAN_LIBOBJS := $(patsubst $(B)/musl/%,$(B)/asan/%,$(LIBOBJS))
+UNIT_SRCS := $(wildcard tests/unit/t_*.c)
+UNITS := $(patsubst tests/unit/%.c,$(B)/musl/tests/%,$(UNIT_SRCS))
+ASAN_UNITS := $(patsubst tests/unit/%.c,$(B)/asan/tests/%,$(UNIT_SRCS))
+
+.PHONY: all deps test unit asan shell e2e demo bench fuzz cppcheck install clean FORCE
+all: deps $(B)/tcvip
+
+deps:
+	$(Q)sh third_party/deps.sh
+
+$(THIRD_PARTY): third_party/fetch.sh third_party/SHA256SUMS
+	@echo "  FETCH   bearssl jsmn (Debian source packages, pinned sha256)"
+	$(Q)sh third_party/fetch.sh $(TP)
+
+$(BEARSSL_MUSL): $(THIRD_PARTY)
+	@echo "  BUILD   BearSSL (musl-gcc)"
+	$(Q)$(MAKE) -s -C $(TP)/src/bearssl lib BUILD=$(CURDIR)/$(TP)/bearssl-musl CC=musl-gcc \
+		CFLAGS="$(BEARSSL_CFLAGS)" >/dev/null
+
+$(BEARSSL_GLIBC): $(THIRD_PARTY)
+	@echo "  BUILD   BearSSL (gcc, for sanitizer tests)"
+	$(Q)$(MAKE) -s -C $(TP)/src/bearssl lib BUILD=$(CURDIR)/$(TP)/bearssl-glibc CC=gcc \
+		CFLAGS="-O1 -g -fPIC" >/dev/null
+
+# version.h changes only when git describe does, so objects are not rebuilt needlessly.
+$(B)/version.h: FORCE
+	@mkdir -p $(B)
+	$(Q)v=$$(git describe --always --dirty 2>/dev/null || echo 0.1-src); \
+	b=$$(awk '$$3 ~ /^bearssl=/ { sub("bearssl=", "", $$3); print $$3 }' third_party/SHA256SUMS); \
+	printf '#define TCVIP_VERSION "%s"\n#define TCVIP_BEARSSL "%s"\n' "$$v" "$$b" > $@.tmp; \
+	cmp -s $@.tmp $@ && rm -f $@.tmp || mv $@.tmp $@
+
+$(B)/musl/%.o: %.c $(THIRD_PARTY) $(B)/version.h
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(CC) $(CFLAGS) -c -o $@ $<
+
+$(B)/asan/%.o: %.c $(THIRD_PARTY) $(B)/version.h
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CC-ASAN $<")
+	$(Q)$(ASAN_CC) $(ASAN_CFLAGS) -c -o $@ $<
+
+$(B)/tcvip.unstripped: $(OBJS) $(BEARSSL_MUSL)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(LDFLAGS) -o $@ $(OBJS) $(BEARSSL_MUSL)
+
+$(B)/tcvip: $(B)/tcvip.unstripped
+	$(Q)strip -s -R .comment -o $@ $<
+	@echo "  SIZE    $@: $$(stat -c %s $@) bytes (stripped, static)"
+
+$(B)/musl/tests/t_%: $(B)/musl/tests/unit/t_%.o $(LIBOBJS) $(BEARSSL_MUSL)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^
+
+$(B)/asan/tests/t_%: $(B)/asan/tests/unit/t_%.o $(ASAN_LIBOBJS) $(BEARSSL_GLIBC)
+	$(Q)$(ASAN_CC) -fsanitize=address,undefined -o $@ $^
+
+unit: deps $(UNITS)
+	$(Q)sh tests/run.sh unit $(UNITS)
+
+asan: deps $(ASAN_UNITS)
+	$(Q)sh tests/run.sh asan $(ASAN_UNITS)
+
+test: deps $(B)/tcvip $(UNITS) $(ASAN_UNITS)
+	$(Q)sh tests/run.sh all
+
+e2e: deps $(B)/tcvip
+	$(Q)sh tests/run.sh e2e
+
+demo: deps $(B)/tcvip
+	$(Q)sh tests/e2e/demo.sh
+
+bench: deps $(B)/tcvip
+	$(Q)sh tests/bench/bench.sh
+
+fuzz: deps $(THIRD_PARTY)
+	$(Q)sh tests/fuzz/run.sh $${FUZZ_SECONDS:-30}
+
+cppcheck:
+	$(Q)cppcheck --quiet --enable=warning,portability,performance --error-exitcode=1 --inline-suppr \
+		--suppress=missingIncludeSystem -D__GNUC__ -Isrc -I$(B) src applets
+
+install: $(B)/tcvip
+	install -D -m 0755 $(B)/tcvip $(DESTDIR)$(PREFIX)/sbin/tcvip
+
+clean:
+	rm -rf $(B)/musl $(B)/asan $(B)/tcvip $(B)/tcvip.unstripped $(B)/version.h
+
+.SECONDARY:
+-include $(shell find $(B)/musl $(B)/asan -name '*.d' 2>/dev/null)

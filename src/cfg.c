@@ -1,0 +1,396 @@
+/* cfg.c: tcvip.conf: keys, defaults, validation, and the secrets-file permission rule. */
+#include <errno.h>
+#include <stddef.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cfg.h"
+#include "log.h"
+#include "util.h"
+
+enum kind { K_STR, K_INT, K_VIP, K_API, K_ENDPOINT, K_METADATA, K_ID, K_PATH };
+
+struct key {
+	const char *name;
+	enum kind kind;
+	size_t off;		/* offset of the field in struct cfg */
+	size_t cap;		/* string capacity */
+	int min, max;		/* K_INT range */
+	const char *prefix;	/* K_ID: required id prefix, "" for any */
+};
+
+#define S(f, k) { #f, k, offsetof(struct cfg, f), sizeof(((struct cfg *)0)->f), 0, 0, "" }
+#define I(f, lo, hi) { #f, K_INT, offsetof(struct cfg, f), 0, lo, hi, "" }
+#define ID(f, pfx) { #f, K_ID, offsetof(struct cfg, f), sizeof(((struct cfg *)0)->f), 0, 0, pfx }
+
+static const struct key keys[] = {
+	{ "vip", K_VIP, 0, 0, 0, 0, "" },
+	S(interface, K_STR),
+	ID(eni, "eni-"),
+	ID(peer_eni, "eni-"),
+	ID(vpc, "vpc-"),
+	ID(region, ""),
+	{ "api", K_API, offsetof(struct cfg, api), 0, 2, 3, "" },
+	S(endpoint, K_ENDPOINT),
+	S(ca_file, K_PATH),
+	I(timeout, 1, 60),
+	I(migrate_timeout, 1, 3600),
+	S(secret_id, K_STR),
+	S(secret_key, K_STR),
+	S(credentials_file, K_PATH),
+	S(role, K_STR),
+	S(metadata, K_METADATA),
+	S(state_dir, K_PATH),
+	S(log_file, K_PATH),
+	I(query_interval, 0, 86400),
+	I(fault_after, 1, 1000),
+	I(recheck_delay, 0, 2),
+	S(restart_command, K_STR),
+};
+
+const char *cfg_path(const char *explicit_path)
+{
+	const char *env = getenv("TCVIP_CONFIG");
+
+	if (explicit_path && *explicit_path)
+		return explicit_path;
+	if (env && *env)
+		return env;
+	return CFG_DEFAULT_PATH;
+}
+
+void cfg_defaults(struct cfg *c)
+{
+	memset(c, 0, sizeof *c);
+	c->api = 3;
+	strcpy(c->endpoint, "public");
+	c->timeout = 3;
+	c->migrate_timeout = 30;
+	strcpy(c->role, "auto");
+	strcpy(c->metadata, "http://metadata.tencentyun.com");
+	strcpy(c->state_dir, "/var/keepalived");
+	strcpy(c->log_file, "/var/log/keepalived.log");
+	c->query_interval = 30;
+	c->fault_after = 3;
+	c->recheck_delay = 2;
+	strcpy(c->restart_command, "systemctl restart keepalived");
+}
+
+static int set_vips(struct cfg *c, const char *value, char *why, int whylen)
+{
+	char buf[1024], *tok, *save = NULL;
+	int i;
+
+	if (util_copy(buf, sizeof buf, value) < 0)
+		return util_fmt(why, (size_t)whylen, "value too long"), -1;
+	for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		uint32_t a;
+		const unsigned char *b = (const unsigned char *)&a;
+
+		tok = util_trim(tok);
+		if (util_ipv4_parse(tok, &a) < 0 || b[0] == 0 || b[0] >= 224 || b[0] == 127)
+			return util_fmt(why, (size_t)whylen, "'%s' is not a unicast IPv4 address", tok), -1;
+		for (i = 0; i < c->nvip; i++)
+			if (c->vip[i] == a)
+				return util_fmt(why, (size_t)whylen, "vip %s listed twice", tok), -1;
+		if (c->nvip >= CFG_MAX_VIPS)
+			return util_fmt(why, (size_t)whylen, "more than %d VIPs", CFG_MAX_VIPS), -1;
+		c->vip[c->nvip++] = a;
+	}
+	if (!c->nvip)
+		return util_fmt(why, (size_t)whylen, "empty vip"), -1;
+	return 0;
+}
+
+/* HOST[:PORT] with a plausible host name and a port in range. */
+static int valid_hostport(const char *v)
+{
+	const char *colon = strrchr(v, ':');
+	size_t hostlen = colon ? (size_t)(colon - v) : strlen(v);
+	long long port;
+	size_t i;
+
+	if (!hostlen || hostlen > 253)
+		return 0;
+	for (i = 0; i < hostlen; i++)
+		if (!(v[i] == '.' || v[i] == '-' || (v[i] >= '0' && v[i] <= '9') ||
+		      (v[i] >= 'a' && v[i] <= 'z') || (v[i] >= 'A' && v[i] <= 'Z')))
+			return 0;
+	return !colon || util_parse_int(colon + 1, 1, 65535, &port) == 0;
+}
+
+static int valid_metadata_url(const char *v)
+{
+	char host[300];
+	size_t n;
+
+	if (strncmp(v, "http://", 7))
+		return 0;
+	v += 7;
+	n = strcspn(v, "/");
+	if (n >= sizeof host || (v[n] && v[n + 1]))
+		return 0;
+	memcpy(host, v, n);
+	host[n] = 0;
+	return valid_hostport(host);
+}
+
+static int valid_id(const char *v, const char *prefix)
+{
+	size_t i;
+
+	if (strncmp(v, prefix, strlen(prefix)) != 0 || strlen(v) <= strlen(prefix))
+		return 0;
+	for (i = 0; v[i]; i++)
+		if (!(v[i] == '-' || v[i] == '_' || (v[i] >= '0' && v[i] <= '9') ||
+		      (v[i] >= 'a' && v[i] <= 'z') || (v[i] >= 'A' && v[i] <= 'Z')))
+			return 0;
+	return 1;
+}
+
+static int set_value(struct cfg *c, const struct key *k, const char *v, char *why, int whylen)
+{
+	char *field = (char *)c + k->off;
+	long long n;
+
+	switch (k->kind) {
+	case K_VIP:
+		return set_vips(c, v, why, whylen);
+	case K_INT:
+	case K_API:
+		if (util_parse_int(v, k->min, k->max, &n) < 0)
+			return util_fmt(why, (size_t)whylen, "%s must be an integer from %d to %d",
+			    k->name, k->min, k->max), -1;
+		*(int *)(void *)field = (int)n;
+		return 0;
+	case K_ENDPOINT:
+		if (strcmp(v, "public") && strcmp(v, "internal") && !valid_hostport(v))
+			return util_fmt(why, (size_t)whylen,
+			    "endpoint must be public, internal or HOST[:PORT]"), -1;
+		break;
+	case K_METADATA:
+		if (!valid_metadata_url(v))
+			return util_fmt(why, (size_t)whylen,
+			    "metadata must be http://HOST[:PORT] (plain HTTP, metadata only)"), -1;
+		break;
+	case K_ID:
+		if (!valid_id(v, k->prefix))
+			return util_fmt(why, (size_t)whylen, "'%s' is not a valid %s%s", v,
+			    k->name, *k->prefix ? " id" : ""), -1;
+		break;
+	case K_PATH:
+		if (*v && *v != '/')
+			return util_fmt(why, (size_t)whylen, "%s must be an absolute path", k->name), -1;
+		break;
+	case K_STR:
+		break;
+	}
+	if (util_copy(field, k->cap, v) < 0)
+		return util_fmt(why, (size_t)whylen, "%s is longer than %zu bytes", k->name,
+		    k->cap - 1), -1;
+	return 0;
+}
+
+int cfg_set(struct cfg *c, const char *key, const char *value, char *why, int whylen)
+{
+	size_t i;
+
+	for (i = 0; i < UTIL_ARRAY_LEN(keys); i++)
+		if (!strcmp(keys[i].name, key))
+			return set_value(c, &keys[i], value, why, whylen);
+	util_fmt(why, (size_t)whylen, "unknown key '%s'", key);
+	return -1;
+}
+
+int cfg_check_private(const char *path, int fd)
+{
+	struct stat st;
+
+	if (fstat(fd, &st) < 0) {
+		log_err("%s: %s", path, strerror(errno));
+		return -1;
+	}
+	if (st.st_mode & 077) {
+		log_err("%s: holds secrets but is accessible by group or others (mode %03o); "
+		    "run: chmod 600 %s", path, (unsigned)(st.st_mode & 0777), path);
+		return -1;
+	}
+	return 0;
+}
+
+/* Strips a comment: '#' at the start or after white space. */
+static void strip_comment(char *line)
+{
+	char *p;
+
+	for (p = line; *p; p++)
+		if (*p == '#' && (p == line || p[-1] == ' ' || p[-1] == '\t')) {
+			*p = 0;
+			return;
+		}
+}
+
+/* Splits "key = value"; returns 0 blank, 1 pair, -1 malformed. */
+static int split_line(char *line, char **key, char **value)
+{
+	char *eq;
+
+	strip_comment(line);
+	line = util_trim(line);
+	if (!*line)
+		return 0;
+	eq = strchr(line, '=');
+	if (!eq)
+		return -1;
+	*eq = 0;
+	*key = util_trim(line);
+	*value = util_trim(eq + 1);
+	return **key ? 1 : -1;
+}
+
+typedef int (*line_fn)(void *ctx, const char *key, const char *value, char *why, int whylen);
+
+/* Reads path line by line; on error logs "path:line: why". */
+static int parse_file(const char *path, FILE *f, line_fn fn, void *ctx)
+{
+	char line[1024], why[256], *key, *value;
+	int lineno = 0, r;
+
+	while (fgets(line, sizeof line, f)) {
+		lineno++;
+		if (!strchr(line, '\n') && !feof(f)) {
+			log_err("%s:%d: line too long", path, lineno);
+			return -1;
+		}
+		r = split_line(line, &key, &value);
+		if (r < 0) {
+			log_err("%s:%d: expected 'key = value'", path, lineno);
+			return -1;
+		}
+		if (r && fn(ctx, key, value, why, sizeof why) < 0) {
+			log_err("%s:%d: %s", path, lineno, why);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static int cfg_line(void *ctx, const char *key, const char *value, char *why, int whylen)
+{
+	return cfg_set(ctx, key, value, why, whylen);
+}
+
+static FILE *open_config(const char *path, int *fd)
+{
+	FILE *f;
+
+	*fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (*fd < 0) {
+		log_err("%s: cannot read config: %s", path, strerror(errno));
+		return NULL;
+	}
+	f = fdopen(*fd, "r");
+	if (!f) {
+		log_err("%s: %s", path, strerror(errno));
+		close(*fd);
+	}
+	return f;
+}
+
+static int check_complete(const struct cfg *c, const char *path)
+{
+	if (!c->nvip) {
+		log_err("%s: missing required key 'vip'", path);
+		return -1;
+	}
+	if (!*c->secret_id != !*c->secret_key) {
+		log_err("%s: secret_id and secret_key must be given together", path);
+		return -1;
+	}
+	return 0;
+}
+
+int cfg_load(struct cfg *c, const char *path)
+{
+	FILE *f;
+	int fd, rc;
+
+	cfg_defaults(c);
+	if (util_copy(c->path, sizeof c->path, path) < 0) {
+		log_err("%s: config path too long", path);
+		return -1;
+	}
+	f = open_config(path, &fd);
+	if (!f)
+		return -1;
+	rc = parse_file(path, f, cfg_line, c);
+	if (rc == 0)
+		rc = check_complete(c, path);
+	if (rc == 0 && *c->secret_key)
+		rc = cfg_check_private(path, fd);
+	fclose(f);
+	return rc;
+}
+
+struct creds_ctx {
+	char *id, *key;
+	int idcap, keycap;
+};
+
+static int creds_line(void *ctx, const char *key, const char *value, char *why, int whylen)
+{
+	struct creds_ctx *cc = ctx;
+	char *dst = NULL;
+	int cap = 0;
+
+	if (!strcmp(key, "secret_id"))
+		dst = cc->id, cap = cc->idcap;
+	else if (!strcmp(key, "secret_key"))
+		dst = cc->key, cap = cc->keycap;
+	if (!dst)
+		return util_fmt(why, (size_t)whylen, "unknown key '%s' (only secret_id, secret_key)", key), -1;
+	if (util_copy(dst, (size_t)cap, value) < 0)
+		return util_fmt(why, (size_t)whylen, "%s too long", key), -1;
+	return 0;
+}
+
+int cfg_load_credentials(const char *path, char *id, int idcap, char *key, int keycap)
+{
+	struct creds_ctx cc = { id, key, idcap, keycap };
+	FILE *f;
+	int fd, rc;
+
+	*id = *key = 0;
+	f = open_config(path, &fd);
+	if (!f)
+		return -1;
+	rc = cfg_check_private(path, fd);
+	if (rc == 0)
+		rc = parse_file(path, f, creds_line, &cc);
+	fclose(f);
+	if (rc == 0 && (!*id || !*key)) {
+		log_err("%s: needs both secret_id and secret_key", path);
+		rc = -1;
+	}
+	return rc;
+}
+
+int cfg_split_argv(const char *cmd, char *buf, int bufcap, char **argv, int max)
+{
+	char *tok, *save = NULL;
+	int argc = 0;
+
+	if (util_copy(buf, (size_t)bufcap, cmd) < 0)
+		return -1;
+	for (tok = strtok_r(buf, " \t", &save); tok; tok = strtok_r(NULL, " \t", &save)) {
+		if (argc >= max - 1)
+			return -1;
+		argv[argc++] = tok;
+	}
+	argv[argc] = NULL;
+	return argc;
+}

@@ -1,0 +1,46 @@
+/* cfg.h: tcvip.conf: keys, defaults, validation, and the secrets-file permission rule. */
+#ifndef CFG_H
+#define CFG_H
+#include <stdint.h>
+
+#define CFG_DEFAULT_PATH "/etc/keepalived/tcvip.conf"
+#define CFG_MAX_VIPS 64
+#define CFG_MAX_ARGV 16
+
+struct cfg {
+	char path[256];
+	uint32_t vip[CFG_MAX_VIPS];	/* network byte order */
+	int nvip;
+	char interface[16];		/* "" = discover */
+	char eni[64], peer_eni[64], vpc[64], region[64];
+	int api;			/* 2 or 3 */
+	char endpoint[256];		/* "public", "internal" or HOST[:PORT] */
+	char ca_file[256];		/* "" = system default */
+	int timeout;			/* seconds, one HTTP exchange */
+	int migrate_timeout;		/* seconds, one whole migrate */
+	char secret_id[128], secret_key[128];
+	char credentials_file[256];
+	char role[128];			/* "auto" = read the bound role name */
+	char metadata[256];
+	char state_dir[256];
+	char log_file[256];		/* "" = no log file */
+	int query_interval, fault_after, recheck_delay;
+	char restart_command[512];	/* split on spaces, run without a shell */
+};
+
+/* Path to use: explicit (-c), else $TCVIP_CONFIG, else the default. */
+const char *cfg_path(const char *explicit_path);
+/* Fills defaults. */
+void cfg_defaults(struct cfg *c);
+/* Loads and validates path into c. Errors are logged as "file:line: message".
+ * Returns 0, or -1 (the caller exits 2). */
+int cfg_load(struct cfg *c, const char *path);
+/* Parses one "key = value" line's value into c (used by cfg_load and tests). */
+int cfg_set(struct cfg *c, const char *key, const char *value, char *why, int whylen);
+/* Reads secret_id/secret_key from a credentials file (same syntax, same permission rule). */
+int cfg_load_credentials(const char *path, char *id, int idcap, char *key, int keycap);
+/* Refuses a file holding secrets that group or others may read or write. 0 ok, -1 (logged). */
+int cfg_check_private(const char *path, int fd);
+/* Splits restart_command into argv (pointers into buf). Returns argc or -1. */
+int cfg_split_argv(const char *cmd, char *buf, int bufcap, char **argv, int max);
+#endif

@@ -1,0 +1,102 @@
+/* log.c: owns the log line format and where lines go (log_file, syslog, stderr). */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "log.h"
+
+static int log_fd = -1;
+static int log_verbose;
+static int log_stderr = -1;	/* -1: decide by isatty(2) on first use */
+static int log_syslog_open;
+
+void log_open(const char *log_file, int verbose)
+{
+	log_verbose = verbose;
+	if (log_fd >= 0)
+		close(log_fd);
+	log_fd = -1;
+	if (log_file && *log_file) {
+		log_fd = open(log_file, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
+		if (log_fd < 0)
+			log_warn("%s: cannot open log file: %s", log_file, strerror(errno));
+	}
+}
+
+void log_set_stderr(int on)
+{
+	log_stderr = on;
+}
+
+int log_format(char *out, size_t cap, long long epoch, int pid, const char *msg)
+{
+	struct tm tm;
+	time_t t = (time_t)epoch;
+	int n;
+
+	if (!localtime_r(&t, &tm))
+		return -1;
+	n = snprintf(out, cap, "[%04d-%02d-%02d %02d:%02d:%02d] [pid%d] %s\n",
+	    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min,
+	    tm.tm_sec, pid, msg);
+	if (n < 0 || (size_t)n >= cap)
+		return -1;
+	return n;
+}
+
+void log_sanitize(char *dst, size_t cap, const char *src, size_t len)
+{
+	size_t i;
+
+	if (!cap)
+		return;
+	for (i = 0; i < len && i + 1 < cap && src[i]; i++) {
+		unsigned char c = (unsigned char)src[i];
+		dst[i] = (c < 0x20 || c == 0x7f) ? '?' : (char)c;
+	}
+	dst[i] = 0;
+}
+
+/* Truncates an over-long message visibly rather than dropping it. */
+static void mark_truncated(char *msg, size_t cap)
+{
+	memcpy(msg + cap - 4, "...", 4);
+}
+
+void log_msg(int level, const char *fmt, ...)
+{
+	char msg[1024], line[1200];
+	va_list ap;
+	int n;
+
+	if (level == LOG_DEBUG && !log_verbose)
+		return;
+	va_start(ap, fmt);
+	n = vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	if ((size_t)n >= sizeof msg)
+		mark_truncated(msg, sizeof msg);
+	if (!log_syslog_open) {
+		openlog("tcvip", LOG_PID, LOG_DAEMON);
+		log_syslog_open = 1;
+	}
+	syslog(level, "%s", msg);
+	n = log_format(line, sizeof line, (long long)time(NULL), (int)getpid(), msg);
+	if (n < 0)
+		return;
+	if (log_fd >= 0 && write(log_fd, line, (size_t)n) < 0)
+		(void)0;	/* nowhere left to report it; syslog has the line */
+	if (log_stderr < 0)
+		log_stderr = isatty(2);
+	if (log_stderr || level <= LOG_ERR) {
+		n = snprintf(line, sizeof line, "%s\n", msg);
+		if (n > 0 && write(2, line, (size_t)n) < 0)
+			(void)0;
+	}
+}

@@ -1,0 +1,19 @@
+/* log.h: one-line log records to log_file, syslog and (errors, or a terminal) stderr. */
+#ifndef LOG_H
+#define LOG_H
+#include <syslog.h>
+
+/* Where log lines go. Before log_open() lines go to syslog and stderr only. */
+void log_open(const char *log_file, int verbose);
+void log_set_stderr(int on);	/* 1: every line to stderr; 0: errors only (default when not a tty) */
+void log_msg(int level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Formats "[YYYY-MM-DD HH:MM:SS] [pidN] msg\n" into out; returns its length or -1. */
+int log_format(char *out, size_t cap, long long epoch, int pid, const char *msg);
+/* Copies src into dst replacing non-printable bytes by '?'; for text that came from the network. */
+void log_sanitize(char *dst, size_t cap, const char *src, size_t len);
+
+#define log_err(...) log_msg(LOG_ERR, __VA_ARGS__)
+#define log_warn(...) log_msg(LOG_WARNING, __VA_ARGS__)
+#define log_info(...) log_msg(LOG_INFO, __VA_ARGS__)
+#define log_debug(...) log_msg(LOG_DEBUG, __VA_ARGS__)
+#endif

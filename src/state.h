@@ -1,0 +1,20 @@
+/* state.h: files in state_dir: atomic writes, tolerant reads, the migrate lock. */
+#ifndef STATE_H
+#define STATE_H
+#include <stddef.h>
+
+/* Creates dir with mode 0700 if missing (parents too). 0 or -1 (logged). */
+int state_dir_ensure(const char *dir);
+/* Writes dir/name atomically: temp file, fsync, rename. mode e.g. 0600. */
+int state_write(const char *dir, const char *name, const void *data, size_t len, int mode);
+/* Reads dir/name into buf (NUL-terminated, trailing white space trimmed).
+ * Returns the length, or -1 if missing, unreadable or larger than cap-1. */
+int state_read(const char *dir, const char *name, char *buf, size_t cap);
+/* Integer file helpers: a missing or garbage file reads as def. */
+long long state_read_int(const char *dir, const char *name, long long def);
+int state_write_int(const char *dir, const char *name, long long v);
+/* Takes the exclusive lock dir/lock, waiting at most timeout_ms (0: try once).
+ * Returns the lock fd (release: state_unlock, or process exit), -1 busy/error. */
+int state_lock(const char *dir, long long timeout_ms);
+void state_unlock(int fd);
+#endif

@@ -1,0 +1,240 @@
+/* tcvip.c: multicall dispatch (argv[0] or first argument), global options, --install. */
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cfg.h"
+#include "log.h"
+#include "state.h"
+#include "tcvip.h"
+#include "util.h"
+#include "version.h"
+
+#ifndef TCVIP_VERSION
+#define TCVIP_VERSION "0.0.0-dev"
+#endif
+#ifndef TCVIP_BEARSSL
+#define TCVIP_BEARSSL "unknown"
+#endif
+
+struct tcvip_globals tcvip;
+
+static const char tcvip_usage_text[] =
+"usage: tcvip [--help|--list|--version] | tcvip --install [--force] [DIR]\n"
+"       tcvip [-c FILE] [-v] APPLET [ARGS...]\n"
+"\n"
+"keepalived VIP failover for Tencent Cloud VPC: one binary, several applets,\n"
+"chosen by the name it is called by (notify_action.sh, check_self.sh, vip)\n"
+"or by the first argument.\n"
+"\n"
+"  -c FILE     config file (default $TCVIP_CONFIG, else /etc/keepalived/tcvip.conf)\n"
+"  -v          debug log\n"
+"  --install   symlink DIR/notify_action.sh, DIR/check_self.sh, DIR/vip to this\n"
+"              binary (DIR defaults to /etc/keepalived); --force replaces files\n"
+"  --list      list applets\n"
+"  --version   version and build\n";
+
+struct applet {
+	const char *name;
+	int (*main)(int, char **);
+	const char *usage;
+};
+
+static const struct applet applets[] = {
+#define APPLET(name) { #name, name##_main, name##_usage },
+#include "applets.h"
+#undef APPLET
+};
+
+static const struct applet *find_applet(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < UTIL_ARRAY_LEN(applets); i++)
+		if (!strcmp(applets[i].name, name))
+			return &applets[i];
+	return NULL;
+}
+
+int tcvip_is_applet(const char *name)
+{
+	return find_applet(name) != NULL;
+}
+
+const char *tcvip_applet_name(const char *argv0, char *buf, int cap)
+{
+	const char *base = strrchr(argv0, '/');
+	size_t n;
+
+	base = base ? base + 1 : argv0;
+	if (util_copy(buf, (size_t)cap, base) < 0)
+		return "";
+	n = strlen(buf);
+	if (n > 3 && (!strcmp(buf + n - 3, ".sh") || !strcmp(buf + n - 3, ".py")))
+		buf[n - 3] = 0;
+	return buf;
+}
+
+void tcvip_usage(const char *text)
+{
+	fputs(text, stdout);
+}
+
+/* Parses -c FILE and -v; returns the index of the first other argument, -1 on error. */
+static int parse_globals(int argc, char **argv, int i)
+{
+	for (; i < argc; i++) {
+		if (!strcmp(argv[i], "-v"))
+			tcvip.verbose = 1;
+		else if (!strcmp(argv[i], "-c")) {
+			if (++i >= argc) {
+				fprintf(stderr, "tcvip: -c needs a FILE\n");
+				return -1;
+			}
+			tcvip.config = argv[i];
+		} else
+			break;
+	}
+	return i;
+}
+
+static int run_applet(const struct applet *a, int argc, char **argv)
+{
+	int first = parse_globals(argc, argv, 1);
+
+	if (first < 0)
+		return 2;
+	if (first < argc && (!strcmp(argv[first], "--help") || !strcmp(argv[first], "-h"))) {
+		tcvip_usage(a->usage);
+		return 0;
+	}
+	/* The applet sees its own name then its own arguments. */
+	argv[first - 1] = (char *)a->name;
+	return a->main(argc - first + 1, argv + first - 1);
+}
+
+static int link_one(const char *dir, const char *name, const char *target, int force)
+{
+	char path[PATH_MAX], tmp[PATH_MAX];
+	struct stat st;
+
+	if (util_fmt(path, sizeof path, "%s/%s", dir, name) < 0 ||
+	    util_fmt(tmp, sizeof tmp, "%s/.%s.tcvip-new", dir, name) < 0) {
+		log_err("%s/%s: path too long", dir, name);
+		return -1;
+	}
+	if (lstat(path, &st) == 0 && !S_ISLNK(st.st_mode) && !force) {
+		log_err("%s: exists and is not a symlink; not replacing it (use --force)", path);
+		return -1;
+	}
+	unlink(tmp);
+	if (symlink(target, tmp) < 0 || rename(tmp, path) < 0) {
+		log_err("%s: cannot create symlink: %s", path, strerror(errno));
+		unlink(tmp);
+		return -1;
+	}
+	printf("%s -> %s\n", path, target);
+	return 0;
+}
+
+int tcvip_install(const char *dir, const char *target, int force)
+{
+	static const char *const names[] = { "notify_action.sh", "check_self.sh", "vip" };
+	struct stat st;
+	size_t i;
+
+	if (stat(dir, &st) < 0 || !S_ISDIR(st.st_mode)) {
+		log_err("%s: not a directory", dir);
+		return -1;
+	}
+	for (i = 0; i < UTIL_ARRAY_LEN(names); i++)
+		if (link_one(dir, names[i], target, force) < 0)
+			return -1;
+	return 0;
+}
+
+static int install_main(int argc, char **argv)
+{
+	char self[PATH_MAX];
+	const char *dir = "/etc/keepalived";
+	int i, force = 0;
+	ssize_t n;
+
+	for (i = 2; i < argc; i++) {
+		if (!strcmp(argv[i], "--force"))
+			force = 1;
+		else if (argv[i][0] == '-') {
+			fprintf(stderr, "tcvip: --install: unknown option %s\n", argv[i]);
+			return 2;
+		} else
+			dir = argv[i];
+	}
+	n = readlink("/proc/self/exe", self, sizeof self - 1);
+	if (n <= 0) {
+		log_err("/proc/self/exe: cannot find this binary's path: %s", strerror(errno));
+		return 1;
+	}
+	self[n] = 0;
+	return tcvip_install(dir, self, force) < 0;
+}
+
+static int top_main(int argc, char **argv)
+{
+	const struct applet *a;
+	size_t i;
+	int first = parse_globals(argc, argv, 1);
+
+	if (first < 0)
+		return 2;
+	if (first >= argc || !strcmp(argv[first], "--help") || !strcmp(argv[first], "-h")) {
+		tcvip_usage(tcvip_usage_text);
+		return first >= argc ? 2 : 0;
+	}
+	if (!strcmp(argv[first], "--version")) {
+		printf("tcvip %s (BearSSL %s, jsmn 1.1.0, musl)\n", TCVIP_VERSION, TCVIP_BEARSSL);
+		return 0;
+	}
+	if (!strcmp(argv[first], "--list")) {
+		for (i = 0; i < UTIL_ARRAY_LEN(applets); i++)
+			printf("%s\n", applets[i].name);
+		return 0;
+	}
+	if (!strcmp(argv[first], "--install"))
+		return install_main(argc - first + 1, argv + first - 1);
+	a = find_applet(argv[first]);
+	if (!a) {
+		fprintf(stderr, "%s: applet not found\n", argv[first]);
+		return 127;
+	}
+	return run_applet(a, argc - first, argv + first);
+}
+
+int tcvip_main(int argc, char **argv)
+{
+	char name[64];
+	const struct applet *a;
+
+	if (argc < 1)
+		return 127;
+	tcvip_applet_name(argv[0], name, sizeof name);
+	if (!strcmp(name, "tcvip"))
+		return top_main(argc, argv);
+	a = find_applet(name);
+	if (!a) {
+		fprintf(stderr, "%s: applet not found\n", name);
+		return 127;
+	}
+	return run_applet(a, argc, argv);
+}
+
+int tcvip_setup(struct cfg *c)
+{
+	if (cfg_load(c, cfg_path(tcvip.config)) < 0)
+		return -1;
+	log_open(c->log_file, tcvip.verbose);
+	return state_dir_ensure(c->state_dir);
+}

@@ -1,0 +1,31 @@
+/* tcvip.h: the multicall core: global options, applet table, dispatch. */
+#ifndef TCVIP_H
+#define TCVIP_H
+
+/* Global options, parsed before the applet's own arguments. */
+struct tcvip_globals {
+	const char *config;	/* -c FILE, NULL = cfg_path() default */
+	int verbose;		/* -v */
+};
+extern struct tcvip_globals tcvip;
+
+#define APPLET(name) int name##_main(int argc, char **argv); extern const char name##_usage[];
+#include "applets.h"
+#undef APPLET
+
+/* Applet name for argv[0]: basename without a trailing ".sh" or ".py". */
+const char *tcvip_applet_name(const char *argv0, char *buf, int cap);
+/* 1 if name is an applet. */
+int tcvip_is_applet(const char *name);
+/* Prints an applet's usage text to stdout. */
+void tcvip_usage(const char *text);
+/* The whole program: dispatch by argv[0] or first argument. */
+int tcvip_main(int argc, char **argv);
+/* Creates DIR/notify_action.sh, DIR/check_self.sh, DIR/vip -> target. 0 or -1 (logged). */
+int tcvip_install(const char *dir, const char *target, int force);
+
+struct cfg;
+/* Loads the config named by -c/$TCVIP_CONFIG/default, opens the log and makes
+ * state_dir. 0, or -1 after logging why (the applet exits 2). */
+int tcvip_setup(struct cfg *c);
+#endif

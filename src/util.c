@@ -1,0 +1,129 @@
+/* util.c: small helpers shared by every module: bounded strings, clocks, IPv4 text. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "util.h"
+
+int util_fmt(char *out, size_t cap, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(out, cap, fmt, ap);
+	va_end(ap);
+	if (n < 0 || (size_t)n >= cap) {
+		if (cap)
+			out[0] = 0;
+		return -1;
+	}
+	return n;
+}
+
+int util_copy(char *dst, size_t cap, const char *src)
+{
+	size_t n = strlen(src);
+
+	if (n >= cap) {
+		if (cap)
+			dst[0] = 0;
+		return -1;
+	}
+	memcpy(dst, src, n + 1);
+	return 0;
+}
+
+static long long clock_ms(clockid_t id)
+{
+	struct timespec ts;
+
+	clock_gettime(id, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+long long util_now_ms(void)
+{
+	return clock_ms(CLOCK_MONOTONIC);
+}
+
+long long util_wall_ms(void)
+{
+	return clock_ms(CLOCK_REALTIME);
+}
+
+void util_sleep_ms(long long ms)
+{
+	struct timespec ts;
+
+	if (ms <= 0)
+		return;
+	ts.tv_sec = (time_t)(ms / 1000);
+	ts.tv_nsec = (long)(ms % 1000) * 1000000L;
+	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+		;
+}
+
+int util_ipv4_parse(const char *s, uint32_t *addr_be)
+{
+	uint32_t a = 0;
+	int part;
+
+	for (part = 0; part < 4; part++) {
+		unsigned v = 0;
+		int digits = 0;
+
+		if (part && *s++ != '.')
+			return -1;
+		while (*s >= '0' && *s <= '9' && digits < 4) {
+			v = v * 10 + (unsigned)(*s++ - '0');
+			digits++;
+		}
+		if (!digits || digits > 3 || v > 255 || (digits > 1 && s[-digits] == '0'))
+			return -1;
+		a = a << 8 | v;
+	}
+	if (*s)
+		return -1;
+	*addr_be = htonl(a);
+	return 0;
+}
+
+const char *util_ipv4_str(uint32_t addr_be, char out[16])
+{
+	const unsigned char *b = (const unsigned char *)&addr_be;
+
+	snprintf(out, 16, "%u.%u.%u.%u", b[0], b[1], b[2], b[3]);
+	return out;
+}
+
+int util_parse_int(const char *s, long long min, long long max, long long *out)
+{
+	char *end;
+	long long v;
+
+	if (!*s || !((*s >= '0' && *s <= '9') || *s == '-'))
+		return -1;
+	errno = 0;
+	v = strtoll(s, &end, 10);
+	if (errno || *end || v < min || v > max)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+char *util_trim(char *s)
+{
+	char *e;
+
+	while (*s == ' ' || *s == '\t' || *s == '\r' || *s == '\n')
+		s++;
+	e = s + strlen(s);
+	while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r' || e[-1] == '\n'))
+		*--e = 0;
+	return s;
+}

@@ -1,0 +1,24 @@
+/* util.h: small helpers shared by every module: bounded strings, clocks, IPv4 text. */
+#ifndef UTIL_H
+#define UTIL_H
+#include <stddef.h>
+#include <stdint.h>
+
+#define UTIL_ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
+
+/* snprintf that returns -1 on error or truncation, else the length. */
+int util_fmt(char *out, size_t cap, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* Copies src into dst; -1 (dst emptied) if it does not fit. */
+int util_copy(char *dst, size_t cap, const char *src);
+long long util_now_ms(void);		/* CLOCK_MONOTONIC, milliseconds */
+long long util_wall_ms(void);		/* CLOCK_REALTIME, milliseconds */
+void util_sleep_ms(long long ms);
+/* Strict dotted-quad IPv4 to network order; -1 on anything else. */
+int util_ipv4_parse(const char *s, uint32_t *addr_be);
+/* Formats a network-order IPv4 into out (16 bytes). */
+const char *util_ipv4_str(uint32_t addr_be, char out[16]);
+/* Strict decimal integer in [min, max]; -1 otherwise. */
+int util_parse_int(const char *s, long long min, long long max, long long *out);
+/* Trims ASCII white space at both ends, in place; returns s. */
+char *util_trim(char *s);
+#endif

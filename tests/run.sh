@@ -1,0 +1,64 @@
+#!/bin/sh
+# tests/run.sh: runs test programs and scripts, sums their "N passed, N failed" lines.
+# usage: tests/run.sh unit|asan BIN... | tests/run.sh all | tests/run.sh e2e
+set -u
+cd "$(dirname "$0")/.." || exit 2
+B=build
+pass=0 fail=0 broken=""
+export TCVIP_BIN="$PWD/$B/tcvip"
+export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0}"
+export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}"
+
+# run NAME CMD...: runs one test, adds its counts; a crash or a missing count line is a failure.
+run() {
+	name=$1; shift
+	log=$B/test-logs/$(echo "$name" | tr '/ ' '__').log
+	mkdir -p "$B/test-logs"
+	printf '  %-34s ' "$name"
+	"$@" >"$log" 2>&1
+	rc=$?
+	line=$(grep -E '^([A-Za-z_-]+: )?[0-9]+ passed, [0-9]+ failed' "$log" | tail -n 1)
+	p=$(echo "$line" | grep -oE '[0-9]+ passed' | grep -oE '[0-9]+')
+	f=$(echo "$line" | grep -oE '[0-9]+ failed' | grep -oE '[0-9]+')
+	if [ -z "$line" ]; then
+		p=0 f=1
+	elif [ "$rc" != 0 ] && [ "${f:-0}" = 0 ]; then
+		f=1
+	fi
+	pass=$((pass + ${p:-0})); fail=$((fail + ${f:-0}))
+	if [ "${f:-0}" = 0 ]; then
+		echo "ok   (${p:-0} passed${line:+})$(grep -q '^SKIP' "$log" && echo ', skipped parts')"
+	else
+		echo "FAIL (rc=$rc, ${p:-0} passed, ${f:-0} failed) — $log"
+		grep -E '^(FAIL|not ok)|ERROR|AddressSanitizer|runtime error' "$log" | head -n 15 | sed 's/^/      /'
+		broken="$broken $name"
+	fi
+}
+
+units() {
+	for t in "$@"; do run "$t" "$t"; done
+}
+
+scripts() { # DIR: every test_*.sh in it
+	for t in "$1"/test_*.sh; do
+		[ -f "$t" ] && run "$t" sh "$t"
+	done
+}
+
+case "${1:-all}" in
+unit|asan) shift; units "$@" ;;
+e2e) scripts tests/e2e ;;
+all)
+	units $B/musl/tests/t_*
+	units $B/asan/tests/t_*
+	scripts tests/sh
+	scripts tests/sim
+	scripts tests/sdk
+	scripts tests/e2e
+	;;
+*) echo "usage: tests/run.sh unit|asan BIN... | all | e2e" >&2; exit 2 ;;
+esac
+echo
+[ -n "$broken" ] && echo "failed:$broken"
+echo "total: $pass passed, $fail failed"
+[ "$fail" = 0 ] && [ "$pass" -gt 0 ]

@@ -1,0 +1,60 @@
+#!/bin/sh
+# test_dispatch.sh: the multicall binary: static build, argv[0] dispatch through symlinks, help, --install.
+. "$(dirname "$0")/../lib.sh"
+B=$TCVIP_BIN
+d=$T_TMP/bin
+mkdir -p "$d"
+
+expect "binary is statically linked" sh -c "file '$B' | grep -q 'statically linked'"
+expect "ldd: not a dynamic executable" sh -c "ldd '$B' 2>&1 | grep -q 'not a dynamic executable'"
+expect "binary is stripped" sh -c "file '$B' | grep -q ', stripped'"
+
+expect_rc 0 "--list" "$B" --list
+expect_out '^check_self$' "--list names check_self"
+expect_out '^notify_action$' "--list names notify_action"
+expect_out '^vip$' "--list names vip"
+expect_rc 0 "--version" "$B" --version
+expect_out '^tcvip .*BearSSL 0\.6' "--version names the build and BearSSL"
+expect_rc 0 "--help" "$B" --help
+expect_out 'usage: tcvip' "--help prints usage"
+expect_rc 127 "unknown applet via argument" "$B" frobnicate
+expect_out '^frobnicate: applet not found$' "unknown applet message"
+ln -s "$B" "$d/frob.sh"
+expect_rc 127 "unknown applet via argv[0]" "$d/frob.sh"
+expect_out '^frob: applet not found$' "argv[0] name reported without .sh"
+
+for a in notify_action check_self vip; do
+	expect_rc 0 "tcvip $a --help" "$B" $a --help
+	expect_out "^usage: " "$a usage text"
+done
+
+# --install makes the symlinks keepalived uses; each applet answers by its own name.
+expect_rc 0 "--install into a temp dir" "$B" --install "$d"
+for l in notify_action.sh check_self.sh vip; do
+	expect "$l is a symlink to the binary" test "$(readlink "$d/$l")" = "$(readlink -f "$B")"
+done
+expect_rc 0 "notify_action.sh --help via symlink" "$d/notify_action.sh" --help
+expect_out '^usage: notify_action.sh' "notify_action.sh dispatch by argv[0]"
+expect_rc 0 "check_self.sh --help via symlink" "$d/check_self.sh" --help
+expect_out '^usage: check_self.sh' "check_self.sh dispatch by argv[0]"
+expect_rc 0 "vip --help via symlink" "$d/vip" --help
+expect_out '^usage: vip' "vip dispatch by argv[0]"
+ln -s "$B" "$d/vip.py"
+expect_rc 0 "vip.py --help (seed name)" "$d/vip.py" --help
+expect_out '^usage: vip' "vip.py maps to vip"
+rm "$d/check_self.sh"; echo '#!/bin/sh' > "$d/check_self.sh"
+expect_rc 1 "--install refuses to clobber a regular file" "$B" --install "$d"
+expect_out 'check_self.sh: exists and is not a symlink' "refusal names the file"
+expect_rc 0 "--install --force replaces it" "$B" --install --force "$d"
+expect "check_self.sh is now a link" test -L "$d/check_self.sh"
+expect_rc 2 "-c without FILE" "$B" vip -c
+
+# The binary runs in an empty chroot holding nothing but itself.
+if [ "$(id -u)" = 0 ]; then
+	mkdir -p "$T_TMP/chroot"
+	cp "$B" "$T_TMP/chroot/tcvip"
+	expect_rc 0 "runs in an empty chroot" chroot "$T_TMP/chroot" /tcvip --version
+else
+	echo "SKIP: chroot test needs root"
+fi
+t_done
