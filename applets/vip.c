@@ -1,22 +1,83 @@
-/* vip: operator tool: migrate the VIPs here, query, status and doctor. */
+/* vip: operator tool: migrate the VIPs here, query the cloud, show status, run the doctor's checklist. */
 const char vip_usage[] =
 "usage: vip [-c FILE] [-v] COMMAND [OPTIONS]\n"
 "\n"
 "  migrate [--if-master]  make the cloud assign every VIP to this node's ENI\n"
-"                         (exit 0 done, 1 failed, 2 usage/config error)\n"
+"                         (exit 0 done, 1 failed, 2 usage/config error);\n"
+"                         --if-master stops once state_dir/state is not MASTER\n"
 "  query                  print true if the cloud assigns every VIP here, else\n"
 "                         false (exit 0/1); unknown on error (exit 3)\n"
 "  status [--json]        local state, VIPs on the NIC, cloud holders, ENI,\n"
 "                         endpoint, credentials source, last migrate\n"
-"  doctor                 checklist of everything failover needs, with fixes\n";
+"  doctor                 checklist of everything failover needs, with fixes\n"
+"                         (exit 0 only if every check passes)\n";
 
 #include <stdio.h>
+#include <string.h>
+
+#include "cfg.h"
+#include "cloud.h"
+#include "doctor.h"
+#include "log.h"
+#include "migrate.h"
+#include "status.h"
 #include "tcvip.h"
+
+static int usage_error(const char *what)
+{
+	fprintf(stderr, "vip: %s (see vip --help)\n", what);
+	return 2;
+}
+
+static int vip_migrate(const struct cfg *c, int argc, char **argv)
+{
+	int if_master = 0, i, rc;
+
+	for (i = 2; i < argc; i++) {
+		if (!strcmp(argv[i], "--if-master"))
+			if_master = 1;
+		else if (!strcmp(argv[i], "--help")) {
+			tcvip_usage(vip_usage);
+			return 0;
+		} else
+			return usage_error("migrate: unknown option");
+	}
+	rc = migrate_run(c, if_master);
+	return rc == MIGRATE_DONE ? 0 : 1;
+}
+
+static int vip_query(const struct cfg *c)
+{
+	int r = migrate_query(c, 0, NULL);
+
+	puts(r == 1 ? "true" : r == 0 ? "false" : "unknown");
+	return r == 1 ? 0 : r == 0 ? 1 : 3;
+}
 
 int vip_main(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
-	fprintf(stderr, "vip: not implemented yet\n");
-	return 1;
+	static struct cfg c;
+	const char *cmd = argc > 1 ? argv[1] : "";
+
+	if (argc < 2)
+		return usage_error("missing COMMAND");
+	if (strcmp(cmd, "migrate") && strcmp(cmd, "query") && strcmp(cmd, "status") &&
+	    strcmp(cmd, "doctor"))
+		return usage_error("unknown COMMAND");
+	if (argc > 2 && !strcmp(argv[2], "--help")) {
+		tcvip_usage(vip_usage);
+		return 0;
+	}
+	if (!strcmp(cmd, "doctor"))
+		return doctor_run(cfg_path(tcvip.config));
+	log_set_stderr(1);
+	if (tcvip_setup(&c) < 0)
+		return 2;
+	if (!strcmp(cmd, "migrate"))
+		return vip_migrate(&c, argc, argv);
+	if (argc > 2 + (!strcmp(cmd, "status") && !strcmp(argv[argc - 1], "--json")))
+		return usage_error("unexpected argument");
+	if (!strcmp(cmd, "query"))
+		return vip_query(&c);
+	return status_run(&c, argc > 2);
 }

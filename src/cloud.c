@@ -1,0 +1,664 @@
+/* cloud.c: the VPC API (3.0 and legacy 2.0): signing a call, sending it, error classes, and the operations tcvip needs. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cfg.h"
+#include "cloud.h"
+#include "log.h"
+#include "sign.h"
+#include "util.h"
+
+#define API3_VERSION "2017-03-12"
+#define API2_PATH "/v2/index.php"
+#define MAX_PARAMS (16 + 2 * 64)
+
+/* Internal call outcomes beyond enum cloud_rc. */
+enum { CALL_EXPIRED = -10, CALL_TOKEN = -11 };
+
+int cloud_endpoint(const struct cfg *c, char *host, int hostcap, int *port)
+{
+	static const char *const hosts[2][2] = {
+		{ "vpc.api.qcloud.com", "vpc.api.tencentyun.com" },			/* API 2 */
+		{ "vpc.tencentcloudapi.com", "vpc.internal.tencentcloudapi.com" },	/* API 3 */
+	};
+	const char *colon;
+	long long p = 443;
+	int internal = !strcmp(c->endpoint, "internal");
+
+	*port = 443;
+	if (internal || !strcmp(c->endpoint, "public"))
+		return util_copy(host, (size_t)hostcap, hosts[c->api == 3][internal]);
+	colon = strrchr(c->endpoint, ':');
+	if (colon && util_parse_int(colon + 1, 1, 65535, &p) < 0)
+		return -1;
+	if (util_fmt(host, (size_t)hostcap, "%.*s", (int)(colon ? colon - c->endpoint :
+	    (long)strlen(c->endpoint)), c->endpoint) < 0)
+		return -1;
+	*port = (int)p;
+	return 0;
+}
+
+int cloud_init(struct cloud *cl, const struct cfg *c, const char *region)
+{
+	cl->cfg = c;
+	cl->ta_loaded = cl->creds_loaded = 0;
+	cl->clock_offset = 0;
+	cl->calls = 0;
+	cl->deadline_ms = 0;
+	cl->code[0] = cl->msg[0] = cl->request_id[0] = 0;
+	memset(&cl->meta, 0, sizeof cl->meta);
+	if (cloud_endpoint(c, cl->host, sizeof cl->host, &cl->port) < 0 ||
+	    util_copy(cl->region, sizeof cl->region, region) < 0) {
+		log_err("%s: bad endpoint '%s' or region '%s'", c->path, c->endpoint, region);
+		return -1;
+	}
+	memset(&cl->conn, 0, sizeof cl->conn);
+	http_init(&cl->conn, cl->host, cl->port, 1, &cl->ta, c->timeout * 1000);
+	return meta_init(&cl->meta, c->metadata, c->timeout);
+}
+
+void cloud_close(struct cloud *cl)
+{
+	http_close(&cl->conn);
+	meta_close(&cl->meta);
+	if (cl->ta_loaded)
+		tls_anchors_free(&cl->ta);
+	cl->ta_loaded = 0;
+	creds_wipe(&cl->creds);
+	cl->creds_loaded = 0;
+}
+
+const char *cloud_last_error(const struct cloud *cl)
+{
+	static char text[512];
+
+	if (util_fmt(text, sizeof text, "%s: %s (RequestId %s)", cl->code, cl->msg,
+	    *cl->request_id ? cl->request_id : "none") < 0)
+		return cl->code;
+	return text;
+}
+
+/* Trust anchors and credentials, loaded once, on the first call that needs them. */
+static int ensure_ready(struct cloud *cl)
+{
+	if (!cl->ta_loaded) {
+		if (tls_anchors_load(&cl->ta, *cl->cfg->ca_file ? cl->cfg->ca_file : NULL) < 0)
+			return CLOUD_FATAL;
+		cl->ta_loaded = 1;
+	}
+	if (!cl->creds_loaded) {
+		if (creds_load(&cl->creds, cl->cfg, &cl->meta, 0) < 0)
+			return CLOUD_FATAL;
+		cl->creds_loaded = 1;
+	}
+	return CLOUD_OK;
+}
+
+static int starts(const char *s, const char *prefix)
+{
+	return !strncmp(s, prefix, strlen(prefix));
+}
+
+/* SPEC §3: which error codes are worth another try. */
+static int classify(const char *code)
+{
+	if (!strcmp(code, "AuthFailure.SignatureExpire"))
+		return CALL_EXPIRED;
+	if (!strcmp(code, "AuthFailure.TokenFailure"))
+		return CALL_TOKEN;
+	if (starts(code, "RequestLimitExceeded") || !strcmp(code, "LimitExceeded.ActionLimited") ||
+	    starts(code, "InternalError") || !strcmp(code, "ServiceUnavailable") ||
+	    !strcmp(code, "UnsupportedOperation.MutexOperationTaskRunning"))
+		return CLOUD_RETRY;
+	return CLOUD_FATAL;
+}
+
+/* Parses an HTTP Date ("Sun, 06 Nov 1994 08:49:37 GMT") into unix time; -1 if unreadable. */
+static long long parse_http_date(const char *s)
+{
+	static const char months[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
+	char mon[4];
+	struct tm tm;
+	const char *m;
+	int d, y, H, M, S;
+
+	if (sscanf(s, "%*3s, %d %3s %d %d:%d:%d", &d, mon, &y, &H, &M, &S) != 6)
+		return -1;
+	m = strstr(months, mon);
+	if (!m || (m - months) % 3)
+		return -1;
+	memset(&tm, 0, sizeof tm);
+	tm.tm_mday = d;
+	tm.tm_mon = (int)((m - months) / 3);
+	tm.tm_year = y - 1900;
+	tm.tm_hour = H;
+	tm.tm_min = M;
+	tm.tm_sec = S;
+	return (long long)timegm(&tm);
+}
+
+static void fix_clock(struct cloud *cl, const char *date)
+{
+	long long server = parse_http_date(date);
+
+	if (server < 0) {
+		log_warn("%s: SignatureExpire but no usable Date header", cl->host);
+		return;
+	}
+	cl->clock_offset = server - (long long)time(NULL);
+	log_warn("%s: clock differs from the API by %lld s; correcting", cl->host, cl->clock_offset);
+}
+
+/* Time left for one exchange: cfg timeout capped by the caller's deadline. */
+static int exchange_timeout(const struct cloud *cl)
+{
+	long long t = cl->cfg->timeout * 1000LL, left;
+
+	if (cl->deadline_ms) {
+		left = cl->deadline_ms - util_now_ms();
+		if (left < t)
+			t = left;
+	}
+	return t < 1 ? 1 : (int)t;
+}
+
+static void set_error(struct cloud *cl, const char *code, const char *msg)
+{
+	util_copy(cl->code, sizeof cl->code, code);
+	log_sanitize(cl->msg, sizeof cl->msg, msg, strlen(msg));
+}
+
+/* Sends one request; on success leaves the parsed JSON in cl->resp. */
+static int exchange(struct cloud *cl, const char *action, const char *headers, const char *body,
+    size_t len, struct http_resp *r)
+{
+	cl->code[0] = cl->msg[0] = cl->request_id[0] = 0;
+	cl->conn.timeout_ms = exchange_timeout(cl);
+	cl->calls++;
+	if (http_request(&cl->conn, "POST", cl->cfg->api == 3 ? "/" : API2_PATH, headers, body,
+	    len, cl->buf, sizeof cl->buf, r) < 0) {
+		set_error(cl, "transport", "no answer");
+		log_warn("%s: %s: no answer; will retry if time allows", cl->host, action);
+		return CLOUD_RETRY;
+	}
+	util_copy(cl->date, sizeof cl->date, r->date);
+	if (r->status != 200) {
+		char m[32];
+		util_fmt(m, sizeof m, "HTTP %d", r->status);
+		set_error(cl, "HTTP", m);
+		log_warn("%s: %s: HTTP %d", cl->host, action, r->status);
+		return r->status >= 500 || r->status == 429 ? CLOUD_RETRY : CLOUD_FATAL;
+	}
+	if (json_parse(&cl->resp, r->body, r->body_len, cl->tok, CLOUD_TOKENS) < 0) {
+		set_error(cl, "malformed", "response is not valid JSON");
+		log_warn("%s: %s: malformed response (%zu bytes)", cl->host, action, r->body_len);
+		return CLOUD_RETRY;
+	}
+	return CLOUD_OK;
+}
+
+/* Looks at the error fields of a parsed answer and classifies them. */
+static int api_error(struct cloud *cl, const char *action, const char *code, const char *msg,
+    const struct http_resp *r)
+{
+	int k;
+
+	set_error(cl, code, msg);
+	k = classify(code);
+	if (k == CALL_EXPIRED)
+		fix_clock(cl, r->date);
+	log_msg(k == CLOUD_FATAL ? LOG_ERR : LOG_WARNING, "%s: %s: %s", cl->host, action,
+	    cloud_last_error(cl));
+	return k;
+}
+
+static int host_for_signing(const struct cloud *cl, char *out, size_t cap)
+{
+	if (cl->port == 443)
+		return util_copy(out, cap, cl->host);
+	return util_fmt(out, cap, "%s:%d", cl->host, cl->port) < 0 ? -1 : 0;
+}
+
+static int send3(struct cloud *cl, const char *action, const char *body)
+{
+	char auth[512], host[300], headers[6144], code[96], msg[256];
+	struct http_resp r;
+	size_t len = strlen(body);
+	long long ts = (long long)time(NULL) + cl->clock_offset;
+	int rc, err;
+	const struct creds *k = &cl->creds;
+
+	if (host_for_signing(cl, host, sizeof host) < 0 ||
+	    sign_tc3(auth, sizeof auth, k->id, k->key, "vpc", host, "application/json", NULL, ts,
+	    body, len) < 0 ||
+	    util_fmt(headers, sizeof headers, "Content-Type: application/json\r\n"
+	    "X-TC-Action: %s\r\nX-TC-Timestamp: %lld\r\nX-TC-Version: " API3_VERSION "\r\n"
+	    "X-TC-Region: %s\r\n%s%s%sAuthorization: %s\r\n", action, ts, cl->region,
+	    *k->token ? "X-TC-Token: " : "", k->token, *k->token ? "\r\n" : "", auth) < 0) {
+		log_err("%s: %s: cannot build the request", cl->host, action);
+		return CLOUD_FATAL;
+	}
+	rc = exchange(cl, action, headers, body, len, &r);
+	sign_wipe(headers, sizeof headers);
+	if (rc != CLOUD_OK)
+		return rc;
+	cl->resp_obj = json_get(&cl->resp, 0, "Response");
+	if (cl->resp_obj < 0) {
+		set_error(cl, "malformed", "no Response object");
+		return CLOUD_RETRY;
+	}
+	json_str(&cl->resp, json_get(&cl->resp, cl->resp_obj, "RequestId"), cl->request_id,
+	    sizeof cl->request_id);
+	err = json_get(&cl->resp, cl->resp_obj, "Error");
+	if (err < 0)
+		return CLOUD_OK;
+	if (json_str(&cl->resp, json_get(&cl->resp, err, "Code"), code, sizeof code) < 1)
+		util_copy(code, sizeof code, "UnknownError");
+	if (json_str(&cl->resp, json_get(&cl->resp, err, "Message"), msg, sizeof msg) < 0)
+		msg[0] = 0;
+	return api_error(cl, action, code, msg, &r);
+}
+
+/* Legacy region codes of API 2.0, from the API 3 region names. */
+static const char *legacy_region(const char *region)
+{
+	static const char *const map[][2] = {
+		{ "ap-beijing", "bj" }, { "ap-guangzhou", "gz" }, { "ap-shanghai", "sh" },
+		{ "ap-chengdu", "cd" }, { "ap-chongqing", "cq" }, { "ap-hongkong", "hk" },
+		{ "ap-singapore", "sg" }, { "ap-shanghai-fsi", "shjr" }, { "ap-shenzhen-fsi", "szjr" },
+		{ "ap-guangzhou-open", "gzopen" }, { "na-siliconvalley", "usw" },
+		{ "na-ashburn", "use" }, { "na-toronto", "ca" }, { "ap-seoul", "kr" },
+		{ "ap-tokyo", "jp" }, { "ap-mumbai", "in" }, { "ap-bangkok", "th" },
+		{ "eu-frankfurt", "de" }, { "eu-moscow", "ru" }, { "ap-nanjing", "nj" },
+	};
+	size_t i;
+
+	for (i = 0; i < UTIL_ARRAY_LEN(map); i++)
+		if (!strcmp(map[i][0], region))
+			return map[i][1];
+	return region;
+}
+
+/* API 2.0: params holds the action's own parameters (n used, room for more). */
+static int send2(struct cloud *cl, const char *action, struct sign_param *p, int n)
+{
+	char nonce[24], ts[24], sig[64], host[300], headers[256], code[96], msg[256];
+	struct http_resp r;
+	long long codenum;
+	int rc, len, cv;
+	const struct creds *k = &cl->creds;
+
+	util_fmt(nonce, sizeof nonce, "%ld", (long)(random() % 2147483647) + 1);
+	util_fmt(ts, sizeof ts, "%lld", (long long)time(NULL) + cl->clock_offset);
+	p[n++] = (struct sign_param){ "Action", action };
+	p[n++] = (struct sign_param){ "Nonce", nonce };
+	p[n++] = (struct sign_param){ "Region", legacy_region(cl->region) };
+	p[n++] = (struct sign_param){ "SecretId", k->id };
+	p[n++] = (struct sign_param){ "SignatureMethod", "HmacSHA256" };
+	p[n++] = (struct sign_param){ "Timestamp", ts };
+	if (*k->token)
+		p[n++] = (struct sign_param){ "Token", k->token };
+	if (host_for_signing(cl, host, sizeof host) < 0 ||
+	    sign_legacy(sig, sizeof sig, k->key, "POST", host, API2_PATH, p, n, 1) < 0)
+		return CLOUD_FATAL;
+	p[n++] = (struct sign_param){ "Signature", sig };
+	len = sign_form_encode(cl->body, sizeof cl->body, p, n);
+	if (len < 0) {
+		log_err("%s: %s: request too large", cl->host, action);
+		return CLOUD_FATAL;
+	}
+	util_copy(headers, sizeof headers, "Content-Type: application/x-www-form-urlencoded\r\n");
+	rc = exchange(cl, action, headers, cl->body, (size_t)len, &r);
+	sign_wipe(cl->body, sizeof cl->body);
+	if (rc != CLOUD_OK)
+		return rc;
+	cl->resp_obj = 0;
+	cv = json_get(&cl->resp, 0, "code");
+	if (cv < 0 || json_int(&cl->resp, cv, &codenum) < 0) {
+		set_error(cl, "malformed", "no code in answer");
+		return CLOUD_RETRY;
+	}
+	if (codenum == 0)
+		return CLOUD_OK;
+	if (json_str(&cl->resp, json_get(&cl->resp, 0, "codeDesc"), code, sizeof code) < 1)
+		util_fmt(code, sizeof code, "code %lld", codenum);
+	if (json_str(&cl->resp, json_get(&cl->resp, 0, "message"), msg, sizeof msg) < 0)
+		msg[0] = 0;
+	return api_error(cl, action, code, msg, &r);
+}
+
+/* One logical call: retried once after a clock correction, once after a token refresh. */
+static int call(struct cloud *cl, const char *action, const char *body3, struct sign_param *p2,
+    int n2)
+{
+	int rc, clock_fixed = 0, refreshed = 0;
+	struct sign_param copy[MAX_PARAMS];
+
+	rc = ensure_ready(cl);
+	while (rc == CLOUD_OK) {
+		if (cl->cfg->api == 3)
+			rc = send3(cl, action, body3);
+		else {
+			memcpy(copy, p2, sizeof(*p2) * (size_t)n2);
+			rc = send2(cl, action, copy, n2);
+		}
+		if (rc == CALL_EXPIRED && !clock_fixed++)
+			rc = CLOUD_OK;
+		else if (rc == CALL_TOKEN && creds_refreshable(&cl->creds) && !refreshed++)
+			rc = creds_load(&cl->creds, cl->cfg, &cl->meta, 1) < 0 ? CLOUD_FATAL : CLOUD_OK;
+		else
+			break;
+	}
+	if (rc == CALL_EXPIRED || rc == CALL_TOKEN)
+		rc = CLOUD_FATAL;
+	return rc;
+}
+
+/* ---- request bodies (API 3) ---- */
+
+static void filter(struct json_w *w, const char *name, const char *const *values, int n)
+{
+	int i;
+
+	json_w_obj(w);
+	json_w_key(w, "Name");
+	json_w_str(w, name);
+	json_w_key(w, "Values");
+	json_w_arr(w);
+	for (i = 0; i < n; i++)
+		json_w_str(w, values[i]);
+	json_w_end_arr(w);
+	json_w_end_obj(w);
+}
+
+static int finish_body(struct cloud *cl, struct json_w *w)
+{
+	if (json_w_finish(w) < 0) {
+		log_err("%s: request body too large", cl->host);
+		return -1;
+	}
+	return 0;
+}
+
+/* Walks NetworkInterfaceSet (API 3) or data.data / data (API 2): calls fn per ENI object. */
+typedef int (*eni_fn)(struct cloud *cl, int eni, void *arg);
+
+static int eni_set(struct cloud *cl)
+{
+	const struct json *j = &cl->resp;
+	int d;
+
+	if (cl->cfg->api == 3)
+		return json_get(j, cl->resp_obj, "NetworkInterfaceSet");
+	d = json_get(j, 0, "data");
+	if (d >= 0 && j->t[d].type == JSON_OBJECT)
+		d = json_get(j, d, "data");
+	return d;
+}
+
+static int each_eni(struct cloud *cl, eni_fn fn, void *arg)
+{
+	int set = eni_set(cl), i, e;
+
+	if (set < 0 || cl->resp.t[set].type != JSON_ARRAY) {
+		set_error(cl, "malformed", "no network interface list in answer");
+		log_warn("%s: DescribeNetworkInterfaces: no interface list in the answer", cl->host);
+		return CLOUD_RETRY;
+	}
+	for (i = 0; (e = json_elem(&cl->resp, set, i)) >= 0; i++)
+		if (fn(cl, e, arg))
+			break;
+	return CLOUD_OK;
+}
+
+static const char *k3(const struct cloud *cl, const char *api3, const char *api2)
+{
+	return cl->cfg->api == 3 ? api3 : api2;
+}
+
+struct find_eni {
+	const char *mac;
+	char *eni;
+};
+
+static int match_mac(struct cloud *cl, int e, void *arg)
+{
+	struct find_eni *f = arg;
+	char mac[32];
+
+	if (json_str(&cl->resp, json_get(&cl->resp, e, k3(cl, "MacAddress", "macAddress")), mac,
+	    sizeof mac) < 0 || strcasecmp(mac, f->mac))
+		return 0;
+	return json_str(&cl->resp, json_get(&cl->resp, e, k3(cl, "NetworkInterfaceId",
+	    "networkInterfaceId")), f->eni, CLOUD_ID_LEN) > 0;
+}
+
+int cloud_find_eni(struct cloud *cl, const char *vpc, const char *instance, const char *mac,
+    char eni[CLOUD_ID_LEN])
+{
+	struct sign_param p[MAX_PARAMS] = { { "vpcId", vpc }, { "instanceId", instance },
+		{ "limit", "100" } };
+	struct find_eni f = { mac, eni };
+	struct json_w w;
+	int rc;
+
+	eni[0] = 0;
+	json_w_init(&w, cl->body, sizeof cl->body);
+	json_w_obj(&w);
+	json_w_key(&w, "Filters");
+	json_w_arr(&w);
+	filter(&w, "attachment.instance-id", &instance, 1);
+	if (*vpc)
+		filter(&w, "vpc-id", &vpc, 1);
+	json_w_end_arr(&w);
+	json_w_key(&w, "Limit");
+	json_w_int(&w, 100);
+	json_w_end_obj(&w);
+	if (finish_body(cl, &w) < 0)
+		return CLOUD_FATAL;
+	rc = call(cl, "DescribeNetworkInterfaces", cl->body, p, *vpc ? 3 : 2);
+	if (rc == CLOUD_OK)
+		rc = each_eni(cl, match_mac, &f);
+	if (rc == CLOUD_OK && !*eni) {
+		log_err("%s: no ENI of instance %s has MAC %s; set 'eni' in the config", cl->host,
+		    instance, mac);
+		return CLOUD_FATAL;
+	}
+	return rc;
+}
+
+struct holders {
+	struct cloud_holder *h;
+	int n;
+};
+
+/* Marks every VIP found among this ENI's private IPs. */
+static int note_holder(struct cloud *cl, int e, void *arg)
+{
+	struct holders *hs = arg;
+	const struct json *j = &cl->resp;
+	char eni[CLOUD_ID_LEN], ip[20], state[32];
+	int set, i, a, v;
+	uint32_t addr;
+
+	if (json_str(j, json_get(j, e, k3(cl, "NetworkInterfaceId", "networkInterfaceId")), eni,
+	    sizeof eni) < 1)
+		return 0;
+	set = json_get(j, e, k3(cl, "PrivateIpAddressSet", "privateIpAddressesSet"));
+	for (i = 0; (a = json_elem(j, set, i)) >= 0; i++) {
+		if (json_str(j, json_get(j, a, k3(cl, "PrivateIpAddress", "privateIpAddress")), ip,
+		    sizeof ip) < 0 || util_ipv4_parse(ip, &addr) < 0)
+			continue;
+		for (v = 0; v < hs->n; v++) {
+			if (hs->h[v].vip != addr)
+				continue;
+			util_copy(hs->h[v].eni, sizeof hs->h[v].eni, eni);
+			hs->h[v].busy = json_str(j, json_get(j, a, "State"), state, sizeof state) > 0 &&
+			    strcmp(state, "AVAILABLE") != 0;
+		}
+	}
+	return 0;
+}
+
+int cloud_holders(struct cloud *cl, const char *vpc, struct cloud_holder *h, int n)
+{
+	struct sign_param p[MAX_PARAMS] = { { "vpcId", vpc }, { "limit", "100" } };
+	const char *ips[64], *exact = "true";
+	char text[64][16];
+	struct holders hs = { h, n };
+	struct json_w w;
+	int i, rc;
+
+	if (n > 64)
+		return CLOUD_FATAL;
+	for (i = 0; i < n; i++) {
+		h[i].eni[0] = 0;
+		h[i].busy = 0;
+		ips[i] = util_ipv4_str(h[i].vip, text[i]);
+	}
+	json_w_init(&w, cl->body, sizeof cl->body);
+	json_w_obj(&w);
+	json_w_key(&w, "Filters");
+	json_w_arr(&w);
+	if (*vpc)
+		filter(&w, "vpc-id", &vpc, 1);
+	filter(&w, "address-ip", ips, n);
+	if (n == 1)
+		filter(&w, "ip-exact-match", &exact, 1);
+	json_w_end_arr(&w);
+	json_w_key(&w, "Limit");
+	json_w_int(&w, 100);
+	json_w_end_obj(&w);
+	if (finish_body(cl, &w) < 0)
+		return CLOUD_FATAL;
+	rc = call(cl, "DescribeNetworkInterfaces", cl->body, p, 2);
+	return rc == CLOUD_OK ? each_eni(cl, note_holder, &hs) : rc;
+}
+
+/* The task id of an asynchronous call: API 3 RequestId, API 2 taskId. */
+static int task_id(struct cloud *cl, char task[CLOUD_ID_LEN])
+{
+	long long id;
+	int t;
+
+	if (cl->cfg->api == 3)
+		return util_copy(task, CLOUD_ID_LEN, cl->request_id) == 0 && *task ? CLOUD_OK :
+		    CLOUD_RETRY;
+	t = json_get(&cl->resp, 0, "taskId");
+	if (t < 0 && (t = json_get(&cl->resp, 0, "data")) >= 0)
+		t = json_get(&cl->resp, t, "taskId");
+	if (json_int(&cl->resp, t, &id) == 0)
+		return util_fmt(task, CLOUD_ID_LEN, "%lld", id) < 0 ? CLOUD_FATAL : CLOUD_OK;
+	return json_str(&cl->resp, t, task, CLOUD_ID_LEN) > 0 ? CLOUD_OK : CLOUD_RETRY;
+}
+
+int cloud_migrate(struct cloud *cl, const char *vpc, uint32_t vip, const char *from,
+    const char *to, char task[CLOUD_ID_LEN])
+{
+	char ip[16];
+	struct sign_param p[MAX_PARAMS] = { { "vpcId", vpc },
+		{ "privateIpAddress", util_ipv4_str(vip, ip) },
+		{ "oldNetworkInterfaceId", from }, { "newNetworkInterfaceId", to } };
+	struct json_w w;
+	int rc;
+
+	json_w_init(&w, cl->body, sizeof cl->body);
+	json_w_obj(&w);
+	json_w_key(&w, "SourceNetworkInterfaceId");
+	json_w_str(&w, from);
+	json_w_key(&w, "DestinationNetworkInterfaceId");
+	json_w_str(&w, to);
+	json_w_key(&w, "PrivateIpAddress");
+	json_w_str(&w, ip);
+	json_w_end_obj(&w);
+	if (finish_body(cl, &w) < 0)
+		return CLOUD_FATAL;
+	rc = call(cl, "MigratePrivateIpAddress", cl->body, p, 4);
+	return rc == CLOUD_OK ? task_id(cl, task) : rc;
+}
+
+int cloud_assign(struct cloud *cl, const char *vpc, const char *eni, const uint32_t *vips, int n,
+    char task[CLOUD_ID_LEN])
+{
+	struct sign_param p[MAX_PARAMS] = { { "vpcId", vpc }, { "networkInterfaceId", eni } };
+	char ip[64][16], key[64][32];
+	struct json_w w;
+	int i, np = 2, rc;
+
+	if (n > 64)
+		return CLOUD_FATAL;
+	json_w_init(&w, cl->body, sizeof cl->body);
+	json_w_obj(&w);
+	json_w_key(&w, "NetworkInterfaceId");
+	json_w_str(&w, eni);
+	json_w_key(&w, "PrivateIpAddresses");
+	json_w_arr(&w);
+	for (i = 0; i < n; i++) {
+		util_ipv4_str(vips[i], ip[i]);
+		util_fmt(key[i], sizeof key[i], "privateIpAddressSet.%d", i);
+		p[np++] = (struct sign_param){ key[i], ip[i] };
+		json_w_obj(&w);
+		json_w_key(&w, "PrivateIpAddress");
+		json_w_str(&w, ip[i]);
+		json_w_end_obj(&w);
+	}
+	json_w_end_arr(&w);
+	json_w_end_obj(&w);
+	if (finish_body(cl, &w) < 0)
+		return CLOUD_FATAL;
+	rc = call(cl, "AssignPrivateIpAddresses", cl->body, p, np);
+	return rc == CLOUD_OK ? task_id(cl, task) : rc;
+}
+
+static int task_status3(struct cloud *cl)
+{
+	char status[32];
+
+	if (json_str(&cl->resp, json_get(&cl->resp, cl->resp_obj, "Status"), status,
+	    sizeof status) < 1)
+		return CLOUD_RETRY;
+	if (!strcmp(status, "SUCCESS"))
+		return 1;
+	if (!strcmp(status, "RUNNING"))
+		return 0;
+	set_error(cl, "TaskFailed", status);
+	return CLOUD_FATAL;
+}
+
+static int task_status2(struct cloud *cl)
+{
+	long long st;
+	int d = json_get(&cl->resp, 0, "data");
+
+	if (json_int(&cl->resp, json_get(&cl->resp, d, "status"), &st) < 0)
+		return CLOUD_RETRY;
+	if (st == 0)
+		return 1;
+	if (st == 2)
+		return 0;
+	set_error(cl, "TaskFailed", "status 1");
+	return CLOUD_FATAL;
+}
+
+int cloud_task(struct cloud *cl, const char *task)
+{
+	struct sign_param p[MAX_PARAMS] = { { "taskId", task } };
+	struct json_w w;
+	int rc;
+
+	json_w_init(&w, cl->body, sizeof cl->body);
+	json_w_obj(&w);
+	json_w_key(&w, "TaskId");
+	json_w_str(&w, task);
+	json_w_end_obj(&w);
+	if (finish_body(cl, &w) < 0)
+		return CLOUD_FATAL;
+	rc = call(cl, "DescribeVpcTaskResult", cl->body, p, 1);
+	if (rc != CLOUD_OK)
+		return rc;
+	return cl->cfg->api == 3 ? task_status3(cl) : task_status2(cl);
+}

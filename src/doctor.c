@@ -1,0 +1,206 @@
+/* doctor.c: `vip doctor`: one line per check of everything failover needs, with a fix hint. */
+#include <netdb.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cfg.h"
+#include "cloud.h"
+#include "disc.h"
+#include "doctor.h"
+#include "log.h"
+#include "net.h"
+#include "nl.h"
+#include "state.h"
+#include "tls.h"
+#include "util.h"
+
+#define SKEW_MAX 300	/* the API refuses signatures further off than this */
+
+struct doc {
+	int failed;
+	struct cfg c;
+	struct node nd;
+	struct cloud cl;
+	struct tls_conn tls;
+};
+
+static void line(struct doc *d, int ok, const char *name, const char *fix, const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
+
+static void line(struct doc *d, int ok, const char *name, const char *fix, const char *fmt, ...)
+{
+	char what[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	if (vsnprintf(what, sizeof what, fmt, ap) < 0)
+		what[0] = 0;
+	va_end(ap);
+	printf("%s  %-20s %s%s%s\n", ok ? "PASS" : "FAIL", name, what, ok ? "" : " -- fix: ",
+	    ok ? "" : fix);
+	fflush(stdout);
+	d->failed += !ok;
+}
+
+static int check_config(struct doc *d, const char *path)
+{
+	struct stat st;
+
+	if (cfg_load(&d->c, path) < 0) {
+		line(d, 0, "config", "correct the line named above", "%s does not load", path);
+		return -1;
+	}
+	stat(path, &st);
+	line(d, 1, "config", "", "%s (mode %03o, %d VIP%s)", path, (unsigned)(st.st_mode & 0777),
+	    d->c.nvip, d->c.nvip > 1 ? "s" : "");
+	line(d, state_dir_ensure(d->c.state_dir) == 0 && access(d->c.state_dir, W_OK) == 0,
+	    "state_dir", "make it writable by root, or set state_dir", "%s", d->c.state_dir);
+	return 0;
+}
+
+static void check_node(struct doc *d)
+{
+	struct meta *m = &d->cl.meta;
+	char id[64];
+	static struct nl n;
+	int ok;
+
+	ok = meta_get(m, "instance-id", id, sizeof id) == 0;
+	line(d, ok, "metadata", "the CVM must reach the metadata service (metadata key)",
+	    "%s%s%s", d->c.metadata, ok ? ": instance " : ": no answer", ok ? id : "");
+	ok = disc_node(&d->nd, &d->c, m, NULL, DISC_REGION | DISC_VPC) == 0;
+	line(d, ok, "region/vpc", "set region and vpc in the config", "%s / %s",
+	    *d->nd.region ? d->nd.region : "?", *d->nd.vpc ? d->nd.vpc : "?");
+	ok = disc_node(&d->nd, &d->c, m, NULL, DISC_REGION | DISC_VPC | DISC_IF) == 0 &&
+	    nl_open(&n) == 0 && nl_ifindex(&n, d->nd.ifname) > 0;
+	nl_close(&n);
+	line(d, ok, "interface", "set interface in the config", "%s",
+	    *d->nd.ifname ? d->nd.ifname : "not found");
+	util_copy(d->cl.region, sizeof d->cl.region, d->nd.region);
+}
+
+static void check_credentials(struct doc *d)
+{
+	int ok = creds_load(&d->cl.creds, &d->c, &d->cl.meta, 0) == 0;
+
+	d->cl.creds_loaded = ok;
+	line(d, ok, "credentials", "bind a CVM role, or set credentials_file (mode 0600)", "%s",
+	    ok ? d->cl.creds.source : "none usable");
+}
+
+static int check_network(struct doc *d)
+{
+	struct addrinfo hints = { 0 }, *res = NULL;
+	long long deadline = util_now_ms() + d->c.timeout * 1000LL;
+	int ok, fd, r;
+
+	hints.ai_socktype = SOCK_STREAM;
+	ok = getaddrinfo(d->cl.host, NULL, &hints, &res) == 0;
+	if (res)
+		freeaddrinfo(res);
+	line(d, ok, "dns", "resolvable API host: check /etc/resolv.conf or endpoint", "%s",
+	    d->cl.host);
+	if (!ok)
+		return -1;
+	fd = net_connect(d->cl.host, d->cl.port, deadline);
+	line(d, fd >= 0, "tcp", "allow outbound TCP to the API (security group, route)", "%s:%d",
+	    d->cl.host, d->cl.port);
+	if (fd < 0)
+		return -1;
+	r = tls_anchors_load(&d->cl.ta, *d->c.ca_file ? d->c.ca_file : NULL);
+	if (r == 0) {
+		d->cl.ta_loaded = 1;
+		r = tls_start(&d->tls, fd, d->cl.host, d->cl.port, &d->cl.ta, deadline);
+	}
+	line(d, r >= 0, "tls", "install ca-certificates or set ca_file; check the clock",
+	    "%s: certificate verified against %s", d->cl.host, d->cl.ta_loaded ? d->cl.ta.path : "?");
+	if (r >= 0)
+		tls_close(&d->tls);
+	close(fd);
+	return r < 0 ? -1 : 0;
+}
+
+static int auth_refused(const struct cloud *cl)
+{
+	return !strncmp(cl->code, "AuthFailure", 11) || !strncmp(cl->code, "UnauthorizedOperation", 21);
+}
+
+static void check_api(struct doc *d)
+{
+	static const char *const fake_eni = "eni-00000000", *const fake_task = "0";
+	char task[CLOUD_ID_LEN];
+	long long skew;
+	int rc;
+
+	rc = cloud_find_eni(&d->cl, d->nd.vpc, "", "", task);	/* any answer proves the key */
+	rc = disc_node(&d->nd, &d->c, &d->cl.meta, &d->cl, DISC_ALL);
+	skew = *d->cl.date ? 0 : 0;
+	if (*d->cl.date) {
+		struct tm tm;
+		memset(&tm, 0, sizeof tm);
+		if (strptime(d->cl.date, "%a, %d %b %Y %H:%M:%S GMT", &tm))
+			skew = (long long)timegm(&tm) - (long long)time(NULL);
+	}
+	line(d, *d->cl.date && llabs(skew) <= SKEW_MAX, "clock", "run NTP (chronyd)",
+	    "%+lld s against the API's Date", skew);
+	line(d, rc == 0, "eni", "grant DescribeNetworkInterfaces, or set eni", "%s",
+	    rc == 0 ? d->nd.eni : cloud_last_error(&d->cl));
+	line(d, !auth_refused(&d->cl) && rc == 0, "DescribeNetworkInterfaces",
+	    "grant vpc:DescribeNetworkInterfaces", "%s", rc == 0 ? "allowed" : d->cl.code);
+	cloud_migrate(&d->cl, d->nd.vpc, d->c.vip[0], fake_eni, fake_eni, task);
+	line(d, !auth_refused(&d->cl), "MigratePrivateIpAddress",
+	    "grant vpc:MigratePrivateIpAddress", "%s", auth_refused(&d->cl) ? d->cl.code : "allowed");
+	cloud_assign(&d->cl, d->nd.vpc, fake_eni, d->c.vip, 1, task);
+	line(d, !auth_refused(&d->cl), "AssignPrivateIpAddresses",
+	    "grant vpc:AssignPrivateIpAddresses", "%s", auth_refused(&d->cl) ? d->cl.code : "allowed");
+	cloud_task(&d->cl, fake_task);
+	line(d, !auth_refused(&d->cl), "DescribeVpcTaskResult",
+	    "grant vpc:DescribeVpcTaskResult", "%s", auth_refused(&d->cl) ? d->cl.code : "allowed");
+}
+
+/* Every VIP must lie in a subnet of the interface (the ENI's subnet as the kernel sees it). */
+static void check_subnet(struct doc *d)
+{
+	static struct nl n;
+	uint32_t addr[32];
+	unsigned char plen[32];
+	char ip[16];
+	int i, k, cnt = -1, idx, in;
+
+	if (nl_open(&n) == 0 && (idx = nl_ifindex(&n, d->nd.ifname)) > 0)
+		cnt = nl_addr_list(&n, idx, addr, plen, 32);
+	nl_close(&n);
+	for (i = 0; i < d->c.nvip; i++) {
+		for (in = 0, k = 0; k < cnt && !in; k++) {
+			uint32_t mask = plen[k] ? htonl(~0u << (32 - plen[k])) : 0;
+			in = plen[k] < 32 && (addr[k] & mask) == (d->c.vip[i] & mask);
+		}
+		line(d, in, "vip subnet", "the VIP must be a free IP of the ENI's subnet",
+		    "%s in a subnet of %s", util_ipv4_str(d->c.vip[i], ip), d->nd.ifname);
+	}
+}
+
+int doctor_run(const char *path)
+{
+	static struct doc d;
+
+	log_set_stderr(0);
+	if (check_config(&d, path) < 0)
+		return 1;
+	log_open(d.c.log_file, 0);
+	if (cloud_init(&d.cl, &d.c, "") < 0)
+		return 1;
+	check_node(&d);
+	check_credentials(&d);
+	if (check_network(&d) == 0 && d.cl.creds_loaded)
+		check_api(&d);
+	check_subnet(&d);
+	cloud_close(&d.cl);
+	printf("%s\n", d.failed ? "some checks failed" : "all checks passed");
+	return d.failed ? 1 : 0;
+}

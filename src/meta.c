@@ -1,0 +1,74 @@
+/* meta.c: the CVM metadata service (plain HTTP): one GET of latest/meta-data/PATH at a time. */
+#include <stdio.h>
+#include <string.h>
+
+#include "log.h"
+#include "meta.h"
+#include "util.h"
+
+int meta_init(struct meta *m, const char *base_url, int timeout_s)
+{
+	char host[256];
+	const char *p;
+	size_t n;
+	long long port = 80;
+
+	if (strncmp(base_url, "http://", 7) != 0) {
+		log_err("metadata %s: only http:// is supported", base_url);
+		return -1;
+	}
+	p = base_url + 7;
+	n = strcspn(p, ":/");
+	if (!n || n >= sizeof host) {
+		log_err("metadata %s: bad host", base_url);
+		return -1;
+	}
+	memcpy(host, p, n);
+	host[n] = 0;
+	if (p[n] == ':') {
+		char num[8];
+		size_t k = strcspn(p + n + 1, "/");
+		if (k >= sizeof num)
+			k = sizeof num - 1;
+		memcpy(num, p + n + 1, k);
+		num[k] = 0;
+		if (util_parse_int(num, 1, 65535, &port) < 0) {
+			log_err("metadata %s: bad port", base_url);
+			return -1;
+		}
+	}
+	http_init(&m->conn, host, (int)port, 0, NULL, timeout_s * 1000);
+	m->ready = 1;
+	return 0;
+}
+
+int meta_get(struct meta *m, const char *path, char *out, size_t cap)
+{
+	char url[512], text[4096];
+	struct http_resp r;
+
+	if (!m->ready || util_fmt(url, sizeof url, "/latest/meta-data/%s", path) < 0)
+		return -1;
+	if (http_request(&m->conn, "GET", url, "", NULL, 0, m->buf, sizeof m->buf, &r) < 0)
+		return -1;	/* logged by http */
+	if (r.status == 404)
+		return 1;
+	if (r.status != 200) {
+		log_err("metadata %s%s: HTTP %d", m->conn.host, url, r.status);
+		return -1;
+	}
+	if (r.body_len >= cap || r.body_len >= sizeof text) {
+		log_err("metadata %s%s: answer too long (%zu bytes)", m->conn.host, url, r.body_len);
+		return -1;
+	}
+	memcpy(text, r.body, r.body_len);
+	text[r.body_len] = 0;
+	return util_copy(out, cap, util_trim(text));
+}
+
+void meta_close(struct meta *m)
+{
+	if (m->ready)
+		http_close(&m->conn);
+	m->ready = 0;
+}

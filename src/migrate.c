@@ -1,0 +1,306 @@
+/* migrate.c: the outage path (make the cloud give every VIP to this ENI), the ownership query, the detached spawn. */
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cfg.h"
+#include "cloud.h"
+#include "disc.h"
+#include "log.h"
+#include "migrate.h"
+#include "state.h"
+#include "tcvip.h"
+#include "util.h"
+
+#define BACKOFF_FIRST_MS 200
+#define BACKOFF_MAX_MS 3000
+#define POLL_MAX_MS 1000
+
+/* One cloud client per process: large buffers, kept out of the stack. */
+static struct cloud cloud;
+
+struct run {
+	const struct cfg *c;
+	struct cloud *cl;
+	struct node nd;
+	int if_master;
+	long long deadline;
+	int backoff;			/* retries so far, for the exponential delay */
+};
+
+static int still_master(const struct run *r)
+{
+	char st[32];
+
+	if (!r->if_master)
+		return 1;
+	if (state_read(r->c->state_dir, "state", st, sizeof st) >= 0 && !strcmp(st, "MASTER"))
+		return 1;
+	log_info("migrate: stopping, this node is no longer MASTER (state %s)", st);
+	return 0;
+}
+
+/* Region, VPC and this ENI: config, cache, or discovery. */
+static int setup(struct run *r, long long deadline)
+{
+	r->cl = &cloud;
+	if (cloud_init(r->cl, r->c, "") < 0)
+		return -1;
+	r->cl->deadline_ms = deadline;
+	if (disc_node(&r->nd, r->c, &r->cl->meta, NULL, DISC_REGION | DISC_VPC) < 0)
+		return -1;
+	util_copy(r->cl->region, sizeof r->cl->region, r->nd.region);
+	return disc_node(&r->nd, r->c, &r->cl->meta, r->cl, DISC_REGION | DISC_VPC | DISC_ENI);
+}
+
+/* Sleeps the next exponential, jittered delay; 0 if the deadline leaves no room. */
+static int backoff_wait(struct run *r)
+{
+	long long d = BACKOFF_FIRST_MS << (r->backoff < 5 ? r->backoff : 5);
+
+	if (d > BACKOFF_MAX_MS)
+		d = BACKOFF_MAX_MS;
+	d = d / 2 + random() % (d / 2 + 1);
+	r->backoff++;
+	if (util_now_ms() + d >= r->deadline)
+		return 0;
+	util_sleep_ms(d);
+	return 1;
+}
+
+/* Polls a task to its end: 1 success, CLOUD_FATAL failed, CLOUD_RETRY out of time or not master. */
+static int poll_task(struct run *r, const char *what, const char *task)
+{
+	long long delay = 0;
+	int st;
+
+	for (;;) {
+		util_sleep_ms(delay);
+		if (!still_master(r))
+			return CLOUD_RETRY;
+		st = cloud_task(r->cl, task);
+		if (st == 1)
+			return 1;
+		if (st == CLOUD_FATAL) {
+			log_err("migrate: %s: task %s failed: %s", what, task, cloud_last_error(r->cl));
+			return CLOUD_FATAL;
+		}
+		delay = delay ? delay * 2 : 50;
+		if (delay > POLL_MAX_MS)
+			delay = POLL_MAX_MS;
+		if (util_now_ms() + delay >= r->deadline)
+			return CLOUD_RETRY;
+	}
+}
+
+static int assign_free(struct run *r, const struct cloud_holder *h)
+{
+	uint32_t free_vips[CFG_MAX_VIPS];
+	char task[CLOUD_ID_LEN], ips[16];
+	int i, n = 0, rc;
+
+	for (i = 0; i < r->c->nvip; i++)
+		if (!*h[i].eni)
+			free_vips[n++] = h[i].vip;
+	if (!n)
+		return CLOUD_OK;
+	if (!still_master(r))
+		return CLOUD_RETRY;
+	log_info("migrate: assigning %d unheld VIP(s) (%s...) to %s", n,
+	    util_ipv4_str(free_vips[0], ips), r->nd.eni);
+	rc = cloud_assign(r->cl, r->nd.vpc, r->nd.eni, free_vips, n, task);
+	return rc == CLOUD_OK ? poll_task(r, "AssignPrivateIpAddresses", task) : rc;
+}
+
+static int migrate_held(struct run *r, const struct cloud_holder *h)
+{
+	char task[CLOUD_ID_LEN], ip[16];
+	int i, rc;
+
+	for (i = 0; i < r->c->nvip; i++) {
+		if (!*h[i].eni || !strcmp(h[i].eni, r->nd.eni))
+			continue;
+		if (!still_master(r))
+			return CLOUD_RETRY;
+		log_info("migrate: moving %s from %s to %s", util_ipv4_str(h[i].vip, ip), h[i].eni,
+		    r->nd.eni);
+		rc = cloud_migrate(r->cl, r->nd.vpc, h[i].vip, h[i].eni, r->nd.eni, task);
+		if (rc == CLOUD_OK)
+			rc = poll_task(r, "MigratePrivateIpAddress", task);
+		if (rc < 0)
+			return rc;
+	}
+	return CLOUD_OK;
+}
+
+/* 1 every VIP on our ENI, 0 not yet; busy set if any VIP is in a running task. */
+static int all_here(const struct run *r, const struct cloud_holder *h, int *busy)
+{
+	int i, here = 1;
+
+	*busy = 0;
+	for (i = 0; i < r->c->nvip; i++) {
+		here &= !strcmp(h[i].eni, r->nd.eni);
+		*busy |= h[i].busy;
+	}
+	return here;
+}
+
+static void holders_init(const struct cfg *c, struct cloud_holder *h)
+{
+	int i;
+
+	for (i = 0; i < c->nvip; i++)
+		h[i].vip = c->vip[i];
+}
+
+/* One round: describe, then assign/migrate what is not ours.
+ * 1 done, 0 changes made (confirm next), 2 a task is running, <0 error class. */
+static int round_once(struct run *r, struct cloud_holder *h, char prev[][CLOUD_ID_LEN])
+{
+	int rc, busy, i, changed = 0;
+
+	if (!still_master(r))
+		return CLOUD_RETRY;
+	rc = cloud_holders(r->cl, r->nd.vpc, h, r->c->nvip);
+	if (rc < 0)
+		return rc;
+	if (all_here(r, h, &busy))
+		return 1;
+	for (i = 0; i < r->c->nvip; i++) {
+		changed |= prev[i][0] && strcmp(prev[i], h[i].eni);
+		util_copy(prev[i], CLOUD_ID_LEN, h[i].eni);
+	}
+	if (changed)
+		log_warn("migrate: a VIP holder changed underneath; starting over");
+	if (busy)
+		return 2;
+	rc = assign_free(r, h);
+	if (rc == CLOUD_OK)
+		rc = migrate_held(r, h);
+	return rc == CLOUD_OK ? 0 : rc;
+}
+
+static void record(const struct run *r, const char *result, long long t0)
+{
+	char line[160];
+	int n = util_fmt(line, sizeof line, "time=%lld result=%s duration_ms=%lld calls=%u\n",
+	    (long long)time(NULL), result, util_now_ms() - t0, r->cl ? r->cl->calls : 0);
+
+	if (n > 0)
+		state_write(r->c->state_dir, "last_migrate", line, (size_t)n, 0600);
+}
+
+static int migrate_loop(struct run *r)
+{
+	static struct cloud_holder h[CFG_MAX_VIPS];
+	static char prev[CFG_MAX_VIPS][CLOUD_ID_LEN];
+	int rc, fatal_seen = 0;
+
+	holders_init(r->c, h);
+	for (;;) {
+		rc = round_once(r, h, prev);
+		if (rc == 1)
+			return MIGRATE_DONE;
+		if (!still_master(r))
+			return MIGRATE_NOT_MASTER;
+		/* A refusal may be a race with a holder change: one more look, no more. */
+		if (rc == CLOUD_FATAL && fatal_seen++)
+			return MIGRATE_FAILED;
+		if (util_now_ms() >= r->deadline)
+			return MIGRATE_FAILED;
+		if (rc == 2)
+			util_sleep_ms(BACKOFF_FIRST_MS);	/* another task holds the IP */
+		else if (rc < 0 && !backoff_wait(r))
+			return MIGRATE_FAILED;
+	}
+}
+
+int migrate_run(const struct cfg *c, int if_master)
+{
+	struct run r = { .c = c, .if_master = if_master };
+	long long t0 = util_now_ms();
+	int lock, rc;
+
+	r.deadline = t0 + c->migrate_timeout * 1000LL;
+	srandom((unsigned)(t0 ^ getpid()));
+	lock = state_lock(c->state_dir, c->migrate_timeout * 1000LL);
+	if (lock < 0) {
+		log_err("migrate: %s/lock: another migrate still running after %d s", c->state_dir,
+		    c->migrate_timeout);
+		return MIGRATE_FAILED;
+	}
+	if (!still_master(&r))
+		rc = MIGRATE_NOT_MASTER;
+	else if (setup(&r, r.deadline) < 0)
+		rc = MIGRATE_FAILED;
+	else
+		rc = migrate_loop(&r);
+	if (rc == MIGRATE_DONE)
+		log_info("migrate: every VIP is on %s (%lld ms, %u API calls)", r.nd.eni,
+		    util_now_ms() - t0, r.cl->calls);
+	else if (rc == MIGRATE_FAILED)
+		log_err("migrate: failed after %lld ms: %s", util_now_ms() - t0,
+		    r.cl && *r.cl->code ? cloud_last_error(r.cl) : "see above");
+	record(&r, rc == MIGRATE_DONE ? "done" : rc == MIGRATE_NOT_MASTER ? "not-master" :
+	    "failed", t0);
+	if (r.cl)
+		cloud_close(r.cl);
+	state_unlock(lock);
+	return rc;
+}
+
+int migrate_query(const struct cfg *c, long long deadline_ms, struct cloud_holder *out)
+{
+	static struct cloud_holder h[CFG_MAX_VIPS];
+	struct run r = { .c = c, .deadline = deadline_ms };
+	int rc = -1, busy, i;
+
+	holders_init(c, h);
+	if (setup(&r, deadline_ms) == 0 &&
+	    cloud_holders(r.cl, r.nd.vpc, h, c->nvip) == CLOUD_OK)
+		rc = all_here(&r, h, &busy);
+	if (out)
+		for (i = 0; i < c->nvip; i++)
+			out[i] = h[i];
+	if (r.cl)
+		cloud_close(r.cl);
+	return rc;
+}
+
+int migrate_spawn(const struct cfg *c)
+{
+	char *argv[6];
+	int argc = 0, fd;
+	pid_t pid = fork();
+
+	if (pid < 0) {
+		log_err("migrate: fork failed");
+		return -1;
+	}
+	if (pid > 0)
+		return 0;
+	setsid();
+	fd = open("/dev/null", O_RDWR);
+	if (fd >= 0) {
+		dup2(fd, 0);
+		dup2(fd, 1);
+		dup2(fd, 2);
+		if (fd > 2)
+			close(fd);
+	}
+	for (fd = 3; fd < 256; fd++)
+		close(fd);
+	setenv("TCVIP_CONFIG", c->path, 1);
+	argv[argc++] = "vip";
+	if (tcvip.verbose)
+		argv[argc++] = "-v";
+	argv[argc++] = "migrate";
+	argv[argc++] = "--if-master";
+	argv[argc] = NULL;
+	execv("/proc/self/exe", argv);
+	_exit(127);
+}

@@ -1,0 +1,21 @@
+/* migrate.h: the outage path (make the cloud give every VIP to this ENI), the ownership query, the detached spawn. */
+#ifndef MIGRATE_H
+#define MIGRATE_H
+struct cfg;
+struct cloud_holder;
+
+enum { MIGRATE_DONE = 0, MIGRATE_FAILED = 1, MIGRATE_CONFIG = 2, MIGRATE_NOT_MASTER = 3 };
+
+/* Holder self: done; no holder: AssignPrivateIpAddresses; other: MigratePrivateIpAddress;
+ * polls each task, confirms with a describe; retries per SPEC §3 within migrate_timeout.
+ * Takes state_dir/lock. if_master: re-reads state_dir/state before every cloud call and
+ * stops (MIGRATE_NOT_MASTER) once it is not MASTER. Records state_dir/last_migrate. */
+int migrate_run(const struct cfg *c, int if_master);
+/* 1 the cloud assigns every VIP to this ENI, 0 it does not, -1 unknown (logged).
+ * deadline_ms (util_now_ms clock, 0 = cfg timeouts only) bounds the whole query.
+ * h (may be NULL) gets each VIP's holder, c->nvip entries. */
+int migrate_query(const struct cfg *c, long long deadline_ms, struct cloud_holder *h);
+/* Starts `vip migrate --if-master` detached: own session, fds on /dev/null, same config
+ * path and verbosity; returns at once. 0 or -1 (logged). */
+int migrate_spawn(const struct cfg *c);
+#endif

@@ -1,0 +1,176 @@
+/* net.c: owns TCP client sockets: resolving, connecting with a deadline, bounded send/recv. */
+#include <errno.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "net.h"
+
+long long net_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+int net_wait(int fd, short events, long long deadline_ms)
+{
+	struct pollfd p;
+	long long left;
+	int n;
+
+	for (;;) {
+		left = deadline_ms - net_now_ms();
+		if (left <= 0)
+			return 0;
+		p.fd = fd;
+		p.events = events;
+		p.revents = 0;
+		n = poll(&p, 1, left > 60000 ? 60000 : (int)left);
+		if (n > 0)
+			return 1;
+		if (n < 0 && errno != EINTR)
+			return -1;
+	}
+}
+
+/* One non-blocking connect to one address; returns the fd or -1 with *err set. */
+static int connect_one(const struct addrinfo *ai, long long deadline_ms, int *err)
+{
+	socklen_t len = sizeof *err;
+	int fd, one = 1, w;
+
+	fd = socket(ai->ai_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd < 0) {
+		*err = errno;
+		return -1;
+	}
+	*err = 0;
+	if (connect(fd, ai->ai_addr, ai->ai_addrlen) < 0) {
+		if (errno != EINPROGRESS && errno != EINTR)
+			*err = errno;
+		else if ((w = net_wait(fd, POLLOUT, deadline_ms)) <= 0)
+			*err = w == 0 ? ETIMEDOUT : errno;
+		else if (getsockopt(fd, SOL_SOCKET, SO_ERROR, err, &len) < 0)
+			*err = errno;
+	}
+	if (!*err && setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one) < 0)
+		*err = errno;
+	if (*err) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+int net_connect(const char *host, int port, long long deadline_ms)
+{
+	struct addrinfo hints, *res = NULL, *ai;
+	char service[8];
+	long long now;
+	int fd = -1, err = ETIMEDOUT, rc, n = 0, i = 0;
+
+	if (port < 1 || port > 65535) {
+		log_err("%s:%d: connect: bad port", host, port);
+		return -1;
+	}
+	if (snprintf(service, sizeof service, "%d", port) >= (int)sizeof service)
+		return -1;	/* cannot happen: at most 5 digits */
+	memset(&hints, 0, sizeof hints);
+	hints.ai_family = AF_UNSPEC;
+	hints.ai_socktype = SOCK_STREAM;
+	hints.ai_flags = AI_NUMERICSERV;
+	rc = getaddrinfo(host, service, &hints, &res);
+	if (rc != 0) {
+		log_err("%s:%d: connect: %s", host, port,
+		    rc == EAI_SYSTEM ? strerror(errno) : gai_strerror(rc));
+		return -1;
+	}
+	for (ai = res; ai; ai = ai->ai_next)
+		n++;
+	/* Each address gets an equal share of what is left, so a black-holed first
+	 * address (say IPv6 without a route) cannot eat the whole deadline. */
+	for (ai = res; ai && fd < 0; ai = ai->ai_next, i++) {
+		now = net_now_ms();
+		if (now >= deadline_ms) {
+			err = ETIMEDOUT;
+			break;
+		}
+		fd = connect_one(ai, now + (deadline_ms - now) / (n - i), &err);
+	}
+	freeaddrinfo(res);
+	if (fd < 0) {
+		if (n > 1)
+			log_err("%s:%d: connect: %s (%d addresses tried)", host, port, strerror(err), i);
+		else
+			log_err("%s:%d: connect: %s", host, port, strerror(err));
+	}
+	return fd;
+}
+
+int net_send_all(int fd, const void *buf, size_t len, long long deadline_ms)
+{
+	const char *p = buf;
+	ssize_t n;
+	int w;
+
+	while (len > 0) {
+		n = send(fd, p, len, MSG_NOSIGNAL | MSG_DONTWAIT);
+		if (n > 0) {
+			p += n;
+			len -= (size_t)n;
+		} else if (n < 0 && errno == EINTR) {
+			continue;
+		} else if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+			if ((w = net_wait(fd, POLLOUT, deadline_ms)) <= 0) {
+				if (w == 0)
+					errno = ETIMEDOUT;
+				return -1;
+			}
+		} else {
+			if (n == 0)
+				errno = EPIPE;
+			return -1;
+		}
+	}
+	return 0;
+}
+
+ssize_t net_recv(int fd, void *buf, size_t cap, long long deadline_ms)
+{
+	ssize_t n;
+	int w;
+
+	for (;;) {
+		n = recv(fd, buf, cap, MSG_DONTWAIT);
+		if (n >= 0)
+			return n;
+		if (errno == EINTR)
+			continue;
+		if (errno != EAGAIN && errno != EWOULDBLOCK)
+			return -1;
+		if ((w = net_wait(fd, POLLIN, deadline_ms)) <= 0) {
+			if (w == 0)
+				errno = ETIMEDOUT;
+			return -1;
+		}
+	}
+}
+
+int net_idle_broken(int fd)
+{
+	struct pollfd p;
+
+	p.fd = fd;
+	p.events = POLLIN | POLLRDHUP;
+	p.revents = 0;
+	return poll(&p, 1, 0) != 0;
+}

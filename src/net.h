@@ -1,0 +1,28 @@
+/* net.h: TCP client connections with a deadline, and the monotonic clock deadlines use. */
+#ifndef NET_H
+#define NET_H
+#include <stddef.h>
+#include <sys/types.h>
+
+/* CLOCK_MONOTONIC in milliseconds; deadlines are absolute values of this clock. */
+long long net_now_ms(void);
+
+/* Resolves host (IPv4 and IPv6) and connects to each address in turn until one answers,
+ * all before deadline_ms. Returns a non-blocking, close-on-exec TCP_NODELAY socket, or -1
+ * after logging "HOST:PORT: connect: REASON". DNS resolution itself is bounded by the
+ * resolver's own timeouts (resolv.conf), not by the deadline. */
+int net_connect(const char *host, int port, long long deadline_ms);
+
+/* Waits for events (POLLIN/POLLOUT) on fd until deadline_ms: 1 ready, 0 timed out, -1 error. */
+int net_wait(int fd, short events, long long deadline_ms);
+
+/* Sends all of buf (MSG_NOSIGNAL) before deadline_ms: 0, or -1 with errno (ETIMEDOUT). */
+int net_send_all(int fd, const void *buf, size_t len, long long deadline_ms);
+
+/* Receives up to cap bytes before deadline_ms: bytes read, 0 at end of stream, or -1 with
+ * errno (ETIMEDOUT). Nothing is logged: the caller names the peer. */
+ssize_t net_recv(int fd, void *buf, size_t cap, long long deadline_ms);
+
+/* 1 if an idle connection has data or a hang-up pending (so it must not be reused), else 0. */
+int net_idle_broken(int fd);
+#endif

@@ -1,0 +1,153 @@
+/* status.c: `vip status`: local state, VIPs on the NIC, cloud holders, ENI, endpoint, credentials source, last migrate. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cfg.h"
+#include "cloud.h"
+#include "creds.h"
+#include "disc.h"
+#include "json.h"
+#include "log.h"
+#include "meta.h"
+#include "migrate.h"
+#include "nl.h"
+#include "state.h"
+#include "status.h"
+#include "util.h"
+
+struct status {
+	char state[32], endpoint[300], creds[192], last[160];
+	struct node nd;
+	struct cloud_holder h[CFG_MAX_VIPS];
+	int on_nic[CFG_MAX_VIPS];
+	int cloud_ok;
+	long long failed;
+};
+
+static void nic_vips(struct status *s, const struct cfg *c)
+{
+	static struct nl n;
+	int i, idx;
+
+	for (i = 0; i < c->nvip; i++)
+		s->on_nic[i] = -1;
+	if (!*s->nd.ifname || nl_open(&n) < 0)
+		return;
+	idx = nl_ifindex(&n, s->nd.ifname);
+	for (i = 0; idx > 0 && i < c->nvip; i++)
+		s->on_nic[i] = nl_addr_present(&n, idx, c->vip[i]);
+	nl_close(&n);
+}
+
+static void gather(struct status *s, const struct cfg *c)
+{
+	static struct meta m;
+	static struct creds cr;
+	char host[256];
+	int port;
+
+	if (state_read(c->state_dir, "state", s->state, sizeof s->state) < 0)
+		strcpy(s->state, "unknown");
+	s->failed = state_read_int(c->state_dir, "vip_check_failed_count", 0);
+	if (state_read(c->state_dir, "last_migrate", s->last, sizeof s->last) < 0)
+		strcpy(s->last, "never");
+	if (cloud_endpoint(c, host, sizeof host, &port) == 0)
+		util_fmt(s->endpoint, sizeof s->endpoint, "%s:%d (API %d)", host, port, c->api);
+	meta_init(&m, c->metadata, c->timeout);
+	s->cloud_ok = migrate_query(c, 0, s->h) >= 0;
+	disc_node(&s->nd, c, &m, NULL, DISC_IF);
+	if (creds_load(&cr, c, &m, 0) == 0)
+		util_copy(s->creds, sizeof s->creds, cr.source);
+	else
+		strcpy(s->creds, "none found");
+	creds_wipe(&cr);
+	meta_close(&m);
+	nic_vips(s, c);
+}
+
+static const char *holder_text(const struct status *s, int i, char *buf, size_t cap)
+{
+	if (!s->cloud_ok)
+		return "unknown (cloud not reachable)";
+	if (!*s->h[i].eni)
+		return "none";
+	util_fmt(buf, cap, "%s%s%s", s->h[i].eni, !strcmp(s->h[i].eni, s->nd.eni) ?
+	    " (this node)" : "", s->h[i].busy ? " [task running]" : "");
+	return buf;
+}
+
+static void print_text(const struct status *s, const struct cfg *c)
+{
+	char ip[16], buf[128];
+	int i;
+
+	printf("state:        %s\n", s->state);
+	printf("interface:    %s\n", *s->nd.ifname ? s->nd.ifname : "unknown");
+	printf("eni:          %s\n", *s->nd.eni ? s->nd.eni : "unknown");
+	printf("vpc/region:   %s / %s\n", *s->nd.vpc ? s->nd.vpc : "unknown",
+	    *s->nd.region ? s->nd.region : "unknown");
+	for (i = 0; i < c->nvip; i++)
+		printf("vip %-15s on NIC: %s; cloud holder: %s\n", util_ipv4_str(c->vip[i], ip),
+		    s->on_nic[i] == 1 ? "yes" : s->on_nic[i] == 0 ? "no" : "unknown",
+		    holder_text(s, i, buf, sizeof buf));
+	printf("endpoint:     %s\n", s->endpoint);
+	printf("credentials:  %s\n", s->creds);
+	printf("last migrate: %s\n", s->last);
+	printf("failed count: %lld (faults at %d)\n", s->failed, c->fault_after);
+}
+
+static void print_json(const struct status *s, const struct cfg *c)
+{
+	static char out[16384];
+	struct json_w w;
+	char ip[16];
+	int i;
+
+	json_w_init(&w, out, sizeof out);
+	json_w_obj(&w);
+	json_w_key(&w, "state"); json_w_str(&w, s->state);
+	json_w_key(&w, "interface"); json_w_str(&w, s->nd.ifname);
+	json_w_key(&w, "eni"); json_w_str(&w, s->nd.eni);
+	json_w_key(&w, "vpc"); json_w_str(&w, s->nd.vpc);
+	json_w_key(&w, "region"); json_w_str(&w, s->nd.region);
+	json_w_key(&w, "cloud_reachable"); json_w_bool(&w, s->cloud_ok);
+	json_w_key(&w, "vips");
+	json_w_arr(&w);
+	for (i = 0; i < c->nvip; i++) {
+		json_w_obj(&w);
+		json_w_key(&w, "vip"); json_w_str(&w, util_ipv4_str(c->vip[i], ip));
+		json_w_key(&w, "on_nic");
+		if (s->on_nic[i] < 0)
+			json_w_null(&w);
+		else
+			json_w_bool(&w, s->on_nic[i]);
+		json_w_key(&w, "holder");
+		if (s->cloud_ok)
+			json_w_str(&w, s->h[i].eni);
+		else
+			json_w_null(&w);
+		json_w_end_obj(&w);
+	}
+	json_w_end_arr(&w);
+	json_w_key(&w, "endpoint"); json_w_str(&w, s->endpoint);
+	json_w_key(&w, "credentials"); json_w_str(&w, s->creds);
+	json_w_key(&w, "last_migrate"); json_w_str(&w, s->last);
+	json_w_key(&w, "failed_count"); json_w_int(&w, s->failed);
+	json_w_end_obj(&w);
+	if (json_w_finish(&w) < 0)
+		log_err("status: JSON output too large");
+	else
+		puts(out);
+}
+
+int status_run(const struct cfg *c, int json)
+{
+	static struct status s;
+
+	gather(&s, c);
+	if (json)
+		print_json(&s, c);
+	else
+		print_text(&s, c);
+	return s.cloud_ok ? 0 : 1;
+}

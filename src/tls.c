@@ -1,0 +1,584 @@
+/* tls.c: owns BearSSL: the TLS 1.2 client profile, deadline-bound socket callbacks, trust-anchor loading, error names. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <bearssl.h>
+
+#include "log.h"
+#include "net.h"
+#include "tls.h"
+
+/* Input must take a full 16 KiB record; our requests are small, so 4 KiB output records. */
+#define TLS_OBUF (4096 + 85)
+#define TLS_BUNDLE_MAX (64 << 20)
+
+struct tls_priv {
+	br_ssl_client_context cc;
+	br_x509_minimal_context xc;
+	br_sslio_context io;
+	const struct tls_anchors *ta;	/* the anchors xc was initialised with */
+	int inited;		/* profile set up (the zeroed state means "never used") */
+	int resumable;		/* last session ended without error: may be resumed */
+	int open;		/* handshake done, close_notify not yet sent */
+	int fd;
+	int port;
+	int eof;		/* the socket reached end of stream */
+	int io_errno;		/* errno of the last socket failure (ETIMEDOUT for the deadline) */
+	long long deadline_ms;
+	char host[256];
+	unsigned char iobuf[BR_SSL_BUFSIZE_INPUT + TLS_OBUF];
+};
+
+_Static_assert(sizeof(struct tls_priv) <= TLS_CTX_SIZE, "TLS_CTX_SIZE too small for struct tls_priv");
+_Static_assert(_Alignof(struct tls_priv) <= 16, "struct tls_conn alignment too small");
+
+static struct tls_priv *priv(struct tls_conn *t)
+{
+	return (struct tls_priv *)(void *)t->opaque;
+}
+
+/* ---- error names ---- */
+
+#define E(x) { x, #x }
+static const struct {
+	int code;
+	const char *name;
+} tls_errs[] = {
+	E(BR_ERR_OK), E(BR_ERR_BAD_PARAM), E(BR_ERR_BAD_STATE), E(BR_ERR_UNSUPPORTED_VERSION),
+	E(BR_ERR_BAD_VERSION), E(BR_ERR_BAD_LENGTH), E(BR_ERR_TOO_LARGE), E(BR_ERR_BAD_MAC),
+	E(BR_ERR_NO_RANDOM), E(BR_ERR_UNKNOWN_TYPE), E(BR_ERR_UNEXPECTED), E(BR_ERR_BAD_CCS),
+	E(BR_ERR_BAD_ALERT), E(BR_ERR_BAD_HANDSHAKE), E(BR_ERR_OVERSIZED_ID),
+	E(BR_ERR_BAD_CIPHER_SUITE), E(BR_ERR_BAD_COMPRESSION), E(BR_ERR_BAD_FRAGLEN),
+	E(BR_ERR_BAD_SECRENEG), E(BR_ERR_EXTRA_EXTENSION), E(BR_ERR_BAD_SNI),
+	E(BR_ERR_BAD_HELLO_DONE), E(BR_ERR_LIMIT_EXCEEDED), E(BR_ERR_BAD_FINISHED),
+	E(BR_ERR_RESUME_MISMATCH), E(BR_ERR_INVALID_ALGORITHM), E(BR_ERR_BAD_SIGNATURE),
+	E(BR_ERR_WRONG_KEY_USAGE), E(BR_ERR_NO_CLIENT_AUTH), E(BR_ERR_IO),
+	E(BR_ERR_X509_OK), E(BR_ERR_X509_INVALID_VALUE), E(BR_ERR_X509_TRUNCATED),
+	E(BR_ERR_X509_EMPTY_CHAIN), E(BR_ERR_X509_INNER_TRUNC), E(BR_ERR_X509_BAD_TAG_CLASS),
+	E(BR_ERR_X509_BAD_TAG_VALUE), E(BR_ERR_X509_INDEFINITE_LENGTH),
+	E(BR_ERR_X509_EXTRA_ELEMENT), E(BR_ERR_X509_UNEXPECTED), E(BR_ERR_X509_NOT_CONSTRUCTED),
+	E(BR_ERR_X509_NOT_PRIMITIVE), E(BR_ERR_X509_PARTIAL_BYTE), E(BR_ERR_X509_BAD_BOOLEAN),
+	E(BR_ERR_X509_OVERFLOW), E(BR_ERR_X509_BAD_DN), E(BR_ERR_X509_BAD_TIME),
+	E(BR_ERR_X509_UNSUPPORTED), E(BR_ERR_X509_LIMIT_EXCEEDED), E(BR_ERR_X509_WRONG_KEY_TYPE),
+	E(BR_ERR_X509_BAD_SIGNATURE), E(BR_ERR_X509_TIME_UNKNOWN), E(BR_ERR_X509_EXPIRED),
+	E(BR_ERR_X509_DN_MISMATCH), E(BR_ERR_X509_BAD_SERVER_NAME),
+	E(BR_ERR_X509_CRITICAL_EXTENSION), E(BR_ERR_X509_NOT_CA),
+	E(BR_ERR_X509_FORBIDDEN_KEY_USAGE), E(BR_ERR_X509_WEAK_PUBLIC_KEY),
+	E(BR_ERR_X509_NOT_TRUSTED),
+};
+#undef E
+
+const char *tls_strerror(int err)
+{
+	size_t i;
+
+	if (err >= BR_ERR_SEND_FATAL_ALERT && err < BR_ERR_SEND_FATAL_ALERT + 256)
+		return "BR_ERR_SEND_FATAL_ALERT";
+	if (err >= BR_ERR_RECV_FATAL_ALERT && err < BR_ERR_RECV_FATAL_ALERT + 256)
+		return "BR_ERR_RECV_FATAL_ALERT";
+	for (i = 0; i < sizeof tls_errs / sizeof tls_errs[0]; i++)
+		if (tls_errs[i].code == err)
+			return tls_errs[i].name;
+	return "BR_ERR_UNKNOWN";
+}
+
+/* The TLS alerts a misconfigured peer typically sends. */
+static const char *alert_name(int a)
+{
+	switch (a) {
+	case 0: return "close_notify";
+	case 10: return "unexpected_message";
+	case 20: return "bad_record_mac";
+	case 40: return "handshake_failure";
+	case 42: return "bad_certificate";
+	case 43: return "unsupported_certificate";
+	case 45: return "certificate_expired";
+	case 46: return "certificate_unknown";
+	case 47: return "illegal_parameter";
+	case 48: return "unknown_ca";
+	case 50: return "decode_error";
+	case 51: return "decrypt_error";
+	case 70: return "protocol_version";
+	case 71: return "insufficient_security";
+	case 80: return "internal_error";
+	case 112: return "unrecognized_name";
+	default: return "alert";
+	}
+}
+
+static const char *describe(const struct tls_priv *p, char *out, size_t cap)
+{
+	int err = br_ssl_engine_last_error(&p->cc.eng), n;
+	const char *name = tls_strerror(err);
+
+	if (err == BR_ERR_IO && p->io_errno == ETIMEDOUT)
+		n = snprintf(out, cap, "%s: timed out", name);
+	else if (err == BR_ERR_IO && p->eof)
+		n = snprintf(out, cap, "%s: connection closed by peer", name);
+	else if (err == BR_ERR_IO && p->io_errno)
+		n = snprintf(out, cap, "%s: %s", name, strerror(p->io_errno));
+	else if (err >= BR_ERR_RECV_FATAL_ALERT)
+		n = snprintf(out, cap, "%s (%s %d)", name, alert_name(err & 255), err & 255);
+	else if (err == BR_ERR_OK)
+		n = snprintf(out, cap, "connection closed");
+	else
+		n = snprintf(out, cap, "%s", name);
+	if (n < 0 || (size_t)n >= cap)
+		return name;	/* the bare name always fits the story */
+	return out;
+}
+
+const char *tls_error(const struct tls_conn *t, char *out, size_t cap)
+{
+	return describe((const struct tls_priv *)(const void *)t->opaque, out, cap);
+}
+
+/* ---- socket callbacks: BearSSL has no timeouts, so every wait is bounded here ---- */
+
+static int sock_read(void *ctx, unsigned char *buf, size_t len)
+{
+	struct tls_priv *p = ctx;
+	ssize_t n = net_recv(p->fd, buf, len, p->deadline_ms);
+
+	if (n > 0)
+		return (int)n;
+	if (n == 0)
+		p->eof = 1;
+	else
+		p->io_errno = errno;
+	return -1;
+}
+
+static int sock_write(void *ctx, const unsigned char *buf, size_t len)
+{
+	struct tls_priv *p = ctx;
+
+	if (net_send_all(p->fd, buf, len, p->deadline_ms) < 0) {
+		p->io_errno = errno;
+		return -1;
+	}
+	return (int)len;
+}
+
+/* ---- client profile: TLS 1.2, ECDHE with AES-GCM or ChaCha20-Poly1305, RSA or EC certificates ---- */
+
+static void profile_init(struct tls_priv *p, const struct tls_anchors *ta)
+{
+	static const uint16_t suites[] = {
+		BR_TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,
+		BR_TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,
+		BR_TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,
+		BR_TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,
+		BR_TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256,
+		BR_TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256,
+	};
+	br_ssl_engine_context *eng = &p->cc.eng;
+	br_x509_minimal_context *xc = &p->xc;
+
+	br_ssl_client_zero(&p->cc);
+	br_ssl_engine_set_versions(eng, BR_TLS12, BR_TLS12);
+	br_ssl_engine_set_suites(eng, suites, sizeof suites / sizeof suites[0]);
+	br_x509_minimal_init(xc, &br_sha256_vtable, ta->list, ta->count);
+	br_ssl_engine_set_default_rsavrfy(eng);
+	br_ssl_engine_set_default_ecdsa(eng);
+	br_x509_minimal_set_rsa(xc, br_ssl_engine_get_rsavrfy(eng));
+	br_x509_minimal_set_ecdsa(xc, br_ssl_engine_get_ec(eng), br_ssl_engine_get_ecdsa(eng));
+	br_ssl_engine_set_hash(eng, br_sha256_ID, &br_sha256_vtable);
+	br_ssl_engine_set_hash(eng, br_sha384_ID, &br_sha384_vtable);
+	br_ssl_engine_set_hash(eng, br_sha512_ID, &br_sha512_vtable);
+	br_x509_minimal_set_hash(xc, br_sha256_ID, &br_sha256_vtable);
+	br_x509_minimal_set_hash(xc, br_sha384_ID, &br_sha384_vtable);
+	br_x509_minimal_set_hash(xc, br_sha512_ID, &br_sha512_vtable);
+	br_ssl_engine_set_x509(eng, &xc->vtable);
+	br_ssl_engine_set_prf_sha256(eng, &br_tls12_sha256_prf);
+	br_ssl_engine_set_prf_sha384(eng, &br_tls12_sha384_prf);
+	br_ssl_engine_set_default_aes_gcm(eng);
+	br_ssl_engine_set_default_chapol(eng);
+	br_ssl_engine_set_buffer(eng, p->iobuf, sizeof p->iobuf, 1);
+	p->ta = ta;
+	p->inited = 1;
+	p->resumable = 0;
+}
+
+static int same_session(const br_ssl_session_parameters *a, const br_ssl_session_parameters *b)
+{
+	return a->session_id_len > 0 && a->session_id_len == b->session_id_len &&
+	    memcmp(a->session_id, b->session_id, a->session_id_len) == 0;
+}
+
+int tls_start(struct tls_conn *t, int fd, const char *host, int port,
+    const struct tls_anchors *ta, long long deadline_ms)
+{
+	struct tls_priv *p = priv(t);
+	br_ssl_session_parameters before, after;
+	char why[160];
+	int resume;
+
+	if (!ta || !ta->count) {
+		log_err("%s:%d: TLS: no trust anchors loaded", host, port);
+		return -1;
+	}
+	if (strlen(host) >= sizeof p->host) {
+		log_err("%.64s...:%d: TLS: host name too long", host, port);
+		return -1;
+	}
+	resume = p->inited && p->resumable && p->ta == ta && strcmp(p->host, host) == 0;
+	if (!p->inited || p->ta != ta)
+		profile_init(p, ta);
+	memcpy(p->host, host, strlen(host) + 1);
+	p->port = port;
+	p->fd = fd;
+	p->eof = 0;
+	p->io_errno = 0;
+	p->open = 0;
+	p->resumable = 0;
+	p->deadline_ms = deadline_ms;
+	br_ssl_engine_get_session_parameters(&p->cc.eng, &before);
+	br_sslio_init(&p->io, &p->cc.eng, sock_read, p, sock_write, p);
+	/* br_sslio_flush() runs the engine until application data may be sent: BearSSL does
+	 * no False Start, so this returns only after the peer's chain and name were verified. */
+	if (!br_ssl_client_reset(&p->cc, host, resume) || br_sslio_flush(&p->io) < 0) {
+		log_err("%s:%d: TLS: %s", host, port, describe(p, why, sizeof why));
+		return -1;
+	}
+	p->open = 1;
+	p->resumable = 1;
+	br_ssl_engine_get_session_parameters(&p->cc.eng, &after);
+	return resume && same_session(&before, &after);
+}
+
+/* After a failure: errno from the socket, ECONNRESET for an early end of stream, else EPROTO. */
+static void set_errno(struct tls_priv *p)
+{
+	if (br_ssl_engine_last_error(&p->cc.eng) != BR_ERR_IO)
+		errno = EPROTO;
+	else if (p->io_errno)
+		errno = p->io_errno;
+	else
+		errno = ECONNRESET;
+	p->resumable = 0;
+}
+
+int tls_write(struct tls_conn *t, const void *buf, size_t len, long long deadline_ms)
+{
+	struct tls_priv *p = priv(t);
+
+	p->deadline_ms = deadline_ms;
+	if (br_sslio_write_all(&p->io, buf, len) < 0) {
+		set_errno(p);
+		return -1;
+	}
+	return 0;
+}
+
+int tls_flush(struct tls_conn *t, long long deadline_ms)
+{
+	struct tls_priv *p = priv(t);
+
+	p->deadline_ms = deadline_ms;
+	if (br_sslio_flush(&p->io) < 0) {
+		set_errno(p);
+		return -1;
+	}
+	return 0;
+}
+
+long tls_read(struct tls_conn *t, void *buf, size_t cap, long long deadline_ms)
+{
+	struct tls_priv *p = priv(t);
+	int n, err;
+
+	p->deadline_ms = deadline_ms;
+	n = br_sslio_read(&p->io, buf, cap);
+	if (n > 0)
+		return n;
+	err = br_ssl_engine_last_error(&p->cc.eng);
+	if (err == BR_ERR_OK)
+		return 0;
+	set_errno(p);
+	return err == BR_ERR_IO && p->eof ? TLS_EOF_UNCLEAN : -1;
+}
+
+void tls_close(struct tls_conn *t)
+{
+	struct tls_priv *p = priv(t);
+	unsigned char *rec;
+	size_t len;
+
+	if (!p->inited || !p->open)
+		return;
+	p->open = 0;
+	br_ssl_engine_close(&p->cc.eng);
+	if (br_ssl_engine_current_state(&p->cc.eng) & BR_SSL_SENDREC) {
+		rec = br_ssl_engine_sendrec_buf(&p->cc.eng, &len);
+		if (send(p->fd, rec, len, MSG_NOSIGNAL | MSG_DONTWAIT) < 0)
+			(void)0;	/* best effort: the peer may be gone already */
+	}
+	p->fd = -1;
+}
+
+/* ---- trust anchors: PEM -> X.509 decoder -> one arena ----
+ * The arena holds the decoded names and keys growing up from its start and the anchor
+ * array growing down from its end. Per certificate, name + key <= DER size = 3/4 of its
+ * base64 text, so data plus a 64-byte anchor always fits in the PEM text's own size. */
+
+struct ta_loader {
+	unsigned char *base;
+	br_x509_trust_anchor *end;	/* anchors occupy [end - count, end) */
+	size_t used;		/* data bytes from base */
+	size_t count, skipped, index;
+	size_t cert_start;
+	int in_cert;
+	int overflow;
+	const char *path;
+	br_x509_decoder_context xd;
+};
+
+static unsigned char *arena_put(struct ta_loader *l, const void *src, size_t len)
+{
+	size_t room = (size_t)((unsigned char *)(l->end - l->count) - l->base);
+	unsigned char *dst;
+
+	if (l->overflow || len > room || room - len < l->used + sizeof(br_x509_trust_anchor)) {
+		l->overflow = 1;
+		return NULL;
+	}
+	dst = l->base + l->used;
+	if (len)
+		memcpy(dst, src, len);
+	l->used += len;
+	return dst;
+}
+
+static void append_dn(void *ctx, const void *buf, size_t len)
+{
+	arena_put(ctx, buf, len);
+}
+
+static void to_x509(void *ctx, const void *buf, size_t len)
+{
+	struct ta_loader *l = ctx;
+
+	br_x509_decoder_push(&l->xd, buf, len);
+}
+
+/* Copies the decoded key into the arena; 0, or -1 for a key type BearSSL cannot use. */
+static int copy_key(struct ta_loader *l, br_x509_pkey *dst, const br_x509_pkey *pk)
+{
+	dst->key_type = pk->key_type;
+	if (pk->key_type == BR_KEYTYPE_RSA) {
+		dst->key.rsa.n = arena_put(l, pk->key.rsa.n, pk->key.rsa.nlen);
+		dst->key.rsa.nlen = pk->key.rsa.nlen;
+		dst->key.rsa.e = arena_put(l, pk->key.rsa.e, pk->key.rsa.elen);
+		dst->key.rsa.elen = pk->key.rsa.elen;
+		return 0;
+	}
+	if (pk->key_type == BR_KEYTYPE_EC) {
+		dst->key.ec.curve = pk->key.ec.curve;
+		dst->key.ec.q = arena_put(l, pk->key.ec.q, pk->key.ec.qlen);
+		dst->key.ec.qlen = pk->key.ec.qlen;
+		return 0;
+	}
+	return -1;
+}
+
+static void add_anchor(struct ta_loader *l)
+{
+	br_x509_trust_anchor ta;
+	const br_x509_pkey *pk = br_x509_decoder_get_pkey(&l->xd);
+	int err = br_x509_decoder_last_error(&l->xd);
+
+	if (l->overflow)
+		return;
+	memset(&ta, 0, sizeof ta);
+	ta.dn.data = l->base + l->cert_start;
+	ta.dn.len = l->used - l->cert_start;
+	if (err || !pk || copy_key(l, &ta.pkey, pk) < 0) {
+		l->used = l->cert_start;
+		l->skipped++;
+		log_debug("%s: certificate #%zu skipped: %s", l->path, l->index + 1,
+		    err ? tls_strerror(err) : "unsupported key type");
+		return;
+	}
+	if (l->overflow)
+		return;
+	ta.flags = br_x509_decoder_isCA(&l->xd) ? BR_X509_TA_CA : 0;
+	l->count++;
+	*(l->end - l->count) = ta;
+}
+
+/* Feeds bundle text to the PEM decoder; -1 logged on malformed PEM or a full arena. */
+static int pem_feed(struct ta_loader *l, br_pem_decoder_context *pc, const unsigned char *buf, size_t len)
+{
+	const char *name;
+	size_t k;
+
+	while (len > 0) {
+		k = br_pem_decoder_push(pc, buf, len);
+		buf += k;
+		len -= k;
+		switch (br_pem_decoder_event(pc)) {
+		case BR_PEM_BEGIN_OBJ:
+			name = br_pem_decoder_name(pc);
+			l->in_cert = !strcmp(name, "CERTIFICATE") || !strcmp(name, "X509 CERTIFICATE");
+			if (l->in_cert) {
+				l->cert_start = l->used;
+				br_x509_decoder_init(&l->xd, append_dn, l);
+				br_pem_decoder_setdest(pc, to_x509, l);
+			} else {
+				br_pem_decoder_setdest(pc, NULL, NULL);
+			}
+			break;
+		case BR_PEM_END_OBJ:
+			if (l->in_cert)
+				add_anchor(l);
+			l->in_cert = 0;
+			l->index++;
+			break;
+		case BR_PEM_ERROR:
+			log_err("%s: malformed PEM after object #%zu", l->path, l->index);
+			return -1;
+		default:
+			break;
+		}
+		if (l->overflow) {
+			log_err("%s: trust anchors do not fit the arena", l->path);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* Streams the bundle through the decoders; 0, or -1 logged. */
+static int decode_bundle(struct ta_loader *l, int fd)
+{
+	br_pem_decoder_context pc;
+	unsigned char chunk[8192];
+	ssize_t n;
+
+	br_pem_decoder_init(&pc);
+	for (;;) {
+		n = read(fd, chunk, sizeof chunk);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			log_err("%s: read: %s", l->path, strerror(errno));
+			return -1;
+		}
+		if (n == 0)
+			break;
+		if (pem_feed(l, &pc, chunk, (size_t)n) < 0)
+			return -1;
+	}
+	/* A final line without its newline still ends the last object. */
+	if (pem_feed(l, &pc, (const unsigned char *)"\n", 1) < 0)
+		return -1;
+	if (l->in_cert) {
+		log_err("%s: truncated PEM object #%zu", l->path, l->index + 1);
+		return -1;
+	}
+	return 0;
+}
+
+/* Loads one bundle; -1 with errno when it cannot be opened (nothing logged), -2 logged. */
+static int load_file(struct tls_anchors *ta, const char *path)
+{
+	struct ta_loader l;
+	struct stat st;
+	uintptr_t end;
+	int fd, rc = -2;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	memset(&l, 0, sizeof l);
+	l.path = path;
+	if (fstat(fd, &st) < 0)
+		log_err("%s: stat: %s", path, strerror(errno));
+	else if (!S_ISREG(st.st_mode))
+		log_err("%s: CA bundle is not a regular file", path);
+	else if (st.st_size == 0)
+		log_err("%s: CA bundle is empty", path);
+	else if (st.st_size > TLS_BUNDLE_MAX)
+		log_err("%s: CA bundle larger than %d bytes", path, TLS_BUNDLE_MAX);
+	else if (!(ta->arena = malloc((size_t)st.st_size + 64)))
+		log_err("%s: out of memory for %lld bytes of trust anchors", path, (long long)st.st_size);
+	else
+		rc = 0;
+	if (rc == 0) {
+		ta->arena_size = (size_t)st.st_size + 64;
+		l.base = ta->arena;
+		end = ((uintptr_t)l.base + ta->arena_size) & ~(uintptr_t)(_Alignof(br_x509_trust_anchor) - 1);
+		l.end = (br_x509_trust_anchor *)end;
+		if (decode_bundle(&l, fd) < 0)
+			rc = -2;
+		else if (l.count == 0) {
+			log_err("%s: no usable certificate in CA bundle (%zu skipped)", path, l.skipped);
+			rc = -2;
+		}
+	}
+	close(fd);
+	if (rc < 0) {
+		tls_anchors_free(ta);
+		return rc;
+	}
+	ta->list = l.end - l.count;
+	ta->count = l.count;
+	ta->skipped = l.skipped;
+	log_debug("%s: %zu trust anchors loaded (%zu skipped)", path, l.count, l.skipped);
+	return 0;
+}
+
+int tls_anchors_load(struct tls_anchors *ta, const char *ca_file)
+{
+	static const char *const sys[] = {
+		"/etc/ssl/certs/ca-certificates.crt", "/etc/pki/tls/certs/ca-bundle.crt",
+		"/etc/ssl/ca-bundle.pem", "/etc/ssl/cert.pem",
+	};
+	size_t i;
+	int rc;
+
+	memset(ta, 0, sizeof *ta);
+	if (ca_file) {
+		if (strlen(ca_file) >= sizeof ta->path) {
+			log_err("%.64s...: CA bundle path too long", ca_file);
+			return -1;
+		}
+		rc = load_file(ta, ca_file);
+		if (rc == -1)
+			log_err("%s: cannot open CA bundle: %s", ca_file, strerror(errno));
+		if (rc < 0)
+			return -1;
+		memcpy(ta->path, ca_file, strlen(ca_file) + 1);
+		return 0;
+	}
+	for (i = 0; i < sizeof sys / sizeof sys[0]; i++) {
+		rc = load_file(ta, sys[i]);
+		if (rc == -1 && errno == ENOENT)
+			continue;
+		if (rc == -1)
+			log_err("%s: cannot open CA bundle: %s", sys[i], strerror(errno));
+		if (rc < 0)
+			break;
+		memcpy(ta->path, sys[i], strlen(sys[i]) + 1);
+		return 0;
+	}
+	log_err("no usable CA bundle (tried %s, %s, %s, %s; set ca_file)", sys[0], sys[1], sys[2], sys[3]);
+	return -1;
+}
+
+void tls_anchors_free(struct tls_anchors *ta)
+{
+	free(ta->arena);
+	ta->arena = NULL;
+	ta->arena_size = 0;
+	ta->list = NULL;
+	ta->count = 0;
+}

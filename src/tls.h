@@ -1,0 +1,55 @@
+/* tls.h: TLS 1.2 client connections with mandatory certificate checks, and trust-anchor bundles. */
+#ifndef TLS_H
+#define TLS_H
+#include <stddef.h>
+
+/* Trust anchors decoded from a PEM bundle. Everything (names, keys and the anchor array)
+ * lives in ONE malloc'd arena whose size is the bundle's file size (decoded data is always
+ * smaller than its PEM text); tls_anchors_free() releases it. Must outlive every
+ * connection that uses it. */
+struct tls_anchors {
+	void *arena;
+	size_t arena_size;
+	const void *list;	/* BearSSL trust anchors inside the arena */
+	size_t count;
+	size_t skipped;		/* certificates BearSSL could not decode */
+	char path[512];		/* the bundle actually loaded */
+};
+
+/* Loads ca_file, or when NULL the first existing system bundle among
+ * /etc/ssl/certs/ca-certificates.crt, /etc/pki/tls/certs/ca-bundle.crt,
+ * /etc/ssl/ca-bundle.pem, /etc/ssl/cert.pem. 0, or -1 logged (naming the paths tried). */
+int tls_anchors_load(struct tls_anchors *ta, const char *ca_file);
+void tls_anchors_free(struct tls_anchors *ta);
+
+/* Caller-owned connection state: BearSSL client + X.509 validator + I/O buffers.
+ * Zero it before first use (memset); do not copy or move it after tls_start(). */
+#define TLS_CTX_SIZE (28 * 1024)
+struct tls_conn {
+	_Alignas(16) unsigned char opaque[TLS_CTX_SIZE];
+};
+
+/* tls_read() result: the peer closed TCP without close_notify (data may be truncated). */
+#define TLS_EOF_UNCLEAN (-2)
+
+/* Handshakes on connected socket fd: SNI and certificate name check use host, the chain
+ * must lead to one of ta. Resumes the previous session of t when host and ta are
+ * unchanged. Returns 0 (full handshake), 1 (resumed), or -1 logged as
+ * "HOST:PORT: TLS: BR_ERR_...". No application data is sent before the peer is verified. */
+int tls_start(struct tls_conn *t, int fd, const char *host, int port,
+    const struct tls_anchors *ta, long long deadline_ms);
+/* Queues len bytes and sends full records; tls_flush() pushes out the rest. 0, or -1 with
+ * errno: the socket's (ETIMEDOUT at the deadline), ECONNRESET when the peer closed, EPROTO
+ * for a TLS failure (see tls_error). Nothing is logged: the caller names the action. */
+int tls_write(struct tls_conn *t, const void *buf, size_t len, long long deadline_ms);
+int tls_flush(struct tls_conn *t, long long deadline_ms);
+/* >0 bytes, 0 at close_notify, TLS_EOF_UNCLEAN, or -1 with errno as tls_write. */
+long tls_read(struct tls_conn *t, void *buf, size_t cap, long long deadline_ms);
+/* Describes the last tls_write/tls_flush/tls_read failure ("BR_ERR_IO: timed out"); returns out. */
+const char *tls_error(const struct tls_conn *t, char *out, size_t cap);
+/* Sends close_notify if the socket takes it at once; the caller closes fd. */
+void tls_close(struct tls_conn *t);
+
+/* "BR_ERR_X509_EXPIRED" for a BearSSL error code (alert codes: "BR_ERR_RECV_FATAL_ALERT"). */
+const char *tls_strerror(int err);
+#endif
