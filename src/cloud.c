@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/random.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -287,12 +288,15 @@ static const char *legacy_region(const char *region)
 static int send2(struct cloud *cl, const char *action, struct sign_param *p, int n)
 {
 	char nonce[24], ts[24], sig[64], host[300], headers[256], code[96], msg[256];
+	unsigned rnd;
 	struct http_resp r;
 	long long codenum;
 	int rc, len, cv;
 	const struct creds *k = &cl->creds;
 
-	util_fmt(nonce, sizeof nonce, "%ld", (long)(random() % 2147483647) + 1);
+	if (getrandom(&rnd, sizeof rnd, 0) != (ssize_t)sizeof rnd)
+		rnd = (unsigned)util_now_ms() ^ (unsigned)getpid();
+	util_fmt(nonce, sizeof nonce, "%u", rnd % 2147483647u + 1);
 	util_fmt(ts, sizeof ts, "%lld", (long long)time(NULL) + cl->clock_offset);
 	p[n++] = (struct sign_param){ "Action", action };
 	p[n++] = (struct sign_param){ "Nonce", nonce };
@@ -355,6 +359,7 @@ static int call(struct cloud *cl, const char *action, const char *body3, struct 
 	}
 	if (rc == CALL_EXPIRED || rc == CALL_TOKEN)
 		rc = CLOUD_FATAL;
+	cl->last_rc = rc;
 	return rc;
 }
 
@@ -441,7 +446,7 @@ int cloud_find_eni(struct cloud *cl, const char *vpc, const char *instance, cons
     char eni[CLOUD_ID_LEN])
 {
 	struct sign_param p[MAX_PARAMS] = { { "vpcId", vpc }, { "instanceId", instance },
-		{ "limit", "100" } };
+		{ "limit", "50" } };
 	struct find_eni f = { mac, eni };
 	struct json_w w;
 	int rc;
@@ -506,7 +511,7 @@ static int note_holder(struct cloud *cl, int e, void *arg)
 
 int cloud_holders(struct cloud *cl, const char *vpc, struct cloud_holder *h, int n)
 {
-	struct sign_param p[MAX_PARAMS] = { { "vpcId", vpc }, { "limit", "100" } };
+	struct sign_param p[MAX_PARAMS] = { { "vpcId", vpc }, { "limit", "50" } };
 	const char *ips[64], *exact = "true";
 	char text[64][16];
 	struct holders hs = { h, n };

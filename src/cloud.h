@@ -40,6 +40,7 @@ struct cloud {
 	char msg[256];			/* last error message, sanitised */
 	char request_id[80];		/* last RequestId */
 	unsigned calls;			/* API calls made, for benchmarks */
+	int last_rc;			/* class of the last call: CLOUD_OK, _RETRY, _FATAL */
 	char date[40];			/* Date header of the last answer (doctor: clock skew) */
 	long long deadline_ms;		/* absolute (util_now_ms), 0 = none: caps every exchange */
 };

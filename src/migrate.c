@@ -43,17 +43,25 @@ static int still_master(const struct run *r)
 	return 0;
 }
 
-/* Region, VPC and this ENI: config, cache, or discovery. */
-static int setup(struct run *r, long long deadline)
+static int backoff_wait(struct run *r);
+
+/* Region, VPC and this ENI: config, cache, or discovery (retried while the errors are transient). */
+static int setup(struct run *r, long long deadline, int retry)
 {
 	r->cl = &cloud;
 	if (cloud_init(r->cl, r->c, "") < 0)
 		return -1;
 	r->cl->deadline_ms = deadline;
-	if (disc_node(&r->nd, r->c, &r->cl->meta, NULL, DISC_REGION | DISC_VPC) < 0)
-		return -1;
-	util_copy(r->cl->region, sizeof r->cl->region, r->nd.region);
-	return disc_node(&r->nd, r->c, &r->cl->meta, r->cl, DISC_REGION | DISC_VPC | DISC_ENI);
+	for (;;) {
+		r->cl->last_rc = CLOUD_OK;
+		if (disc_node(&r->nd, r->c, &r->cl->meta, NULL, DISC_REGION | DISC_VPC) == 0) {
+			util_copy(r->cl->region, sizeof r->cl->region, r->nd.region);
+			if (disc_node(&r->nd, r->c, &r->cl->meta, r->cl, DISC_ALL & ~DISC_IF) == 0)
+				return 0;
+		}
+		if (!retry || r->cl->last_rc == CLOUD_FATAL || !backoff_wait(r))
+			return -1;
+	}
 }
 
 /* Sleeps the next exponential, jittered delay; 0 if the deadline leaves no room. */
@@ -235,7 +243,7 @@ int migrate_run(const struct cfg *c, int if_master)
 	}
 	if (!still_master(&r))
 		rc = MIGRATE_NOT_MASTER;
-	else if (setup(&r, r.deadline) < 0)
+	else if (setup(&r, r.deadline, 1) < 0)
 		rc = MIGRATE_FAILED;
 	else
 		rc = migrate_loop(&r);
@@ -260,7 +268,7 @@ int migrate_query(const struct cfg *c, long long deadline_ms, struct cloud_holde
 	int rc = -1, busy, i;
 
 	holders_init(c, h);
-	if (setup(&r, deadline_ms) == 0 &&
+	if (setup(&r, deadline_ms, 0) == 0 &&
 	    cloud_holders(r.cl, r.nd.vpc, h, c->nvip) == CLOUD_OK)
 		rc = all_here(&r, h, &busy);
 	if (out)
