@@ -35,3 +35,48 @@ need_root() {
 	if [ "$(id -u)" != 0 ]; then echo "SKIP: needs root"; t_done; exit 0; fi
 }
 t_done() { echo "$T_PASS passed, $T_FAIL failed"; [ "$T_FAIL" = 0 ]; }
+
+# ---- the simulator on loopback (tests/sim) ----
+T_TOP=$(cd "$(dirname "$0")/../.." && pwd)
+free_port() {
+	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+# sim_start [WORLD] [sim.py options...]: starts it, waits (bounded) until ready; sets SIM_API_PORT,
+# SIM_META (metadata URL), SIM_CA; stops it at exit.
+sim_start() {
+	_world=${1:-$T_TOP/tests/sim/world-test.json}; [ $# -gt 0 ] && shift
+	SIM_CERTS=$T_TMP/certs
+	sh "$T_TOP/tests/sim/mkcerts.sh" "$SIM_CERTS" >/dev/null 2>&1 || { echo "mkcerts failed"; return 1; }
+	SIM_CA=$SIM_CERTS/ca.pem
+	SIM_API_PORT=$(free_port) SIM_META_PORT=$(free_port)
+	SIM_META=http://127.0.0.1:$SIM_META_PORT
+	rm -f "$T_TMP/sim.ready"
+	python3 "$T_TOP/tests/sim/sim.py" --world "$_world" --cert "$SIM_CERTS/server.pem" \
+		--key "$SIM_CERTS/server.key" --api-port "$SIM_API_PORT" --meta-port "$SIM_META_PORT" \
+		--ready-file "$T_TMP/sim.ready" "$@" >"$T_TMP/sim.log" 2>&1 &
+	SIM_PID=$!
+	at_exit "kill $SIM_PID"
+	wait_for 10 test -f "$T_TMP/sim.ready" || { echo "simulator did not start:"; cat "$T_TMP/sim.log"; return 1; }
+}
+simctl() { python3 "$T_TOP/tests/sim/simctl.py" --url "$SIM_META" "$@"; }
+# sim_count ACTION [CODE]: API calls of ACTION (with result CODE) in the sim's request log.
+sim_count() {
+	simctl log | python3 -c 'import json,sys
+a, c = sys.argv[1], (sys.argv[2] if len(sys.argv) > 2 else None)
+print(sum(1 for e in json.load(sys.stdin) if e["action"] == a and (c is None or e["code"] == c)))' "$@"
+}
+
+# private_netns SCRIPT: as root, re-runs the calling script in a new network namespace of its
+# own (lo up, veth tv0 with 198.18.0.11/24), so nothing it does touches the host's network.
+# Sets T_NETNS=1 there; without root it returns and the script runs as it is.
+private_netns() {
+	if [ "${T_NETNS:-0}" = 1 ]; then
+		ip link set lo up
+		ip link add tv0 address 52:54:00:00:00:0a type veth peer name tv1
+		ip addr add 198.18.0.11/24 dev tv0
+		ip link set tv0 up; ip link set tv1 up
+		return 0
+	fi
+	[ "$(id -u)" = 0 ] || return 0
+	T_NETNS=1 exec unshare --net sh "$1"
+}

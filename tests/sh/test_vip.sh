@@ -1,0 +1,141 @@
+#!/bin/sh
+# test_vip.sh: `vip migrate/query/status/doctor` against the simulator on loopback: outcomes, faults, retries, credentials, API 2.
+. "$(dirname "$0")/../lib.sh"
+private_netns "$0"
+sim_start || { not_ok "simulator starts"; t_done; exit 1; }
+VIP=198.18.0.100
+d=$T_TMP/node; mkdir -p "$d"; ln -s "$TCVIP_BIN" "$d/vip"
+KEY_ID=AKIDsimTEST0000000000000000000000001 KEY=simSecretKey00000000000000000001
+
+# conf [extra lines...]: a fresh config and state for node A (interface lo: no netlink discovery needed).
+conf() {
+	rm -rf "$d/state"; : > "$d/tcvip.log"
+	{
+		echo "vip = $VIP"
+		echo "endpoint = localhost:$SIM_API_PORT"
+		echo "ca_file = $SIM_CA"
+		echo "metadata = $SIM_META"
+		[ "${T_NETNS:-0}" = 1 ] && echo "interface = tv0" || echo "interface = lo"
+		echo "state_dir = $d/state"
+		echo "log_file = $d/tcvip.log"
+		echo "migrate_timeout = 10"
+		for l in "$@"; do echo "$l"; done
+	} > "$d/tcvip.conf"
+	chmod 600 "$d/tcvip.conf"
+	export TCVIP_CONFIG=$d/tcvip.conf
+}
+keys() { conf "secret_id = $KEY_ID" "secret_key = $KEY" "$@"; }
+holder() { simctl holder-of $VIP; }
+reset() { simctl reset >/dev/null; simctl log-clear >/dev/null; simctl fault-clear >/dev/null; }
+
+# --- outcomes ---
+reset; keys
+expect_rc 1 "query: B holds the VIP -> false" "$d/vip" query
+expect_out '^false$' "query prints false"
+expect_rc 0 "migrate from holder B to A" "$d/vip" migrate
+expect "cloud: A holds the VIP" test "$(holder)" = eni-simnodea
+expect "one MigratePrivateIpAddress call" test "$(sim_count MigratePrivateIpAddress)" = 1
+expect "task polled" test "$(sim_count DescribeVpcTaskResult Success)" -ge 1
+expect_rc 0 "query -> true" "$d/vip" query
+expect_out '^true$' "query prints true"
+simctl log-clear >/dev/null
+expect_rc 0 "migrate when already held is a no-op" "$d/vip" migrate
+expect "no Migrate call when already held" test "$(sim_count MigratePrivateIpAddress)" = 0
+expect "no Assign call when already held" test "$(sim_count AssignPrivateIpAddresses)" = 0
+simctl holder $VIP none >/dev/null
+expect_rc 0 "migrate with no holder assigns" "$d/vip" migrate
+expect "AssignPrivateIpAddresses used" test "$(sim_count AssignPrivateIpAddresses Success)" = 1
+expect "cloud: A holds the VIP after assign" test "$(holder)" = eni-simnodea
+expect "state_dir created 0700" test "$(stat -c %a "$d/state")" = 700
+expect "last_migrate recorded" grep -q 'result=done' "$d/state/last_migrate"
+expect "discovered ENI cached" grep -q 'eni=eni-simnodea' "$d/state/discovered"
+
+# --- retryable faults: the VIP still lands, with the right number of tries ---
+for code in RequestLimitExceeded InternalError UnsupportedOperation.MutexOperationTaskRunning LimitExceeded.ActionLimited; do
+	reset; keys
+	simctl fault "{\"action\":\"MigratePrivateIpAddress\",\"count\":2,\"kind\":\"error\",\"code\":\"$code\"}" >/dev/null
+	expect_rc 0 "migrate lands despite 2x $code" "$d/vip" migrate
+	expect "$code: 3 Migrate tries" test "$(sim_count MigratePrivateIpAddress)" = 3
+	expect "$code: A holds the VIP" test "$(holder)" = eni-simnodea
+	expect "$code: logged" grep -q "MigratePrivateIpAddress: $code" "$d/tcvip.log"
+done
+for kind in drop http500 malformed truncated; do
+	reset; keys
+	simctl fault "{\"action\":\"DescribeNetworkInterfaces\",\"count\":1,\"kind\":\"$kind\"}" >/dev/null
+	expect_rc 0 "migrate lands despite a $kind answer" "$d/vip" migrate
+	expect "$kind: A holds the VIP" test "$(holder)" = eni-simnodea
+done
+reset; keys "timeout = 1"
+simctl fault '{"action":"MigratePrivateIpAddress","count":1,"kind":"delay","seconds":2}' >/dev/null
+expect_rc 0 "migrate lands despite a Migrate that times out" "$d/vip" migrate
+expect "timeout: A holds the VIP" test "$(holder)" = eni-simnodea
+
+# --- fatal errors: no retry, exit 1, clear log line ---
+reset; keys
+simctl fault '{"action":"MigratePrivateIpAddress","count":5,"kind":"error","code":"InvalidParameterValue"}' >/dev/null
+expect_rc 1 "InvalidParameterValue fails the migrate" "$d/vip" migrate
+expect "InvalidParameterValue: at most 2 Migrate tries" test "$(sim_count MigratePrivateIpAddress)" -le 2
+expect "InvalidParameterValue: B still holds" test "$(holder)" = eni-simnodeb
+reset; conf "secret_id = $KEY_ID" "secret_key = wrongwrongwrong"
+expect_rc 1 "a wrong key fails the migrate" "$d/vip" migrate
+expect "wrong key: one call, no retry" test "$(sim_count DescribeNetworkInterfaces)" = 1
+expect "wrong key: SignatureFailure logged" grep -q 'AuthFailure.SignatureFailure' "$d/tcvip.log"
+expect "wrong key: secret not logged" sh -c "! grep -q wrongwrongwrong '$d/tcvip.log'"
+expect_rc 3 "query with a wrong key -> unknown, exit 3" "$d/vip" query
+expect_out '^unknown$' "query prints unknown"
+reset; keys "endpoint = 127.0.0.1:1" "migrate_timeout = 2"
+expect_rc 3 "query with the API unreachable -> unknown" "$d/vip" query
+expect_rc 1 "migrate with the API unreachable fails within migrate_timeout" "$d/vip" migrate
+
+# --- clock: the sim 15 minutes ahead ---
+reset; keys
+simctl clock 900 >/dev/null
+expect_rc 0 "migrate with the API clock 15 min off" "$d/vip" migrate
+expect "clock: SignatureExpire seen once" test "$(sim_count DescribeNetworkInterfaces AuthFailure.SignatureExpire)" = 1
+expect "clock: A holds the VIP" test "$(holder)" = eni-simnodea
+simctl clock 0 >/dev/null
+
+# --- credentials: role from metadata, env, credentials_file ---
+reset; conf
+expect_rc 0 "migrate with CVM role credentials (no keys in config)" "$d/vip" migrate
+expect "role: A holds the VIP" test "$(holder)" = eni-simnodea
+expect "role: credentials cached 0600" test "$(stat -c %a "$d/state/role_credentials")" = 600
+expect_rc 0 "status shows the credentials source" "$d/vip" status
+expect_out 'credentials: +CVM role' "status names the role, not the secret"
+reset; conf
+TENCENTCLOUD_SECRET_ID=$KEY_ID TENCENTCLOUD_SECRET_KEY=$KEY expect_rc 0 "migrate with env credentials" "$d/vip" migrate
+printf 'secret_id = %s\nsecret_key = %s\n' "$KEY_ID" "$KEY" > "$d/creds"; chmod 644 "$d/creds"
+reset; conf "credentials_file = $d/creds"
+expect_rc 1 "credentials_file readable by others is refused" "$d/vip" migrate
+expect_out 'creds: holds secrets but is accessible by group or others' "refusal names the file"
+chmod 600 "$d/creds"
+expect_rc 0 "migrate with credentials_file" "$d/vip" migrate
+
+# --- API 2 (legacy) ---
+reset; keys "api = 2"
+expect_rc 0 "API 2: migrate from B to A" "$d/vip" migrate
+expect "API 2: A holds the VIP" test "$(holder)" = eni-simnodea
+expect "API 2: legacy calls made" test "$(simctl log | grep -c '"api": 2')" -ge 1
+
+# --- config errors exit 2 and name file:line ---
+conf "frobnicate = 1"
+expect_rc 2 "unknown key exits 2" "$d/vip" query
+expect_out 'tcvip.conf:9: unknown key .frobnicate.' "error names file:line and key"
+keys; chmod 644 "$d/tcvip.conf"
+expect_rc 2 "config with secrets readable by others exits 2" "$d/vip" status
+
+# --- doctor ---
+reset; keys
+if [ "${T_NETNS:-0}" = 1 ]; then
+	expect_rc 0 "doctor passes on a good setup" "$d/vip" doctor
+	expect_out 'PASS +vip subnet +198.18.0.100 in a subnet of tv0' "doctor checks the VIP's subnet"
+else
+	echo "SKIP: doctor's full pass needs root (a namespace with a 198.18.0.0/24 NIC)"
+fi
+conf "secret_id = $KEY_ID" "secret_key = wrongwrongwrong"
+expect_rc 1 "doctor fails with a bad key" "$d/vip" doctor
+expect_out 'FAIL +eni .*SignatureFailure' "doctor names the signature failure"
+conf "secret_id = AKIDsimRDONLY000000000000000000000002" "secret_key = simSecretKey00000000000000000002"
+expect_rc 1 "doctor fails with a missing permission" "$d/vip" doctor
+expect_out 'FAIL +MigratePrivateIpAddress' "doctor names the missing permission"
+t_done

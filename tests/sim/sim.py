@@ -1,0 +1,1317 @@
+#!/usr/bin/env python3
+# sim.py: protocol-faithful simulator of the Tencent Cloud VPC API (3.0 + legacy 2.0) and CVM metadata, for tcvip tests.
+"""Tencent Cloud VPC API + CVM metadata simulator (Python 3 standard library only).
+
+usage: sim.py --world WORLD.json --cert CRT --key KEY [--api-addr 127.0.0.1]
+              [--api-port 8443] [--meta-addr 127.0.0.1] [--meta-port 8080]
+              [--task-seconds 0] [--ready-file F] [-v]
+
+Port 0 picks a free port; the ready file (JSON: api_port, meta_port, pid) tells
+which.  See PROTOCOL.md beside this file for what is accepted and answered.
+"""
+
+import argparse
+import base64
+import collections
+import datetime
+import email.utils
+import hashlib
+import hmac
+import http.server
+import ipaddress
+import json
+import os
+import re
+import signal
+import ssl
+import sys
+import threading
+import time
+import urllib.parse
+import uuid
+
+API_VERSION = "2017-03-12"
+SERVICE = "vpc"
+SKEW_LIMIT = 300                  # seconds, API 3 and API 2
+NONCE_WINDOW = 600                # seconds a legacy Nonce is remembered
+MAX_BODY = 1 << 20
+LOG_MAX = 10000
+TASK_KEEP = 2000
+TASK_ACTIONS = ("MigratePrivateIpAddress", "AssignPrivateIpAddresses")
+API3_ACTIONS = ("DescribeNetworkInterfaces", "MigratePrivateIpAddress",
+                "AssignPrivateIpAddresses", "DescribeVpcTaskResult")
+FAULT_KINDS = ("error", "delay", "drop", "http500", "malformed", "truncated", "taskfail")
+ENI_RE = re.compile(r"^eni-[0-9a-z]{8}$")
+REGION_RE = re.compile(r"^[a-z]{2,}-[a-z]+(-[a-z0-9]+)*$")
+LEGACY_REGIONS = {"gz": "ap-guangzhou", "sh": "ap-shanghai", "bj": "ap-beijing",
+                  "cd": "ap-chengdu", "cq": "ap-chongqing", "hk": "ap-hongkong",
+                  "sg": "ap-singapore", "ca": "na-toronto", "shjr": "ap-shanghai-fsi",
+                  "szjr": "ap-shenzhen-fsi"}
+FIXED_TIME = "2024-01-01 00:00:00"
+
+
+class ApiError(Exception):
+    """An API-level error: answered with HTTP 200 and an error code."""
+
+    def __init__(self, code, message):
+        super().__init__(code)
+        self.code = code
+        self.message = message
+
+
+# --------------------------------------------------------------------------
+# Signature verification (independent of tests/sim/tcsign.py, the test signer)
+# --------------------------------------------------------------------------
+
+def sha256_hex(data):
+    if isinstance(data, str):
+        data = data.encode("utf-8")
+    return hashlib.sha256(data).hexdigest()
+
+
+def _hmac256(key, msg):
+    return hmac.new(key, msg.encode("utf-8"), hashlib.sha256).digest()
+
+
+def tc3_signing_key(secret_key, date, service):
+    k_date = _hmac256(("TC3" + secret_key).encode("utf-8"), date)
+    k_service = _hmac256(k_date, service)
+    return _hmac256(k_service, "tc3_request")
+
+
+def tc3_canonical_request(method, path, query, canon_headers, signed_headers, payload):
+    """canon_headers: list of (lower-case name, value already trimmed/lower-cased)."""
+    lines = "".join("%s:%s\n" % (n, v) for n, v in canon_headers)
+    return "%s\n%s\n%s\n%s\n%s\n%s" % (method, path, query, lines, signed_headers,
+                                       sha256_hex(payload))
+
+
+def tc3_string_to_sign(timestamp, date, service, canonical_request):
+    return "TC3-HMAC-SHA256\n%s\n%s/%s/tc3_request\n%s" % (
+        timestamp, date, service, sha256_hex(canonical_request))
+
+
+def tc3_signature(secret_key, date, service, string_to_sign):
+    key = tc3_signing_key(secret_key, date, service)
+    return hmac.new(key, string_to_sign.encode("utf-8"), hashlib.sha256).hexdigest()
+
+
+def utc_date(ts):
+    return datetime.datetime.fromtimestamp(int(ts), datetime.timezone.utc).strftime("%Y-%m-%d")
+
+
+def legacy_string_to_sign(method, host, path, params):
+    """params: dict of every parameter except Signature; '_' in keys becomes '.'."""
+    items = sorted((k.replace("_", "."), v) for k, v in params.items())
+    return "%s%s%s?%s" % (method.upper(), host, path, "&".join("%s=%s" % kv for kv in items))
+
+
+def legacy_signature(secret_key, string_to_sign, method="HmacSHA1"):
+    digest = {"HmacSHA1": hashlib.sha1, "HmacSHA256": hashlib.sha256}[method]
+    mac = hmac.new(secret_key.encode("utf-8"), string_to_sign.encode("utf-8"), digest)
+    return base64.b64encode(mac.digest()).decode("ascii")
+
+
+def host_without_port(host):
+    """The host name the signature covers: Host header minus any ':port'."""
+    host = (host or "").strip()
+    if host.startswith("["):
+        end = host.find("]")
+        return host[:end + 1] if end > 0 else host
+    if host.count(":") == 1:
+        name, _, port = host.partition(":")
+        if port.isdigit():
+            return name
+    return host
+
+
+def legacy_numeric_code(code):
+    """Numeric legacy `code` for a codeDesc string (clients should use codeDesc)."""
+    if code == "AuthFailure.SecretIdNotFound":
+        return 4104
+    if code in ("AuthFailure.SignatureExpire", "AuthFailure.NonceReplay"):
+        return 4500
+    if code.startswith("AuthFailure"):
+        return 4100
+    if code.startswith("UnauthorizedOperation"):
+        return 4101
+    if code.startswith(("InvalidParameter", "MissingParameter", "UnknownParameter",
+                        "InvalidAction", "NoSuchVersion", "UnsupportedRegion")):
+        return 4000
+    if code.startswith(("RequestLimitExceeded", "LimitExceeded.ActionLimited")):
+        return 4400
+    if code.startswith(("InternalError", "ServiceUnavailable")):
+        return 5100
+    return 5000
+
+
+def parse_ipv4(text):
+    try:
+        return ipaddress.IPv4Address(text)
+    except (ipaddress.AddressValueError, ValueError, TypeError):
+        return None
+
+
+def iso8601(ts):
+    return datetime.datetime.fromtimestamp(int(ts), datetime.timezone.utc).strftime(
+        "%Y-%m-%dT%H:%M:%SZ")
+
+
+# --------------------------------------------------------------------------
+# World state
+# --------------------------------------------------------------------------
+
+def load_world(path):
+    with open(path, "r", encoding="utf-8") as f:
+        w = json.load(f)
+    for key in ("region", "zone", "vpc", "subnets", "accounts", "instances"):
+        if key not in w:
+            raise ValueError("%s: missing key %r" % (path, key))
+    return w
+
+
+class Sim:
+    """All simulated state; every method that touches it holds self.lock."""
+
+    def __init__(self, world_path, task_seconds, verbose=False):
+        self.world_path = world_path
+        self.base_task_seconds = float(task_seconds)
+        self.verbose = verbose
+        self.lock = threading.RLock()
+        self.reset()
+
+    # ---- setup ---------------------------------------------------------
+    def reset(self):
+        w = load_world(self.world_path)
+        with self.lock:
+            self.world = w
+            self.region = w["region"]
+            self.zone = w["zone"]
+            self.vpc_id = w["vpc"]["id"]
+            self.vpc_cidr = ipaddress.ip_network(w["vpc"]["cidr"])
+            self.subnets = collections.OrderedDict(
+                (s["id"], ipaddress.ip_network(s["cidr"])) for s in w["subnets"])
+            self.accounts = {}
+            for a in w["accounts"]:
+                self.accounts[a["secret_id"]] = {
+                    "secret_key": a["secret_key"], "deny": set(a.get("deny", [])),
+                    "deny_code": a.get("deny_code", "UnauthorizedOperation")}
+            self.max_ips = int(w.get("max_ips_per_eni", 20))
+            self.enis = collections.OrderedDict()
+            self.instances = collections.OrderedDict()
+            self.source_map = {}
+            for ins in w["instances"]:
+                sub = ins["subnet"]
+                if sub not in self.subnets:
+                    raise ValueError("instance %s: unknown subnet %s" % (ins["id"], sub))
+                if ipaddress.ip_address(ins["primary_ip"]) not in self.subnets[sub]:
+                    raise ValueError("instance %s: primary_ip outside %s" % (ins["id"], sub))
+                self.instances[ins["id"]] = ins
+                self.enis[ins["eni"]] = {
+                    "id": ins["eni"], "mac": ins["mac"].lower(), "instance": ins["id"],
+                    "subnet": sub, "primary_ip": ins["primary_ip"],
+                    "ips": collections.OrderedDict([(ins["primary_ip"], "AVAILABLE")])}
+                for src in ins.get("source", []):
+                    self.source_map[src] = ins["id"]
+            for ip, eni_id in sorted(w.get("secondary", {}).items()):
+                eni = self.enis.get(eni_id)
+                if eni is None:
+                    raise ValueError("secondary %s: unknown ENI %s" % (ip, eni_id))
+                if self.holder_of(ip) is not None:
+                    raise ValueError("secondary %s: address already held" % ip)
+                eni["ips"][ip] = "AVAILABLE"
+            self.meta_instance = w.get("metadata_default_instance") or next(iter(self.instances))
+            self.tasks = collections.OrderedDict()
+            self.legacy_seq = 16000
+            self.faults = []
+            self.log = []
+            self.clock_offset = 0.0
+            self.down_until = 0.0
+            self.task_seconds = self.base_task_seconds
+            self.nonces = {}
+            self.role = w.get("role")
+            self.role_gens = []
+            if self.role:
+                self._issue_role(0)
+
+    def _issue_role(self, gen, ttl=None):
+        r = self.role
+        if ttl is not None:
+            r["ttl"] = int(ttl)
+        sfx = "" if gen == 0 else "%04d" % gen
+        cred = {"gen": gen, "secret_id": r["secret_id"] + sfx,
+                "secret_key": r["secret_key"] + sfx, "token": r["token"] + sfx,
+                "expired": int(self.now()) + int(r.get("ttl", 7200)), "revoked": False}
+        self.role_gens.append(cred)
+        return cred
+
+    def current_role(self):
+        cred = self.role_gens[-1]
+        if self.now() >= cred["expired"] - 300:      # metadata renews ahead of expiry
+            cred = self._issue_role(cred["gen"] + 1)
+        return cred
+
+    # ---- clock, downtime, tasks -----------------------------------------
+    def now(self):
+        return time.time() + self.clock_offset
+
+    def is_down(self):
+        return time.monotonic() < self.down_until
+
+    def holder_of(self, ip):
+        for eni in self.enis.values():
+            if ip in eni["ips"]:
+                return eni
+        return None
+
+    def busy(self, eni_id):
+        for t in self.tasks.values():
+            if t["status"] == "RUNNING" and eni_id in (t["src"], t["dst"]):
+                return t
+        return None
+
+    def settle(self):
+        now = time.monotonic()
+        for t in self.tasks.values():
+            if t["status"] == "RUNNING" and t["done_at"] <= now:
+                self._finish(t, fail=t["fail"], output=t["fail_output"])
+
+    def _finish(self, t, fail, output):
+        src = self.enis.get(t["src"]) if t["src"] else None
+        dst = self.enis[t["dst"]]
+        for ip in t["ips"]:
+            if t["kind"] == "migrate":
+                if fail:
+                    src["ips"][ip] = "AVAILABLE"
+                else:
+                    src["ips"].pop(ip, None)
+                    dst["ips"][ip] = "AVAILABLE"
+            elif fail:
+                dst["ips"].pop(ip, None)
+            else:
+                dst["ips"][ip] = "AVAILABLE"
+        t["status"] = "FAILED" if fail else "SUCCESS"
+        t["output"] = output if fail else "SUCCESS"
+        t["finished"] = self.now()
+
+    def _new_task(self, kind, ips, src, dst, rid, fault):
+        self.legacy_seq += 1
+        t = {"id": rid, "legacy_id": self.legacy_seq, "kind": kind, "ips": list(ips),
+             "src": src, "dst": dst, "status": "RUNNING", "output": "",
+             "done_at": time.monotonic() + self.task_seconds, "created": self.now(),
+             "fail": fault is not None,
+             "fail_output": (fault or {}).get("output", "simulated task failure")}
+        self.tasks[rid] = t
+        self.tasks[str(t["legacy_id"])] = t
+        while len(self.tasks) > TASK_KEEP:
+            self.tasks.popitem(last=False)
+        return t
+
+    # ---- faults and log ---------------------------------------------------
+    def take_fault(self, action, api):
+        with self.lock:
+            for f in self.faults:
+                if f["count"] <= 0:
+                    continue
+                if action == "metadata":
+                    if f["action"] != "metadata":
+                        continue
+                elif f["action"] not in ("*", action):
+                    continue
+                if f.get("api") not in (None, api):
+                    continue
+                if f["kind"] == "taskfail" and action not in TASK_ACTIONS:
+                    continue
+                f["count"] -= 1
+                self.faults = [x for x in self.faults if x["count"] > 0]
+                return dict(f)
+        return None
+
+    def log_call(self, api, action, source, host, secret_id, code, t0):
+        entry = {"time": round(self.now(), 3), "api": api, "action": action, "source": source,
+                 "host": host, "secret_id": secret_id, "code": code,
+                 "ms": round((time.monotonic() - t0) * 1000.0, 3)}
+        with self.lock:
+            self.log.append(entry)
+            if len(self.log) > LOG_MAX:
+                del self.log[:len(self.log) - LOG_MAX]
+        if self.verbose:
+            sys.stderr.write("sim: %s\n" % json.dumps(entry))
+
+    # ---- credentials -------------------------------------------------------
+    def lookup_secret(self, secret_id):
+        """-> (secret_key, kind, record) or None.  kind: 'account' or 'role'."""
+        acc = self.accounts.get(secret_id)
+        if acc is not None:
+            return acc["secret_key"], "account", acc
+        for cred in self.role_gens:
+            if cred["secret_id"] == secret_id and not cred["revoked"]:
+                return cred["secret_key"], "role", cred
+        return None
+
+    def check_token(self, kind, rec, token):
+        if kind != "role":
+            return
+        if not token:
+            raise ApiError("AuthFailure.TokenFailure",
+                           "The temporary credential requires a token (X-TC-Token / Token).")
+        if not hmac.compare_digest(token, rec["token"]):
+            raise ApiError("AuthFailure.TokenFailure", "The token is invalid.")
+        if self.now() > rec["expired"]:
+            raise ApiError("AuthFailure.TokenFailure", "The token has expired.")
+
+    def check_deny(self, kind, rec, action):
+        if kind == "account" and action in rec["deny"]:
+            raise ApiError(rec["deny_code"],
+                           "You are not authorized to perform operation (vpc:%s)." % action)
+        if kind == "role" and action in set(self.role.get("deny", [])):
+            raise ApiError("UnauthorizedOperation",
+                           "You are not authorized to perform operation (vpc:%s)." % action)
+
+    # ---- API 3.0 authentication ---------------------------------------------
+    def auth3(self, headers, path, query, body):
+        """Verify an API 3.0 request; returns (action, region, kind, record)."""
+        action = headers.get("X-TC-Action")
+        if not action:
+            raise ApiError("MissingParameter", "The request is missing a required parameter `Action`.")
+        version = headers.get("X-TC-Version")
+        if not version:
+            raise ApiError("MissingParameter", "The request is missing a required parameter `Version`.")
+        if version != API_VERSION:
+            raise ApiError("NoSuchVersion", "The API version `%s` does not exist." % version)
+        ts_text = headers.get("X-TC-Timestamp")
+        if not ts_text:
+            raise ApiError("MissingParameter", "The request is missing a required parameter `Timestamp`.")
+        if not ts_text.strip().isdigit():
+            raise ApiError("InvalidParameterValue", "Invalid Timestamp `%s`." % ts_text)
+        ts = int(ts_text.strip())
+        auth = headers.get("Authorization")
+        cred = parse_tc3_authorization(auth)
+        if cred is None:
+            raise ApiError("AuthFailure.InvalidAuthorization", "Authorization in the request header is invalid.")
+        secret = self.lookup_secret(cred["secret_id"])
+        if secret is None:
+            raise ApiError("AuthFailure.SecretIdNotFound", "The SecretId is not found, please ensure that your SecretId is correct.")
+        secret_key, kind, rec = secret
+        now = self.now()
+        if abs(ts - now) > SKEW_LIMIT:
+            raise ApiError("AuthFailure.SignatureExpire",
+                           "Signature expired. Timestamp and server time cannot differ by more "
+                           "than five minutes (request timestamp %d, server time %d)." % (ts, int(now)))
+        signed = cred["signed_headers"].split(";")
+        if "content-type" not in signed or "host" not in signed:
+            raise ApiError("AuthFailure.SignatureFailure", "SignedHeaders must include content-type and host.")
+        if cred["date"] != utc_date(ts) or cred["service"] != SERVICE:
+            raise ApiError("AuthFailure.SignatureFailure",
+                           "The provided credentials could not be validated: credential scope "
+                           "must be %s/%s/tc3_request." % (utc_date(ts), SERVICE))
+        def expected(strip_port):
+            canon = []
+            for name in signed:
+                value = headers.get(name)
+                if value is None:
+                    raise ApiError("AuthFailure.SignatureFailure", "Signed header `%s` is missing." % name)
+                if name == "host" and strip_port:
+                    value = host_without_port(value)
+                canon.append((name, value.strip().lower()))
+            creq = tc3_canonical_request("POST", path, query, canon, cred["signed_headers"], body)
+            sts = tc3_string_to_sign(ts, cred["date"], cred["service"], creq)
+            return tc3_signature(secret_key, cred["date"], cred["service"], sts)
+        # The Host header exactly as sent; some SDKs sign the host without a custom port.
+        if not (hmac.compare_digest(expected(False), cred["signature"]) or
+                hmac.compare_digest(expected(True), cred["signature"])):
+            raise ApiError("AuthFailure.SignatureFailure",
+                           "The provided credentials could not be validated. Please check your signature is correct.")
+        self.check_token(kind, rec, headers.get("X-TC-Token"))
+        if action not in API3_ACTIONS:
+            raise ApiError("InvalidAction", "The requested action `%s` does not exist." % action)
+        self.check_deny(kind, rec, action)
+        region = headers.get("X-TC-Region")
+        if not region:
+            raise ApiError("MissingParameter", "The request is missing a required parameter `Region`.")
+        if not REGION_RE.match(region):
+            raise ApiError("UnsupportedRegion", "The region `%s` is not supported." % region)
+        ctype = (headers.get("Content-Type") or "").split(";")[0].strip().lower()
+        if ctype != "application/json":
+            raise ApiError("InvalidParameter", "This simulator accepts Content-Type application/json only.")
+        return action, region
+
+    # ---- API 3.0 actions ---------------------------------------------------
+    def dispatch3(self, action, region, params, rid, fault):
+        if not isinstance(params, dict):
+            raise ApiError("InvalidParameter", "The request body is not a JSON object.")
+        fn = {"DescribeNetworkInterfaces": self.a3_describe,
+              "MigratePrivateIpAddress": self.a3_migrate,
+              "AssignPrivateIpAddresses": self.a3_assign,
+              "DescribeVpcTaskResult": self.a3_task}[action]
+        return fn(params, region, rid, fault)
+
+    def a3_describe(self, p, region, rid, fault):
+        check_known(p, ("NetworkInterfaceIds", "Filters", "Offset", "Limit"))
+        ids = opt_str_list(p, "NetworkInterfaceIds")
+        filters = p.get("Filters")
+        if ids is not None and filters is not None:
+            raise ApiError("InvalidParameter.Coexist", "NetworkInterfaceIds and Filters cannot be specified together.")
+        offset = opt_int(p, "Offset", 0)
+        limit = opt_int(p, "Limit", 20)
+        if offset < 0:
+            raise ApiError("InvalidParameterValue.Range", "Offset must be >= 0.")
+        if limit < 0 or limit > 100:
+            raise ApiError("InvalidParameterValue.Range", "Limit must be between 0 and 100.")
+        for i in ids or []:
+            if not ENI_RE.match(i):
+                raise ApiError("InvalidParameterValue.Malformed", "Invalid NetworkInterfaceId `%s`." % i)
+        preds = parse_filters(filters)
+        out = []
+        if region == self.region:
+            for eni in self.enis.values():
+                if ids is not None and eni["id"] not in ids:
+                    continue
+                if all(pred(self, eni) for pred in preds):
+                    out.append(eni)
+        page = out[offset:offset + limit]
+        return {"NetworkInterfaceSet": [self.eni3(e) for e in page], "TotalCount": len(out)}
+
+    def eni3(self, eni):
+        ips = []
+        for ip, state in eni["ips"].items():
+            ips.append({"PrivateIpAddress": ip, "Primary": ip == eni["primary_ip"],
+                        "PublicIpAddress": "", "AddressId": "", "Description": "",
+                        "IsWanIpBlocked": False, "State": state, "QosLevel": "PT"})
+        return {"NetworkInterfaceId": eni["id"], "NetworkInterfaceName": "", "NetworkInterfaceDescription": "",
+                "SubnetId": eni["subnet"], "VpcId": self.vpc_id, "GroupSet": [], "Primary": True,
+                "MacAddress": eni["mac"].upper(), "State": "AVAILABLE", "NetworkInterfaceState": "AVAILABLE",
+                "PrivateIpAddressSet": ips,
+                "Attachment": {"InstanceId": eni["instance"], "DeviceIndex": 0,
+                               "InstanceAccountId": "100000000001", "AttachTime": FIXED_TIME},
+                "Zone": self.zone, "CreatedTime": FIXED_TIME, "Ipv6AddressSet": [], "TagSet": [],
+                "EniType": 0, "Business": "cvm", "CdcId": "", "AttachType": 0, "ResourceId": "",
+                "QosLevel": ""}
+
+    def find_eni(self, eni_id, region, legacy=False):
+        if not isinstance(eni_id, str) or not ENI_RE.match(eni_id):
+            raise ApiError("InvalidParameterValue.Malformed", "Invalid NetworkInterfaceId `%s`." % eni_id)
+        eni = self.enis.get(eni_id) if region == self.region else None
+        if eni is None:
+            raise ApiError("InvalidNetworkInterface.NotFound" if legacy else "ResourceNotFound",
+                           "The network interface `%s` does not exist." % eni_id)
+        return eni
+
+    def do_migrate(self, src_id, dst_id, ip_text, region, rid, fault, legacy=False):
+        if parse_ipv4(ip_text) is None:
+            raise ApiError("InvalidParameterValue.Malformed", "Invalid PrivateIpAddress `%s`." % ip_text)
+        ip = str(parse_ipv4(ip_text))
+        src = self.find_eni(src_id, region, legacy)
+        dst = self.find_eni(dst_id, region, legacy)
+        if src is dst:
+            raise ApiError("InvalidParameterValue", "Source and destination network interface are the same.")
+        for eni in (src, dst):
+            if self.busy(eni["id"]):
+                raise ApiError("UnsupportedOperation.MutexOperationTaskRunning",
+                               "A mutually exclusive task is running on `%s`." % eni["id"])
+        holder = self.holder_of(ip)
+        if holder is not None and holder["primary_ip"] == ip:
+            raise ApiError("UnsupportedOperation.PrimaryIp", "The primary IP `%s` cannot be migrated." % ip)
+        if holder is not src:
+            raise ApiError("ResourceNotFound", "The private IP `%s` is not bound to `%s`." % (ip, src["id"]))
+        if src["subnet"] != dst["subnet"]:
+            raise ApiError("UnsupportedOperation",
+                           "The source and destination network interfaces must be in the same subnet.")
+        src["ips"][ip] = "MIGRATING"
+        return self._new_task("migrate", [ip], src["id"], dst["id"], rid, fault)
+
+    def a3_migrate(self, p, region, rid, fault):
+        check_known(p, ("SourceNetworkInterfaceId", "DestinationNetworkInterfaceId", "PrivateIpAddress"))
+        src = req_str(p, "SourceNetworkInterfaceId")
+        dst = req_str(p, "DestinationNetworkInterfaceId")
+        ip = req_str(p, "PrivateIpAddress")
+        self.do_migrate(src, dst, ip, region, rid, fault)
+        return {}
+
+    def do_assign(self, eni_id, ip_texts, count, region, rid, fault, legacy=False):
+        eni = self.find_eni(eni_id, region, legacy)
+        if self.busy(eni["id"]):
+            raise ApiError("UnsupportedOperation.MutexOperationTaskRunning",
+                           "A mutually exclusive task is running on `%s`." % eni["id"])
+        net = self.subnets[eni["subnet"]]
+        reserved = {net.network_address, net.network_address + 1, net.broadcast_address}
+        wanted = []
+        for text in ip_texts:
+            addr = parse_ipv4(text)
+            if addr is None:
+                raise ApiError("InvalidParameterValue.Malformed", "Invalid PrivateIpAddress `%s`." % text)
+            if addr not in net:
+                raise ApiError("InvalidParameterValue.Range",
+                               "The IP `%s` is not in the subnet %s of `%s`." % (addr, net, eni["id"]))
+            if addr in reserved:
+                raise ApiError("InvalidParameterValue.Reserved", "The IP `%s` is reserved." % addr)
+            if str(addr) in wanted:
+                raise ApiError("InvalidParameterValue.DuplicatePara", "The IP `%s` is given twice." % addr)
+            if self.holder_of(str(addr)) is not None:
+                raise ApiError("ResourceInUse", "The IP `%s` is already in use." % addr)
+            wanted.append(str(addr))
+        for addr in net.hosts():
+            if count <= 0:
+                break
+            if addr in reserved or str(addr) in wanted or self.holder_of(str(addr)) is not None:
+                continue
+            wanted.append(str(addr))
+            count -= 1
+        if count > 0:
+            raise ApiError("ResourceInsufficient", "The subnet %s has no free address left." % net)
+        if not wanted:
+            raise ApiError("MissingParameter", "PrivateIpAddresses or SecondaryPrivateIpAddressCount is required.")
+        if len(eni["ips"]) + len(wanted) > self.max_ips:
+            raise ApiError("LimitExceeded", "`%s` cannot hold more than %d IPs." % (eni["id"], self.max_ips))
+        for ip in wanted:
+            eni["ips"][ip] = "PENDING"
+        return self._new_task("assign", wanted, None, eni["id"], rid, fault)
+
+    def a3_assign(self, p, region, rid, fault):
+        check_known(p, ("NetworkInterfaceId", "PrivateIpAddresses", "SecondaryPrivateIpAddressCount", "QosLevel"))
+        eni_id = req_str(p, "NetworkInterfaceId")
+        specs = p.get("PrivateIpAddresses")
+        count = opt_int(p, "SecondaryPrivateIpAddressCount", 0)
+        if count < 0:
+            raise ApiError("InvalidParameterValue.Range", "SecondaryPrivateIpAddressCount must be >= 0.")
+        texts = []
+        if specs is not None:
+            if not isinstance(specs, list):
+                raise ApiError("InvalidParameter", "PrivateIpAddresses must be an array.")
+            for s in specs:
+                if not isinstance(s, dict):
+                    raise ApiError("InvalidParameter", "PrivateIpAddresses items must be objects.")
+                check_known(s, ("PrivateIpAddress", "Primary", "Description", "QosLevel",
+                                "PublicIpAddress", "AddressId", "IsWanIpBlocked", "State"),
+                            "PrivateIpAddresses.")
+                if s.get("Primary") is True:
+                    raise ApiError("InvalidParameterValue", "A primary IP cannot be assigned.")
+                texts.append(req_str(s, "PrivateIpAddress"))
+        t = self.do_assign(eni_id, texts, count, region, rid, fault)
+        return {"PrivateIpAddressSet": [
+            {"PrivateIpAddress": ip, "Primary": False, "PublicIpAddress": "", "AddressId": "",
+             "Description": "", "IsWanIpBlocked": False, "State": "PENDING", "QosLevel": "PT"}
+            for ip in t["ips"]]}
+
+    def a3_task(self, p, region, rid, fault):
+        check_known(p, ("TaskId",))
+        tid = req_str(p, "TaskId")
+        t = self.tasks.get(tid)
+        if t is None:
+            raise ApiError("ResourceNotFound", "The task `%s` does not exist." % tid)
+        return {"Status": t["status"], "Output": t["output"], "Result": []}
+
+    # ---- API 2.0 (legacy) ------------------------------------------------------
+    def auth2(self, method, host, params):
+        for name in ("Action", "Nonce", "Region", "SecretId", "Signature", "Timestamp"):
+            if not params.get(name):
+                raise ApiError("MissingParameter", "The request is missing a required parameter `%s`." % name)
+        smethod = params.get("SignatureMethod", "HmacSHA1")
+        if smethod not in ("HmacSHA1", "HmacSHA256"):
+            raise ApiError("InvalidParameterValue", "SignatureMethod must be HmacSHA1 or HmacSHA256.")
+        if not params["Nonce"].isdigit() or not params["Timestamp"].isdigit():
+            raise ApiError("InvalidParameterValue", "Nonce and Timestamp must be positive integers.")
+        secret = self.lookup_secret(params["SecretId"])
+        if secret is None:
+            raise ApiError("AuthFailure.SecretIdNotFound", "The SecretId is not found.")
+        secret_key, kind, rec = secret
+        ts, now = int(params["Timestamp"]), self.now()
+        if abs(ts - now) > SKEW_LIMIT:
+            raise ApiError("AuthFailure.SignatureExpire",
+                           "Signature expired (request timestamp %d, server time %d)." % (ts, int(now)))
+        unsigned = {k: v for k, v in params.items() if k != "Signature"}
+        # The Host header as sent, or without a custom port as the legacy SDK signs it.
+        wants = [legacy_signature(secret_key, legacy_string_to_sign(method, h, "/v2/index.php", unsigned), smethod)
+                 for h in (host, host_without_port(host))]
+        if not any(hmac.compare_digest(w, params["Signature"]) for w in wants):
+            raise ApiError("AuthFailure.SignatureFailure", "Signature verification failed.")
+        key = (params["SecretId"], params["Nonce"], params["Timestamp"])
+        for k in [k for k, exp in self.nonces.items() if exp < now]:
+            del self.nonces[k]
+        if key in self.nonces:
+            raise ApiError("AuthFailure.NonceReplay", "Replayed request: Nonce already used.")
+        self.nonces[key] = now + NONCE_WINDOW
+        self.check_token(kind, rec, params.get("Token"))
+        action = params["Action"]
+        if action not in API3_ACTIONS:
+            raise ApiError("InvalidAction", "The requested action `%s` does not exist." % action)
+        self.check_deny(kind, rec, action)
+        region = LEGACY_REGIONS.get(params["Region"], params["Region"])
+        if not REGION_RE.match(region):
+            raise ApiError("UnsupportedRegion", "The region `%s` is not supported." % params["Region"])
+        return action, region
+
+    def dispatch2(self, action, region, p, rid, fault):
+        fn = {"DescribeNetworkInterfaces": self.a2_describe,
+              "MigratePrivateIpAddress": self.a2_migrate,
+              "AssignPrivateIpAddresses": self.a2_assign,
+              "DescribeVpcTaskResult": self.a2_task}[action]
+        return fn(p, region, rid, fault)
+
+    def check_vpc2(self, p, required):
+        vpc = p.get("vpcId")
+        if required and not vpc:
+            raise ApiError("MissingParameter", "The request is missing a required parameter `vpcId`.")
+        if vpc and vpc != self.vpc_id:
+            raise ApiError("InvalidVpc.NotFound", "The VPC `%s` does not exist." % vpc)
+
+    def a2_describe(self, p, region, rid, fault):
+        self.check_vpc2(p, False)
+        offset = legacy_int(p, "offset", 0)
+        limit = legacy_int(p, "limit", 20)
+        if offset < 0 or limit < 0 or limit > 50:
+            raise ApiError("InvalidParameterValue.Range", "offset must be >= 0 and limit between 0 and 50.")
+        out = []
+        if region == self.region:
+            for eni in self.enis.values():
+                if p.get("networkInterfaceId") and eni["id"] != p["networkInterfaceId"]:
+                    continue
+                if p.get("instanceId") and eni["instance"] != p["instanceId"]:
+                    continue
+                out.append(eni)
+        page = out[offset:offset + limit]
+        return {"data": {"totalNum": len(out), "data": [self.eni2(e) for e in page]}}
+
+    def eni2(self, eni):
+        return {"vpcId": self.vpc_id, "subnetId": eni["subnet"], "zoneId": 100003,
+                "eniName": "", "eniDescription": "", "networkInterfaceId": eni["id"],
+                "primary": True, "macAddress": eni["mac"],
+                "privateIpAddressesSet": [
+                    {"privateIpAddress": ip, "primary": ip == eni["primary_ip"],
+                     "wanIp": "", "eipId": ""} for ip in eni["ips"]],
+                "instanceSet": {"instanceId": eni["instance"], "attachTime": FIXED_TIME},
+                "groupSet": []}
+
+    def a2_migrate(self, p, region, rid, fault):
+        self.check_vpc2(p, True)
+        for name in ("privateIpAddress", "oldNetworkInterfaceId", "newNetworkInterfaceId"):
+            if not p.get(name):
+                raise ApiError("MissingParameter", "The request is missing a required parameter `%s`." % name)
+        t = self.do_migrate(p["oldNetworkInterfaceId"], p["newNetworkInterfaceId"],
+                            p["privateIpAddress"], region, rid, fault, legacy=True)
+        return {"taskId": t["legacy_id"], "data": {"taskId": t["legacy_id"]}}
+
+    def a2_assign(self, p, region, rid, fault):
+        self.check_vpc2(p, True)
+        if not p.get("networkInterfaceId"):
+            raise ApiError("MissingParameter", "The request is missing a required parameter `networkInterfaceId`.")
+        texts, i = [], 0
+        while True:
+            base = "privateIpAddressSet.%d" % i
+            v = p.get(base + ".privateIpAddress", p.get(base))
+            if v is None:
+                break
+            if p.get(base + ".primary", "").lower() in ("true", "1"):
+                raise ApiError("InvalidParameterValue", "A primary IP cannot be assigned.")
+            texts.append(v)
+            i += 1
+        count = legacy_int(p, "secondaryPrivateIpAddressCount", 0)
+        t = self.do_assign(p["networkInterfaceId"], texts, count, region, rid, fault, legacy=True)
+        return {"taskId": t["legacy_id"], "data": {"taskId": t["legacy_id"]}}
+
+    def a2_task(self, p, region, rid, fault):
+        tid = p.get("taskId")
+        if not tid:
+            raise ApiError("MissingParameter", "The request is missing a required parameter `taskId`.")
+        t = self.tasks.get(tid)
+        if t is None:
+            raise ApiError("ResourceNotFound", "The task `%s` does not exist." % tid)
+        status = {"SUCCESS": 0, "FAILED": 1, "RUNNING": 2}[t["status"]]
+        return {"data": {"status": status, "output": t["output"]}}
+
+    # ---- metadata --------------------------------------------------------------
+    def metadata(self, source, path):
+        """-> (status, text)."""
+        ins_id = self.source_map.get(source, self.meta_instance)
+        ins = self.instances.get(ins_id)
+        if ins is None:
+            return 404, "Not Found"
+        eni = self.enis[ins["eni"]]
+        mac = eni["mac"]
+        macdir = "network/interfaces/macs/%s/" % mac
+        avail = [ip for ip, st in eni["ips"].items() if st == "AVAILABLE"]
+        files = {
+            "instance-id": ins["id"], "mac": mac, "local-ipv4": eni["primary_ip"],
+            "placement/region": self.region, "placement/zone": self.zone,
+            macdir + "vpc-id": self.vpc_id, macdir + "subnet-id": eni["subnet"],
+            macdir + "local-ipv4s": "\n".join(avail),
+            macdir + "primary-local-ipv4": eni["primary_ip"],
+            macdir + "vpc-cidr-block": str(self.vpc_cidr),
+            macdir + "subnet-cidr-block": str(self.subnets[eni["subnet"]]),
+        }
+        if self.role:
+            cred = self.current_role()
+            files["cam/security-credentials/"] = self.role["name"]
+            files["cam/security-credentials/" + self.role["name"]] = json.dumps({
+                "TmpSecretId": cred["secret_id"], "TmpSecretKey": cred["secret_key"],
+                "ExpiredTime": cred["expired"], "Expiration": iso8601(cred["expired"]),
+                "Token": cred["token"], "Code": "Success"}, indent=2)
+        if path in files:
+            return 200, files[path]
+        if path == "" or path.endswith("/"):
+            children = []
+            for name in files:
+                if name.startswith(path) and name != path:
+                    rest = name[len(path):]
+                    child = rest.split("/", 1)[0] + ("/" if "/" in rest else "")
+                    if child not in children:
+                        children.append(child)
+            if children:
+                return 200, "\n".join(children)
+        return 404, "Not Found"
+
+    # ---- control ---------------------------------------------------------------
+    def state(self):
+        self.settle()
+        now = time.monotonic()
+        enis = []
+        holders = {}
+        for eni in self.enis.values():
+            ips = []
+            for ip, st in eni["ips"].items():
+                ips.append({"ip": ip, "primary": ip == eni["primary_ip"], "state": st})
+                if ip != eni["primary_ip"]:
+                    holders[ip] = eni["id"]
+            enis.append({"id": eni["id"], "instance": eni["instance"], "mac": eni["mac"],
+                         "subnet": eni["subnet"], "primary_ip": eni["primary_ip"], "ips": ips})
+        seen, tasks = set(), []
+        for t in self.tasks.values():
+            if id(t) in seen:
+                continue
+            seen.add(id(t))
+            tasks.append({"id": t["id"], "legacy_id": t["legacy_id"], "kind": t["kind"], "ips": t["ips"],
+                          "src": t["src"], "dst": t["dst"], "status": t["status"], "output": t["output"],
+                          "remaining": round(max(0.0, t["done_at"] - now), 3) if t["status"] == "RUNNING" else 0})
+        role = None
+        if self.role:
+            cur = self.role_gens[-1]
+            role = {"name": self.role["name"], "secret_id": cur["secret_id"], "expired": cur["expired"],
+                    "generation": cur["gen"]}
+        return {"now": round(self.now(), 3), "clock_offset": self.clock_offset,
+                "task_seconds": self.task_seconds, "down": self.is_down(),
+                "down_remaining": round(max(0.0, self.down_until - now), 3),
+                "region": self.region, "vpc": self.vpc_id, "meta_instance": self.meta_instance,
+                "enis": enis, "holders": holders,
+                "running_tasks": [t for t in tasks if t["status"] == "RUNNING"], "tasks": tasks[-50:],
+                "faults": self.faults, "role": role}
+
+    def control(self, path, obj):
+        """POST /_sim/... -> dict; raises ValueError on a bad request."""
+        if path == "/_sim/log/clear":
+            self.log = []
+        elif path == "/_sim/fault":
+            kind = obj.get("kind")
+            if kind not in FAULT_KINDS:
+                raise ValueError("kind must be one of %s" % ", ".join(FAULT_KINDS))
+            f = dict(obj)
+            f.setdefault("action", "*")
+            f["count"] = int(f.get("count", 1))
+            if kind == "delay":
+                f["seconds"] = float(f.get("seconds", 1.0))
+            if kind == "error":
+                f.setdefault("code", "InternalError")
+                f.setdefault("message", "simulated fault")
+            if f["count"] > 0:
+                self.faults.append(f)
+        elif path == "/_sim/fault/clear":
+            self.faults = []
+        elif path == "/_sim/clock":
+            self.clock_offset = float(obj["offset"])
+        elif path == "/_sim/down":
+            self.down_until = time.monotonic() + float(obj["seconds"])
+        elif path == "/_sim/config":
+            if "task_seconds" in obj:
+                self.task_seconds = float(obj["task_seconds"])
+            for sid, actions in obj.get("deny", {}).items():
+                if sid not in self.accounts:
+                    raise ValueError("unknown account %s" % sid)
+                self.accounts[sid]["deny"] = set(actions)
+        elif path == "/_sim/holder":
+            self.set_holder(obj.get("ip"), obj.get("eni"))
+        elif path == "/_sim/meta_instance":
+            if obj.get("id") not in self.instances:
+                raise ValueError("unknown instance %s" % obj.get("id"))
+            self.meta_instance = obj["id"]
+        elif path == "/_sim/role/rotate":
+            if not self.role:
+                raise ValueError("the world has no role")
+            if obj.get("revoke_old"):
+                for cred in self.role_gens:
+                    cred["revoked"] = True
+            cur = self._issue_role(self.role_gens[-1]["gen"] + 1, obj.get("ttl"))
+            return {"ok": True, "secret_id": cur["secret_id"], "expired": cur["expired"]}
+        elif path == "/_sim/reset":
+            self.reset()
+        else:
+            return None
+        return {"ok": True}
+
+    def set_holder(self, ip_text, eni_id):
+        addr = parse_ipv4(ip_text)
+        if addr is None:
+            raise ValueError("bad ip %r" % ip_text)
+        ip = str(addr)
+        holder = self.holder_of(ip)
+        if holder is not None and holder["primary_ip"] == ip:
+            raise ValueError("%s is the primary IP of %s" % (ip, holder["id"]))
+        if eni_id is not None and eni_id not in self.enis:
+            raise ValueError("unknown ENI %s" % eni_id)
+        if eni_id is not None and addr not in self.subnets[self.enis[eni_id]["subnet"]]:
+            raise ValueError("%s is outside the subnet of %s" % (ip, eni_id))
+        for t in self.tasks.values():
+            if t["status"] == "RUNNING" and ip in t["ips"]:
+                t["status"], t["output"] = "FAILED", "superseded by /_sim/holder"
+                for other in t["ips"]:
+                    if other != ip:
+                        e = self.enis[t["src"] or t["dst"]]
+                        if t["kind"] == "assign":
+                            e["ips"].pop(other, None)
+                        else:
+                            e["ips"][other] = "AVAILABLE"
+        for eni in self.enis.values():
+            eni["ips"].pop(ip, None)
+        if eni_id is not None:
+            self.enis[eni_id]["ips"][ip] = "AVAILABLE"
+
+
+# --------------------------------------------------------------------------
+# Request parameter helpers (API 3 JSON, API 2 form)
+# --------------------------------------------------------------------------
+
+def check_known(p, names, prefix=""):
+    for k in p:
+        if k not in names:
+            raise ApiError("UnknownParameter", "The parameter `%s%s` is not recognized." % (prefix, k))
+
+
+def req_str(p, name):
+    if name not in p or p[name] is None:
+        raise ApiError("MissingParameter", "The request is missing a required parameter `%s`." % name)
+    v = p[name]
+    if not isinstance(v, str):
+        raise ApiError("InvalidParameter", "The parameter `%s` must be a string." % name)
+    if v == "":
+        raise ApiError("InvalidParameterValue", "The parameter `%s` must not be empty." % name)
+    return v
+
+
+def opt_int(p, name, default):
+    if name not in p:
+        return default
+    v = p[name]
+    if isinstance(v, bool) or not isinstance(v, int):
+        raise ApiError("InvalidParameter", "The parameter `%s` must be an integer." % name)
+    return v
+
+
+def opt_str_list(p, name):
+    if name not in p:
+        return None
+    v = p[name]
+    if not isinstance(v, list) or not all(isinstance(x, str) for x in v):
+        raise ApiError("InvalidParameter", "The parameter `%s` must be an array of strings." % name)
+    if len(v) > 100:
+        raise ApiError("InvalidParameterValue.LimitExceeded", "At most 100 `%s`." % name)
+    return v
+
+
+def legacy_int(p, name, default):
+    v = p.get(name)
+    if v is None or v == "":
+        return default
+    if not re.match(r"^-?\d+$", v):
+        raise ApiError("InvalidParameterValue", "The parameter `%s` must be an integer." % name)
+    return int(v)
+
+
+FILTER_NAMES = ("vpc-id", "subnet-id", "network-interface-id", "attachment.instance-id",
+                "address-ip", "ip-exact-match", "is-primary")
+
+
+def parse_filters(filters):
+    """-> list of predicates pred(sim, eni); raises ApiError like the real API."""
+    if filters is None:
+        return []
+    if not isinstance(filters, list):
+        raise ApiError("InvalidParameter", "Filters must be an array.")
+    if len(filters) > 10:
+        raise ApiError("InvalidParameterValue.LimitExceeded", "At most 10 Filters.")
+    by_name, exact = {}, False
+    for f in filters:
+        if not isinstance(f, dict):
+            raise ApiError("InvalidParameter.FilterNotDict", "Each filter must be an object.")
+        check_known(f, ("Name", "Values"), "Filters.")
+        name, values = f.get("Name"), f.get("Values")
+        if not isinstance(name, str):
+            raise ApiError("InvalidParameter.FilterInvalidKey", "Filter Name must be a string.")
+        if name not in FILTER_NAMES:
+            raise ApiError("InvalidParameter.FilterInvalidKey", "Invalid filter name `%s`." % name)
+        if not isinstance(values, list) or not all(isinstance(x, str) for x in values):
+            raise ApiError("InvalidParameter.FilterValuesNotList", "Filter `%s` Values must be an array of strings." % name)
+        if name == "ip-exact-match":
+            exact = any(v.lower() == "true" for v in values)
+            continue
+        by_name.setdefault(name, []).extend(values)
+    preds = []
+    for name, values in by_name.items():
+        vals = list(values)
+        if name == "vpc-id":
+            preds.append(lambda s, e, v=vals: s.vpc_id in v)
+        elif name == "subnet-id":
+            preds.append(lambda s, e, v=vals: e["subnet"] in v)
+        elif name == "network-interface-id":
+            preds.append(lambda s, e, v=vals: e["id"] in v)
+        elif name == "attachment.instance-id":
+            preds.append(lambda s, e, v=vals: e["instance"] in v)
+        elif name == "is-primary":
+            preds.append(lambda s, e, v=vals: "true" in [x.lower() for x in v])
+        elif name == "address-ip":
+            if exact:
+                preds.append(lambda s, e, v=vals: any(ip in v for ip in e["ips"]))
+            else:   # fuzzy: the real API matches substrings unless ip-exact-match is true
+                preds.append(lambda s, e, v=vals: any(x in ip for ip in e["ips"] for x in v))
+    return preds
+
+
+def parse_tc3_authorization(auth):
+    if not auth:
+        return None
+    alg, _, rest = auth.strip().partition(" ")
+    if alg != "TC3-HMAC-SHA256":
+        return None
+    fields = {}
+    for part in rest.split(","):
+        k, _, v = part.strip().partition("=")
+        fields[k] = v
+    try:
+        sid, date, service, term = fields["Credential"].split("/")
+        signed, sig = fields["SignedHeaders"], fields["Signature"]
+    except (KeyError, ValueError):
+        return None
+    if term != "tc3_request" or not sid or not re.match(r"^[0-9a-f]{64}$", sig) \
+            or not re.match(r"^[a-z0-9.;-]+$", signed):
+        return None
+    return {"secret_id": sid, "date": date, "service": service,
+            "signed_headers": signed, "signature": sig}
+
+
+def secret_id_hint(auth):
+    cred = parse_tc3_authorization(auth)
+    return cred["secret_id"] if cred else ""
+
+
+# --------------------------------------------------------------------------
+# HTTP layer
+# --------------------------------------------------------------------------
+
+class BadRequest(Exception):
+    pass
+
+
+class BaseHandler(http.server.BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    server_version = "tcvip-sim/1"
+    disable_nagle_algorithm = True      # headers and body leave at once (no delayed-ACK stalls)
+    sys_version = ""
+    timeout = 30                        # idle keep-alive connections close after this
+
+    def log_message(self, fmt, *args):
+        if self.server.sim.verbose:
+            sys.stderr.write("sim %s: %s\n" % (self.address_string(), fmt % args))
+
+    def date_time_string(self, timestamp=None):
+        return email.utils.formatdate(self.server.sim.now(), usegmt=True)
+
+    def read_body(self):
+        if "chunked" in (self.headers.get("Transfer-Encoding") or "").lower():
+            raise BadRequest("chunked request bodies are not supported")
+        n = self.headers.get("Content-Length")
+        if n is None:
+            return b""
+        if not n.strip().isdigit() or int(n) > MAX_BODY:
+            raise BadRequest("bad Content-Length")
+        return self.rfile.read(int(n))
+
+    def send_body(self, status, body, ctype, length=None):
+        self.send_response(status)
+        self.send_header("Content-Type", ctype)
+        self.send_header("Content-Length", str(len(body) if length is None else length))
+        self._headers_buffer.append(b"\r\n" + body)   # head and body in one write/TLS record
+        self.flush_headers()
+
+    def bad_request(self, why):
+        self.close_connection = True
+        self.send_body(400, (why + "\n").encode(), "text/plain; charset=utf-8")
+
+
+class ApiHandler(BaseHandler):
+    def handle_one_request(self):
+        if self.server.sim.is_down():
+            self.close_connection = True        # API "down": drop without answering
+            return
+        super().handle_one_request()
+
+    def do_GET(self):
+        self.route("GET")
+
+    def do_POST(self):
+        self.route("POST")
+
+    def route(self, method):
+        t0 = time.monotonic()
+        if self.server.sim.is_down():       # went down while this connection sat idle
+            self.close_connection = True
+            return
+        path, _, query = self.path.partition("?")
+        try:
+            body = self.read_body()
+        except BadRequest as e:
+            self.bad_request(str(e))
+            return
+        if path == "/v2/index.php":
+            self.api2(method, query, body, t0)
+        elif path == "/" and method == "POST":
+            self.api3(path, query, body, t0)
+        elif path == "/":
+            self.reply3(str(uuid.uuid4()), ApiError("InvalidParameter", "This simulator serves API 3.0 over POST only."))
+        else:
+            self.send_body(404, b"Not Found\n", "text/plain; charset=utf-8")
+
+    def transport_fault(self, fault, sample):
+        """Apply delay/drop/http500/malformed/truncated; True if the exchange is over."""
+        kind = fault["kind"]
+        if kind == "delay":
+            time.sleep(min(max(fault["seconds"], 0.0), 120.0))
+            return False
+        if kind == "drop":
+            self.close_connection = True
+        elif kind == "http500":
+            self.send_body(500, b"<html><body>500 Internal Server Error</body></html>\n", "text/html")
+        elif kind == "malformed":
+            self.send_body(200, sample[:max(1, len(sample) // 2)], "application/json")
+        elif kind == "truncated":
+            self.send_body(200, sample[:max(1, len(sample) // 2)], "application/json", length=len(sample))
+            self.close_connection = True
+        else:
+            return False
+        return True
+
+    def reply3(self, rid, result):
+        if isinstance(result, ApiError):
+            resp = {"Error": {"Code": result.code, "Message": result.message}}
+        else:
+            resp = dict(result)
+        resp["RequestId"] = rid
+        self.send_body(200, json.dumps({"Response": resp}).encode(), "application/json")
+
+    def api3(self, path, query, body, t0):
+        sim = self.server.sim
+        rid = str(uuid.uuid4())
+        action = self.headers.get("X-TC-Action") or ""
+        sid = secret_id_hint(self.headers.get("Authorization"))
+        host = self.headers.get("Host") or ""
+        fault = sim.take_fault(action, 3)
+        if fault:
+            sample = json.dumps({"Response": {"RequestId": rid, "TotalCount": 0}}).encode()
+            if self.transport_fault(fault, sample):
+                sim.log_call(3, action, self.client_address[0], host, sid, "fault:" + fault["kind"], t0)
+                return
+        try:
+            with sim.lock:
+                sim.settle()
+                if fault and fault["kind"] == "error":
+                    raise ApiError(fault["code"], fault["message"])
+                action, region = sim.auth3(self.headers, path, query, body)
+                try:
+                    params = json.loads(body.decode("utf-8")) if body else {}
+                except (UnicodeDecodeError, ValueError):
+                    raise ApiError("InvalidParameter", "The request body is not valid JSON.")
+                result = sim.dispatch3(action, region, params, rid,
+                                       fault if fault and fault["kind"] == "taskfail" else None)
+            code = "Success"
+        except ApiError as e:
+            result, code = e, e.code
+        self.reply3(rid, result)
+        sim.log_call(3, action, self.client_address[0], host, sid, code, t0)
+
+    def api2(self, method, query, body, t0):
+        sim = self.server.sim
+        raw = body.decode("utf-8", "replace") if method == "POST" else query
+        params = dict(urllib.parse.parse_qsl(raw, keep_blank_values=True))
+        action = params.get("Action", "")
+        sid = params.get("SecretId", "")
+        host = self.headers.get("Host") or ""
+        fault = sim.take_fault(action, 2)
+        if fault:
+            sample = json.dumps({"code": 0, "message": "", "codeDesc": "Success", "data": {}}).encode()
+            if self.transport_fault(fault, sample):
+                sim.log_call(2, action, self.client_address[0], host, sid, "fault:" + fault["kind"], t0)
+                return
+        try:
+            with sim.lock:
+                sim.settle()
+                if fault and fault["kind"] == "error":
+                    raise ApiError(fault["code"], fault["message"])
+                action, region = sim.auth2(method, host, params)
+                result = sim.dispatch2(action, region, params, str(uuid.uuid4()),
+                                       fault if fault and fault["kind"] == "taskfail" else None)
+            resp = {"code": 0, "message": "", "codeDesc": "Success"}
+            resp.update(result)
+            code = "Success"
+        except ApiError as e:
+            num = fault.get("legacy_code") if fault and fault["kind"] == "error" else None
+            resp = {"code": int(num or legacy_numeric_code(e.code)), "message": e.message, "codeDesc": e.code}
+            code = e.code
+        self.send_body(200, json.dumps(resp).encode(), "application/json")
+        sim.log_call(2, action, self.client_address[0], host, sid, code, t0)
+
+
+class MetaHandler(BaseHandler):
+    def do_GET(self):
+        sim = self.server.sim
+        path = self.path.split("?", 1)[0]
+        if path == "/_sim/state":
+            with sim.lock:
+                obj = sim.state()
+            self.send_body(200, json.dumps(obj, indent=1).encode(), "application/json")
+            return
+        if path == "/_sim/log":
+            with sim.lock:
+                obj = list(sim.log)
+            self.send_body(200, json.dumps(obj).encode(), "application/json")
+            return
+        prefix = "/latest/meta-data/"
+        if path == "/latest/meta-data":
+            path = prefix
+        if not path.startswith(prefix):
+            self.send_body(404, b"Not Found", "text/plain; charset=utf-8")
+            return
+        fault = sim.take_fault("metadata", None)
+        if fault:
+            if fault["kind"] == "error":
+                self.send_body(404, b"Not Found", "text/plain; charset=utf-8")
+                return
+            if ApiHandler.transport_fault(self, fault, b"simulated-metadata-value"):
+                return
+        with sim.lock:
+            status, text = sim.metadata(self.client_address[0], path[len(prefix):])
+        self.send_body(status, text.encode(), "text/plain; charset=utf-8")
+
+    def do_POST(self):
+        sim = self.server.sim
+        path = self.path.split("?", 1)[0]
+        try:
+            body = self.read_body()
+            obj = json.loads(body.decode("utf-8")) if body.strip() else {}
+            if not isinstance(obj, dict):
+                raise ValueError("body must be a JSON object")
+            with sim.lock:
+                res = sim.control(path, obj)
+        except (BadRequest, ValueError, KeyError, TypeError) as e:
+            self.send_body(400, json.dumps({"ok": False, "error": str(e)}).encode(), "application/json")
+            return
+        if res is None:
+            self.send_body(404, json.dumps({"ok": False, "error": "unknown endpoint"}).encode(), "application/json")
+            return
+        self.send_body(200, json.dumps(res).encode(), "application/json")
+
+
+class SimHTTPServer(http.server.ThreadingHTTPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+    request_queue_size = 64
+
+    def __init__(self, addr, handler, sim, tls_ctx=None):
+        self.sim = sim
+        self.tls_ctx = tls_ctx
+        super().__init__(addr, handler)
+
+    def verify_request(self, request, client_address):
+        return not (self.tls_ctx is not None and self.sim.is_down())
+
+    def finish_request(self, request, client_address):
+        """Runs in the connection's own thread: TLS handshake here, not in accept()."""
+        if self.tls_ctx is None:
+            super().finish_request(request, client_address)
+            return
+        request.settimeout(10)
+        try:
+            conn = self.tls_ctx.wrap_socket(request, server_side=True)
+        except (ssl.SSLError, OSError):
+            return
+        try:
+            self.RequestHandlerClass(conn, client_address, self)
+        except (ssl.SSLError, OSError):
+            pass
+        finally:
+            try:
+                conn.close()
+            except OSError:
+                pass
+
+    def handle_error(self, request, client_address):
+        if self.sim.verbose:
+            super().handle_error(request, client_address)
+
+
+def write_ready(path, api_port, meta_port):
+    tmp = "%s.%d.tmp" % (path, os.getpid())
+    with open(tmp, "w", encoding="utf-8") as f:
+        json.dump({"api_port": api_port, "meta_port": meta_port, "pid": os.getpid()}, f)
+        f.write("\n")
+    os.replace(tmp, path)
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description="Tencent Cloud VPC API + CVM metadata simulator")
+    ap.add_argument("--world", required=True)
+    ap.add_argument("--cert", required=True)
+    ap.add_argument("--key", required=True)
+    ap.add_argument("--api-addr", default="127.0.0.1")
+    ap.add_argument("--api-port", type=int, default=8443)
+    ap.add_argument("--meta-addr", default="127.0.0.1")
+    ap.add_argument("--meta-port", type=int, default=8080)
+    ap.add_argument("--task-seconds", type=float, default=0.0)
+    ap.add_argument("--ready-file")
+    ap.add_argument("-v", "--verbose", action="store_true")
+    args = ap.parse_args(argv)
+
+    try:
+        sim = Sim(args.world, args.task_seconds, args.verbose)
+        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        ctx.minimum_version = ssl.TLSVersion.TLSv1_2
+        ctx.load_cert_chain(args.cert, args.key)
+        api = SimHTTPServer((args.api_addr, args.api_port), ApiHandler, sim, ctx)
+        meta = SimHTTPServer((args.meta_addr, args.meta_port), MetaHandler, sim)
+    except (OSError, ValueError, KeyError, ssl.SSLError) as e:
+        sys.stderr.write("sim.py: %s\n" % e)
+        return 1
+
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    signal.signal(signal.SIGINT, lambda *_: stop.set())
+    threads = [threading.Thread(target=s.serve_forever, kwargs={"poll_interval": 0.2}, daemon=True)
+               for s in (api, meta)]
+    for t in threads:
+        t.start()
+    api_port, meta_port = api.server_address[1], meta.server_address[1]
+    if args.ready_file:
+        write_ready(args.ready_file, api_port, meta_port)
+    if args.verbose:
+        sys.stderr.write("sim: api https://%s:%d meta http://%s:%d\n"
+                         % (args.api_addr, api_port, args.meta_addr, meta_port))
+    while not stop.wait(0.5):
+        pass
+    for s in (api, meta):
+        s.shutdown()
+        s.server_close()
+    if args.ready_file:
+        try:
+            os.unlink(args.ready_file)
+        except OSError:
+            pass
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
