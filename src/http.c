@@ -386,7 +386,7 @@ static int valid_host_n(const char *h, size_t n)
 	for (i = 0; i < n; i++) {
 		unsigned char ch = (unsigned char)h[i];
 		if (!((ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
-		    strchr("-._:%", ch)))
+		    (ch && strchr("-._:%", ch))))
 			return 0;
 	}
 	return 1;
@@ -718,7 +718,7 @@ int http_split_url(const char *url, int *use_tls, char *host, size_t host_cap, i
 	if (*p == ':') {
 		for (p++, n = 0; *p >= '0' && *p <= '9' && n < 6; p++, n++)
 			v = v * 10 + (*p - '0');
-		if (n == 0 || v < 1 || v > 65535)
+		if (n == 0 || v < 1 || v > 65535 || (*p && *p != '/'))
 			return url_error(url, "bad port");
 		*port = (int)v;
 	}

@@ -18,13 +18,14 @@
 /* Input must take a full 16 KiB record; our requests are small, so 4 KiB output records. */
 #define TLS_OBUF (4096 + 85)
 #define TLS_BUNDLE_MAX (64 << 20)
+#define TLS_INITED 0x544c5331u	/* unlikely in memory nobody zeroed */
 
 struct tls_priv {
 	br_ssl_client_context cc;
 	br_x509_minimal_context xc;
 	br_sslio_context io;
-	const struct tls_anchors *ta;	/* the anchors xc was initialised with */
-	int inited;		/* profile set up (the zeroed state means "never used") */
+	const void *ta_list;	/* the anchors of the session that may be resumed */
+	unsigned inited;	/* TLS_INITED once the engine profile is set up */
 	int resumable;		/* last session ended without error: may be resumed */
 	int open;		/* handshake done, close_notify not yet sent */
 	int fd;
@@ -169,7 +170,7 @@ static int sock_write(void *ctx, const unsigned char *buf, size_t len)
 
 /* ---- client profile: TLS 1.2, ECDHE with AES-GCM or ChaCha20-Poly1305, RSA or EC certificates ---- */
 
-static void profile_init(struct tls_priv *p, const struct tls_anchors *ta)
+static void profile_init(struct tls_priv *p)
 {
 	static const uint16_t suites[] = {
 		BR_TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,
@@ -180,31 +181,37 @@ static void profile_init(struct tls_priv *p, const struct tls_anchors *ta)
 		BR_TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256,
 	};
 	br_ssl_engine_context *eng = &p->cc.eng;
-	br_x509_minimal_context *xc = &p->xc;
 
 	br_ssl_client_zero(&p->cc);
 	br_ssl_engine_set_versions(eng, BR_TLS12, BR_TLS12);
 	br_ssl_engine_set_suites(eng, suites, sizeof suites / sizeof suites[0]);
-	br_x509_minimal_init(xc, &br_sha256_vtable, ta->list, ta->count);
 	br_ssl_engine_set_default_rsavrfy(eng);
 	br_ssl_engine_set_default_ecdsa(eng);
-	br_x509_minimal_set_rsa(xc, br_ssl_engine_get_rsavrfy(eng));
-	br_x509_minimal_set_ecdsa(xc, br_ssl_engine_get_ec(eng), br_ssl_engine_get_ecdsa(eng));
 	br_ssl_engine_set_hash(eng, br_sha256_ID, &br_sha256_vtable);
 	br_ssl_engine_set_hash(eng, br_sha384_ID, &br_sha384_vtable);
 	br_ssl_engine_set_hash(eng, br_sha512_ID, &br_sha512_vtable);
-	br_x509_minimal_set_hash(xc, br_sha256_ID, &br_sha256_vtable);
-	br_x509_minimal_set_hash(xc, br_sha384_ID, &br_sha384_vtable);
-	br_x509_minimal_set_hash(xc, br_sha512_ID, &br_sha512_vtable);
-	br_ssl_engine_set_x509(eng, &xc->vtable);
 	br_ssl_engine_set_prf_sha256(eng, &br_tls12_sha256_prf);
 	br_ssl_engine_set_prf_sha384(eng, &br_tls12_sha384_prf);
 	br_ssl_engine_set_default_aes_gcm(eng);
 	br_ssl_engine_set_default_chapol(eng);
 	br_ssl_engine_set_buffer(eng, p->iobuf, sizeof p->iobuf, 1);
-	p->ta = ta;
-	p->inited = 1;
+	p->inited = TLS_INITED;
 	p->resumable = 0;
+}
+
+/* The chain validator, set up afresh for every handshake (cheap: no allocation, no copy). */
+static void x509_init(struct tls_priv *p, const struct tls_anchors *ta)
+{
+	br_ssl_engine_context *eng = &p->cc.eng;
+	br_x509_minimal_context *xc = &p->xc;
+
+	br_x509_minimal_init(xc, &br_sha256_vtable, ta->list, ta->count);
+	br_x509_minimal_set_rsa(xc, br_ssl_engine_get_rsavrfy(eng));
+	br_x509_minimal_set_ecdsa(xc, br_ssl_engine_get_ec(eng), br_ssl_engine_get_ecdsa(eng));
+	br_x509_minimal_set_hash(xc, br_sha256_ID, &br_sha256_vtable);
+	br_x509_minimal_set_hash(xc, br_sha384_ID, &br_sha384_vtable);
+	br_x509_minimal_set_hash(xc, br_sha512_ID, &br_sha512_vtable);
+	br_ssl_engine_set_x509(eng, &xc->vtable);
 }
 
 static int same_session(const br_ssl_session_parameters *a, const br_ssl_session_parameters *b)
@@ -229,9 +236,12 @@ int tls_start(struct tls_conn *t, int fd, const char *host, int port,
 		log_err("%.64s...:%d: TLS: host name too long", host, port);
 		return -1;
 	}
-	resume = p->inited && p->resumable && p->ta == ta && strcmp(p->host, host) == 0;
-	if (!p->inited || p->ta != ta)
-		profile_init(p, ta);
+	resume = p->inited == TLS_INITED && p->resumable && p->ta_list == ta->list &&
+	    strcmp(p->host, host) == 0;
+	if (p->inited != TLS_INITED)
+		profile_init(p);
+	x509_init(p, ta);
+	p->ta_list = ta->list;
 	memcpy(p->host, host, strlen(host) + 1);
 	p->port = port;
 	p->fd = fd;
@@ -295,6 +305,10 @@ long tls_read(struct tls_conn *t, void *buf, size_t cap, long long deadline_ms)
 	struct tls_priv *p = priv(t);
 	int n, err;
 
+	if (cap == 0) {
+		errno = EINVAL;
+		return -1;
+	}
 	p->deadline_ms = deadline_ms;
 	n = br_sslio_read(&p->io, buf, cap);
 	if (n > 0)
@@ -312,7 +326,7 @@ void tls_close(struct tls_conn *t)
 	unsigned char *rec;
 	size_t len;
 
-	if (!p->inited || !p->open)
+	if (p->inited != TLS_INITED || !p->open)
 		return;
 	p->open = 0;
 	br_ssl_engine_close(&p->cc.eng);
@@ -324,10 +338,12 @@ void tls_close(struct tls_conn *t)
 	p->fd = -1;
 }
 
-/* ---- trust anchors: PEM -> X.509 decoder -> one arena ----
+/* ---- trust anchors: PEM text -> base64 -> X.509 decoder -> one arena ----
  * The arena holds the decoded names and keys growing up from its start and the anchor
  * array growing down from its end. Per certificate, name + key <= DER size = 3/4 of its
- * base64 text, so data plus a 64-byte anchor always fits in the PEM text's own size. */
+ * base64 text, so data plus a 64-byte anchor always fits in the PEM text's own size.
+ * The PEM layer is a hand-written byte loop over read() chunks (BearSSL's byte-code PEM
+ * decoder took 3/4 of the load time; mmap would turn a bundle rewritten in place into SIGBUS). */
 
 struct ta_loader {
 	unsigned char *base;
@@ -335,9 +351,16 @@ struct ta_loader {
 	size_t used;		/* data bytes from base */
 	size_t count, skipped, index;
 	size_t cert_start;
-	int in_cert;
 	int overflow;
 	const char *path;
+	int in_obj, in_cert;
+	int marker;		/* this line starts with '-' or lies outside objects: kept in head */
+	size_t line_pos, hlen;
+	int overlong;		/* the line did not fit head */
+	char head[48];
+	unsigned b64_acc, b64_n, b64_pad;	/* pending sextets, and '=' seen */
+	size_t olen;
+	unsigned char out[768];	/* decoded DER on its way to the X.509 decoder */
 	br_x509_decoder_context xd;
 };
 
@@ -360,13 +383,6 @@ static unsigned char *arena_put(struct ta_loader *l, const void *src, size_t len
 static void append_dn(void *ctx, const void *buf, size_t len)
 {
 	arena_put(ctx, buf, len);
-}
-
-static void to_x509(void *ctx, const void *buf, size_t len)
-{
-	struct ta_loader *l = ctx;
-
-	br_x509_decoder_push(&l->xd, buf, len);
 }
 
 /* Copies the decoded key into the arena; 0, or -1 for a key type BearSSL cannot use. */
@@ -414,56 +430,159 @@ static void add_anchor(struct ta_loader *l)
 	*(l->end - l->count) = ta;
 }
 
-/* Feeds bundle text to the PEM decoder; -1 logged on malformed PEM or a full arena. */
-static int pem_feed(struct ta_loader *l, br_pem_decoder_context *pc, const unsigned char *buf, size_t len)
+static int b64val(unsigned char c)
 {
-	const char *name;
-	size_t k;
+	if (c >= 'A' && c <= 'Z')
+		return c - 'A';
+	if (c >= 'a' && c <= 'z')
+		return c - 'a' + 26;
+	if (c >= '0' && c <= '9')
+		return c - '0' + 52;
+	if (c == '+')
+		return 62;
+	if (c == '/')
+		return 63;
+	return -1;
+}
 
-	while (len > 0) {
-		k = br_pem_decoder_push(pc, buf, len);
-		buf += k;
-		len -= k;
-		switch (br_pem_decoder_event(pc)) {
-		case BR_PEM_BEGIN_OBJ:
-			name = br_pem_decoder_name(pc);
-			l->in_cert = !strcmp(name, "CERTIFICATE") || !strcmp(name, "X509 CERTIFICATE");
-			if (l->in_cert) {
-				l->cert_start = l->used;
-				br_x509_decoder_init(&l->xd, append_dn, l);
-				br_pem_decoder_setdest(pc, to_x509, l);
-			} else {
-				br_pem_decoder_setdest(pc, NULL, NULL);
-			}
-			break;
-		case BR_PEM_END_OBJ:
-			if (l->in_cert)
-				add_anchor(l);
-			l->in_cert = 0;
-			l->index++;
-			break;
-		case BR_PEM_ERROR:
-			log_err("%s: malformed PEM after object #%zu", l->path, l->index);
-			return -1;
-		default:
-			break;
-		}
-		if (l->overflow) {
-			log_err("%s: trust anchors do not fit the arena", l->path);
-			return -1;
-		}
+static void der_flush(struct ta_loader *l)
+{
+	br_x509_decoder_push(&l->xd, l->out, l->olen);
+	l->olen = 0;
+}
+
+/* One byte of a certificate's base64: 0, or -1 if it is not base64. */
+static int b64_byte(struct ta_loader *l, unsigned char c)
+{
+	int v;
+
+	if (c == ' ' || c == '\t' || c == '\r')
+		return 0;
+	if (c == '=') {
+		l->b64_pad++;
+		return 0;
+	}
+	if ((v = b64val(c)) < 0 || l->b64_pad)
+		return -1;
+	l->b64_acc = (l->b64_acc << 6) | (unsigned)v;
+	if (++l->b64_n == 4) {
+		l->out[l->olen++] = (unsigned char)(l->b64_acc >> 16);
+		l->out[l->olen++] = (unsigned char)(l->b64_acc >> 8);
+		l->out[l->olen++] = (unsigned char)l->b64_acc;
+		l->b64_acc = l->b64_n = 0;
+		if (l->olen > sizeof l->out - 3)
+			der_flush(l);
 	}
 	return 0;
+}
+
+/* End of a certificate's base64: the last group must match its padding. 0 or -1. */
+static int b64_end(struct ta_loader *l)
+{
+	if (l->b64_n == 2 && l->b64_pad == 2)
+		l->out[l->olen++] = (unsigned char)(l->b64_acc >> 4);
+	else if (l->b64_n == 3 && l->b64_pad == 1) {
+		l->out[l->olen++] = (unsigned char)(l->b64_acc >> 10);
+		l->out[l->olen++] = (unsigned char)(l->b64_acc >> 2);
+	} else if (l->b64_n != 0 || l->b64_pad != 0)
+		return -1;
+	der_flush(l);
+	return 0;
+}
+
+static int has_prefix(const char *s, size_t n, const char *p)
+{
+	size_t k = strlen(p);
+
+	return n >= k && memcmp(s, p, k) == 0;
+}
+
+static int is_line(const struct ta_loader *l, size_t n, const char *want)
+{
+	return !l->overlong && n == strlen(want) && memcmp(l->head, want, n) == 0;
+}
+
+static void begin_object(struct ta_loader *l, size_t n)
+{
+	l->in_obj = 1;
+	l->in_cert = is_line(l, n, "-----BEGIN CERTIFICATE-----") ||
+	    is_line(l, n, "-----BEGIN X509 CERTIFICATE-----");
+	if (!l->in_cert)
+		return;
+	l->cert_start = l->used;
+	l->b64_acc = l->b64_n = l->b64_pad = 0;
+	l->olen = 0;
+	br_x509_decoder_init(&l->xd, append_dn, l);
+}
+
+/* Acts on a kept line (BEGIN/END markers): 0, or -1 for a certificate's malformed text. */
+static int end_line(struct ta_loader *l)
+{
+	size_t n = l->hlen;
+	int kept = l->marker && l->line_pos > 0;
+
+	l->line_pos = l->hlen = 0;
+	l->marker = 0;
+	if (!kept)
+		return 0;
+	while (n > 0 && (l->head[n - 1] == '\r' || l->head[n - 1] == ' ' || l->head[n - 1] == '\t'))
+		n--;
+	if (!l->in_obj) {
+		if (has_prefix(l->head, n, "-----BEGIN "))
+			begin_object(l, n);
+		l->overlong = 0;
+		return 0;
+	}
+	l->overlong = 0;
+	if (!has_prefix(l->head, n, "-----END "))
+		return l->in_cert ? -1 : 0;
+	if (l->in_cert) {
+		if (b64_end(l) < 0)
+			return -1;
+		add_anchor(l);
+	}
+	l->in_obj = l->in_cert = 0;
+	l->index++;
+	return 0;
+}
+
+/* Feeds bundle text: lines outside objects and marker lines are kept (their start) in
+ * head, certificate lines go through base64 byte by byte. 0, or -1 logged. */
+static int pem_feed(struct ta_loader *l, const unsigned char *buf, size_t len)
+{
+	size_t i;
+	int rc = 0;
+
+	for (i = 0; i < len && rc == 0; i++) {
+		unsigned char c = buf[i];
+		if (c == '\n') {
+			rc = end_line(l);
+			continue;
+		}
+		if (l->line_pos++ == 0)
+			l->marker = c == '-' || !l->in_obj;
+		if (l->marker) {
+			if (l->hlen < sizeof l->head)
+				l->head[l->hlen++] = (char)c;
+			else
+				l->overlong = 1;
+		} else if (l->in_cert) {
+			rc = b64_byte(l, c);
+		}
+	}
+	if (rc < 0)
+		log_err("%s: malformed PEM in object #%zu", l->path, l->index + 1);
+	else if (l->overflow)
+		log_err("%s: trust anchors do not fit the arena", l->path);
+	return rc < 0 || l->overflow ? -1 : 0;
 }
 
 /* Streams the bundle through the decoders; 0, or -1 logged. */
 static int decode_bundle(struct ta_loader *l, int fd)
 {
-	br_pem_decoder_context pc;
-	unsigned char chunk[8192];
+	unsigned char chunk[16384];
 	ssize_t n;
 
-	br_pem_decoder_init(&pc);
 	for (;;) {
 		n = read(fd, chunk, sizeof chunk);
 		if (n < 0 && errno == EINTR)
@@ -474,13 +593,13 @@ static int decode_bundle(struct ta_loader *l, int fd)
 		}
 		if (n == 0)
 			break;
-		if (pem_feed(l, &pc, chunk, (size_t)n) < 0)
+		if (pem_feed(l, chunk, (size_t)n) < 0)
 			return -1;
 	}
-	/* A final line without its newline still ends the last object. */
-	if (pem_feed(l, &pc, (const unsigned char *)"\n", 1) < 0)
+	/* A final line without its newline still counts. */
+	if (pem_feed(l, (const unsigned char *)"\n", 1) < 0)
 		return -1;
-	if (l->in_cert) {
+	if (l->in_obj) {
 		log_err("%s: truncated PEM object #%zu", l->path, l->index + 1);
 		return -1;
 	}
