@@ -173,19 +173,9 @@ static void set_error(struct cloud *cl, const char *code, const char *msg)
 	log_sanitize(cl->msg, sizeof cl->msg, msg, strlen(msg));
 }
 
-/* Sends one request; on success leaves the parsed JSON in cl->resp. */
-static int exchange(struct cloud *cl, const char *action, const char *headers, const char *body,
-    size_t len, struct http_resp *r)
+/* HTTP status and JSON of an answer; on success the parsed JSON is in cl->resp. */
+static int parse_answer(struct cloud *cl, const char *action, const struct http_resp *r)
 {
-	cl->code[0] = cl->msg[0] = cl->request_id[0] = 0;
-	cl->conn.timeout_ms = exchange_timeout(cl);
-	cl->calls++;
-	if (http_request(&cl->conn, "POST", cl->cfg->api == 3 ? "/" : API2_PATH, headers, body,
-	    len, cl->buf, sizeof cl->buf, r) < 0) {
-		set_error(cl, "transport", "no answer");
-		log_warn("%s: %s: no answer; will retry if time allows", cl->host, action);
-		return CLOUD_RETRY;
-	}
 	util_copy(cl->date, sizeof cl->date, r->date);
 	if (r->status != 200) {
 		char m[32];
@@ -200,6 +190,22 @@ static int exchange(struct cloud *cl, const char *action, const char *headers, c
 		return CLOUD_RETRY;
 	}
 	return CLOUD_OK;
+}
+
+/* Sends one request; on success leaves the parsed JSON in cl->resp. */
+static int exchange(struct cloud *cl, const char *action, const char *headers, const char *body,
+    size_t len, struct http_resp *r)
+{
+	cl->code[0] = cl->msg[0] = cl->request_id[0] = 0;
+	cl->conn.timeout_ms = exchange_timeout(cl);
+	cl->calls++;
+	if (http_request(&cl->conn, "POST", cl->cfg->api == 3 ? "/" : API2_PATH, headers, body,
+	    len, cl->buf, sizeof cl->buf, r) < 0) {
+		set_error(cl, "transport", "no answer");
+		log_warn("%s: %s: no answer; will retry if time allows", cl->host, action);
+		return CLOUD_RETRY;
+	}
+	return parse_answer(cl, action, r);
 }
 
 /* Looks at the error fields of a parsed answer and classifies them. */
@@ -224,13 +230,58 @@ static int host_for_signing(const struct cloud *cl, char *out, size_t cap)
 	return util_fmt(out, cap, "%s:%d", cl->host, cl->port) < 0 ? -1 : 0;
 }
 
+/* API 3 answer: {"Response": {..., "Error": {"Code", "Message"}, "RequestId"}}. */
+static int answer3(struct cloud *cl, const char *action, const struct http_resp *r)
+{
+	char code[96], msg[256];
+	int err;
+
+	cl->resp_obj = json_get(&cl->resp, 0, "Response");
+	if (cl->resp_obj < 0 || cl->resp.t[cl->resp_obj].type != JSON_OBJECT) {
+		set_error(cl, "malformed", "no Response object");
+		return CLOUD_RETRY;
+	}
+	json_str(&cl->resp, json_get(&cl->resp, cl->resp_obj, "RequestId"), cl->request_id,
+	    sizeof cl->request_id);
+	err = json_get(&cl->resp, cl->resp_obj, "Error");
+	if (err < 0)
+		return CLOUD_OK;
+	if (json_str(&cl->resp, json_get(&cl->resp, err, "Code"), code, sizeof code) < 1)
+		util_copy(code, sizeof code, "UnknownError");
+	if (json_str(&cl->resp, json_get(&cl->resp, err, "Message"), msg, sizeof msg) < 0)
+		msg[0] = 0;
+	return api_error(cl, action, code, msg, r);
+}
+
+/* API 2 answer: {"code": 0, "message": "", "codeDesc": "Success", ...}. */
+static int answer2(struct cloud *cl, const char *action, const struct http_resp *r)
+{
+	char code[96], msg[256];
+	long long codenum;
+	int cv;
+
+	cl->resp_obj = 0;
+	cv = json_get(&cl->resp, 0, "code");
+	if (cv < 0 || json_int(&cl->resp, cv, &codenum) < 0) {
+		set_error(cl, "malformed", "no code in answer");
+		return CLOUD_RETRY;
+	}
+	if (codenum == 0)
+		return CLOUD_OK;
+	if (json_str(&cl->resp, json_get(&cl->resp, 0, "codeDesc"), code, sizeof code) < 1)
+		util_fmt(code, sizeof code, "code %lld", codenum);
+	if (json_str(&cl->resp, json_get(&cl->resp, 0, "message"), msg, sizeof msg) < 0)
+		msg[0] = 0;
+	return api_error(cl, action, code, msg, r);
+}
+
 static int send3(struct cloud *cl, const char *action, const char *body)
 {
-	char auth[512], host[300], headers[6144], code[96], msg[256];
+	char auth[512], host[300], headers[6144];
 	struct http_resp r;
 	size_t len = strlen(body);
 	long long ts = (long long)time(NULL) + cl->clock_offset;
-	int rc, err;
+	int rc;
 	const struct creds *k = &cl->creds;
 
 	if (host_for_signing(cl, host, sizeof host) < 0 ||
@@ -245,23 +296,7 @@ static int send3(struct cloud *cl, const char *action, const char *body)
 	}
 	rc = exchange(cl, action, headers, body, len, &r);
 	sign_wipe(headers, sizeof headers);
-	if (rc != CLOUD_OK)
-		return rc;
-	cl->resp_obj = json_get(&cl->resp, 0, "Response");
-	if (cl->resp_obj < 0) {
-		set_error(cl, "malformed", "no Response object");
-		return CLOUD_RETRY;
-	}
-	json_str(&cl->resp, json_get(&cl->resp, cl->resp_obj, "RequestId"), cl->request_id,
-	    sizeof cl->request_id);
-	err = json_get(&cl->resp, cl->resp_obj, "Error");
-	if (err < 0)
-		return CLOUD_OK;
-	if (json_str(&cl->resp, json_get(&cl->resp, err, "Code"), code, sizeof code) < 1)
-		util_copy(code, sizeof code, "UnknownError");
-	if (json_str(&cl->resp, json_get(&cl->resp, err, "Message"), msg, sizeof msg) < 0)
-		msg[0] = 0;
-	return api_error(cl, action, code, msg, &r);
+	return rc == CLOUD_OK ? answer3(cl, action, &r) : rc;
 }
 
 /* Legacy region codes of API 2.0, from the API 3 region names. */
@@ -287,11 +322,10 @@ static const char *legacy_region(const char *region)
 /* API 2.0: params holds the action's own parameters (n used, room for more). */
 static int send2(struct cloud *cl, const char *action, struct sign_param *p, int n)
 {
-	char nonce[24], ts[24], sig[64], host[300], headers[256], code[96], msg[256];
+	char nonce[24], ts[24], sig[64], host[300], headers[256];
 	unsigned rnd;
 	struct http_resp r;
-	long long codenum;
-	int rc, len, cv;
+	int rc, len;
 	const struct creds *k = &cl->creds;
 
 	if (getrandom(&rnd, sizeof rnd, 0) != (ssize_t)sizeof rnd)
@@ -318,21 +352,7 @@ static int send2(struct cloud *cl, const char *action, struct sign_param *p, int
 	util_copy(headers, sizeof headers, "Content-Type: application/x-www-form-urlencoded\r\n");
 	rc = exchange(cl, action, headers, cl->body, (size_t)len, &r);
 	sign_wipe(cl->body, sizeof cl->body);
-	if (rc != CLOUD_OK)
-		return rc;
-	cl->resp_obj = 0;
-	cv = json_get(&cl->resp, 0, "code");
-	if (cv < 0 || json_int(&cl->resp, cv, &codenum) < 0) {
-		set_error(cl, "malformed", "no code in answer");
-		return CLOUD_RETRY;
-	}
-	if (codenum == 0)
-		return CLOUD_OK;
-	if (json_str(&cl->resp, json_get(&cl->resp, 0, "codeDesc"), code, sizeof code) < 1)
-		util_fmt(code, sizeof code, "code %lld", codenum);
-	if (json_str(&cl->resp, json_get(&cl->resp, 0, "message"), msg, sizeof msg) < 0)
-		msg[0] = 0;
-	return api_error(cl, action, code, msg, &r);
+	return rc == CLOUD_OK ? answer2(cl, action, &r) : rc;
 }
 
 /* One logical call: retried once after a clock correction, once after a token refresh. */
