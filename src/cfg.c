@@ -1,4 +1,5 @@
 /* cfg.c: tcvip.conf: keys, defaults, validation, and the secrets-file permission rule. */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <stddef.h>
 #include <fcntl.h>
@@ -88,11 +89,12 @@ static int set_vips(struct cfg *c, const char *value, char *why, int whylen)
 	if (util_copy(buf, sizeof buf, value) < 0)
 		return util_fmt(why, (size_t)whylen, "value too long"), -1;
 	for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-		uint32_t a;
-		const unsigned char *b = (const unsigned char *)&a;
+		uint32_t a = 0;
+		unsigned first;
 
 		tok = util_trim(tok);
-		if (util_ipv4_parse(tok, &a) < 0 || b[0] == 0 || b[0] >= 224 || b[0] == 127)
+		first = util_ipv4_parse(tok, &a) < 0 ? 0 : ntohl(a) >> 24;
+		if (first == 0 || first >= 224 || first == 127)
 			return util_fmt(why, (size_t)whylen, "'%s' is not a unicast IPv4 address", tok), -1;
 		for (i = 0; i < c->nvip; i++)
 			if (c->vip[i] == a)
