@@ -8,13 +8,390 @@ const char check_self_usage[] =
 "after fault_after failed migrations in a row. Not MASTER: removes a stray VIP\n"
 "from the NIC, runs restart_command and exits 1.\n";
 
+#include <fcntl.h>
+#include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/time.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cfg.h"
+#include "cloud.h"
+#include "disc.h"
+#include "log.h"
+#include "meta.h"
+#include "migrate.h"
+#include "nl.h"
+#include "state.h"
 #include "tcvip.h"
+#include "util.h"
+#include "vrrp.h"
+
+#define CS_BUDGET_MS 2500	/* the cloud query must end by then */
+#define CS_QUERY_MIN_MS 500	/* less time left than this: no query this tick */
+#define CS_WATCHDOG_MS 2900	/* whatever hangs, the run ends (exit 0) by then */
+#define CS_META_TIMEOUT_S 1	/* first-tick interface discovery, before it is cached */
+#define CS_MAX_ADDRS 256
+
+struct tick {
+	struct cfg c;
+	long long t0;			/* util_now_ms() at start */
+	char state[VRRP_STATE_MAX];	/* "" = unknown */
+	char ifname[16];
+	struct nl nl;
+	int ifindex;
+	uint32_t addr[CS_MAX_ADDRS];	/* IPv4 addresses on the NIC */
+	unsigned char plen[CS_MAX_ADDRS];
+	int naddr;
+};
+
+/* keepalived kills a script that overruns and counts it as a failure: never overrun. */
+static void watchdog_fire(int sig)
+{
+	static const char msg[] = "check_self: watchdog: run exceeded its time budget, exiting 0\n";
+
+	(void)sig;
+	if (write(2, msg, sizeof msg - 1) < 0)
+		_exit(0);
+	_exit(0);
+}
+
+static void watchdog_arm(void)
+{
+	struct itimerval it = { { 0, 0 }, { CS_WATCHDOG_MS / 1000, (CS_WATCHDOG_MS % 1000) * 1000 } };
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = watchdog_fire;
+	sigemptyset(&sa.sa_mask);
+	if (sigaction(SIGALRM, &sa, NULL) < 0 || setitimer(ITIMER_REAL, &it, NULL) < 0)
+		log_warn("check_self: cannot arm the watchdog timer");
+}
+
+/* The NIC: config `interface`, else the discovery cache, else metadata MAC -> netlink. */
+static int find_interface(struct tick *t)
+{
+	struct node nd;
+	struct meta m;
+	int rc;
+
+	if (*t->c.interface)
+		return util_copy(t->ifname, sizeof t->ifname, t->c.interface);
+	memset(&m, 0, sizeof m);
+	if (meta_init(&m, t->c.metadata, CS_META_TIMEOUT_S) < 0)
+		return -1;
+	rc = disc_node(&nd, &t->c, &m, NULL, DISC_IF);
+	meta_close(&m);
+	if (rc < 0 || util_copy(t->ifname, sizeof t->ifname, nd.ifname) < 0 || !*t->ifname) {
+		log_err("check_self: cannot tell which NIC carries the VIP; set 'interface'");
+		return -1;
+	}
+	return 0;
+}
+
+/* One address dump of the NIC into t->addr. 0 or -1 (logged). */
+static int nic_scan(struct tick *t)
+{
+	t->naddr = nl_addr_list(&t->nl, t->ifindex, t->addr, t->plen, CS_MAX_ADDRS);
+	return t->naddr < 0 ? -1 : 0;
+}
+
+static int on_nic(const struct tick *t, uint32_t vip)
+{
+	int i;
+
+	for (i = 0; i < t->naddr; i++)
+		if (t->addr[i] == vip)
+			return 1;
+	return 0;
+}
+
+static int nic_open(struct tick *t)
+{
+	if (find_interface(t) < 0 || nl_open(&t->nl) < 0)
+		return -1;
+	t->ifindex = nl_ifindex(&t->nl, t->ifname);
+	return t->ifindex > 0 ? nic_scan(t) : -1;
+}
+
+/* The seed files hold "true"/"false"; rewritten only when the answer changes. */
+static void write_result(const struct tick *t, const char *result)
+{
+	char old[16], line[16];
+	int n = util_fmt(line, sizeof line, "%s\n", result);
+
+	if (n < 0 || (state_read(t->c.state_dir, VRRP_RESULT, old, sizeof old) >= 0 &&
+	    !strcmp(old, result)))
+		return;
+	state_write(t->c.state_dir, VRRP_RESULT, line, (size_t)n, 0644);
+}
+
+static int query_due(const struct tick *t, long long now)
+{
+	long long last = state_read_int(t->c.state_dir, VRRP_QUERIED, -1);
+
+	return t->c.query_interval == 0 || last < 0 || last > now ||
+	    now - last >= t->c.query_interval * 1000LL;
+}
+
+/* 1 if a migrate holds state_dir/lock (it is working on the VIPs right now). */
+static int migrate_running(const struct tick *t)
+{
+	int fd = state_lock(t->c.state_dir, 0);
+
+	if (fd < 0)
+		return 1;
+	state_unlock(fd);
+	return 0;
+}
+
+/* Did a migrate make every VIP ours at or after wall time since? (state_dir/last_migrate) */
+static int migrated_since(const struct tick *t, long long since)
+{
+	char text[256], *p;
+	long long when;
+
+	if (state_read(t->c.state_dir, "last_migrate", text, sizeof text) < 0 ||
+	    !strstr(text, "result=done") || !(p = strstr(text, "time=")) ||
+	    sscanf(p + 5, "%lld", &when) != 1)
+		return 0;
+	return when >= since;
+}
+
+/* Logs where each VIP that is not on this ENI is. */
+static void log_holders(const struct tick *t, const struct cloud_holder *h)
+{
+	struct node nd;
+	char ip[16];
+	int i;
+
+	/* need = 0: config and cache only, nothing is fetched. */
+	if (disc_node(&nd, &t->c, NULL, NULL, 0) < 0)
+		nd.eni[0] = 0;
+	for (i = 0; i < t->c.nvip; i++)
+		if (!*nd.eni || strcmp(h[i].eni, nd.eni))
+			log_warn("check_self: cloud: VIP %s is on %s, not on this node's ENI %s",
+			    util_ipv4_str(h[i].vip, ip), *h[i].eni ? h[i].eni : "no ENI",
+			    *nd.eni ? nd.eni : "(not cached yet)");
+}
+
+static int any_busy(const struct tick *t, const struct cloud_holder *h)
+{
+	int i;
+
+	for (i = 0; i < t->c.nvip; i++)
+		if (h[i].busy)
+			return 1;
+	return 0;
+}
+
+/* The VIP is held elsewhere: take it over, back off (split brain), or fault. Exit code. */
+static int held_elsewhere(struct tick *t, const struct cloud_holder *h)
+{
+	const char *dir = t->c.state_dir;
+	long long now_ms = util_now_ms(), now = now_ms / 1000, wait, count;
+	struct vrrp_hist hist;
+	int fresh;
+
+	log_holders(t, h);
+	if (any_busy(t, h)) {
+		log_info("check_self: a cloud task is moving a VIP right now; checking again later");
+		return 0;
+	}
+	vrrp_hist_load(dir, &hist, now);
+	/* Our last take-over's migrate succeeded: the VIP was ours, then went away again.
+	 * (last is monotonic, last_migrate wall-clock: 1 s slack for the two roundings.) */
+	if (hist.last && hist.seen < hist.last &&
+	    migrated_since(t, (long long)time(NULL) - (now - hist.last) - 1))
+		hist.seen = now;
+	if (vrrp_hist_decide(&hist, now, &wait, &fresh) == VRRP_BACKOFF) {
+		if (fresh)
+			log_warn("check_self: split brain suspected: the VIP went back to another "
+			    "ENI within %d s of our take-over; not re-migrating for %lld s (backoff %d)",
+			    VRRP_REPEAT_S, wait, hist.k);
+		else
+			log_warn("check_self: split brain suspected: backing off, %lld s left "
+			    "before the next take-over", wait);
+		vrrp_hist_save(dir, &hist);
+		return 0;
+	}
+	count = state_read_int(dir, VRRP_FAILED, 0) + 1;
+	if (count < 1)
+		count = 1;
+	state_write_int(dir, VRRP_FAILED, count);
+	vrrp_hist_save(dir, &hist);
+	log_warn("check_self: MASTER without the VIP in the cloud: starting a migrate "
+	    "(failed check %lld of %d)", count, t->c.fault_after);
+	migrate_spawn(&t->c);
+	if (count >= t->c.fault_after) {
+		log_err("check_self: %lld failed take-overs in a row: exiting 1 so keepalived "
+		    "hands over", count);
+		return 1;
+	}
+	return 0;
+}
+
+/* At most every query_interval: does the cloud give every VIP to this ENI? Exit code. */
+static int cloud_check(struct tick *t)
+{
+	static struct cloud_holder h[CFG_MAX_VIPS];
+	long long now = util_now_ms(), left = t->t0 + CS_BUDGET_MS - now;
+	struct vrrp_hist hist;
+	int r;
+
+	if (!query_due(t, now))
+		return 0;
+	if (left < CS_QUERY_MIN_MS) {
+		log_debug("check_self: %lld ms left, cloud check deferred to the next run", left);
+		return 0;
+	}
+	if (migrate_running(t)) {
+		log_debug("check_self: a migrate is running, cloud check deferred");
+		return 0;
+	}
+	state_write_int(t->c.state_dir, VRRP_QUERIED, now);
+	r = migrate_query(&t->c, t->t0 + CS_BUDGET_MS, h);
+	if (r < 0) {
+		log_warn("check_self: cloud ownership unknown (API unreachable or slow); "
+		    "staying MASTER");
+		return 0;
+	}
+	write_result(t, r ? "true" : "false");
+	if (!r)
+		return held_elsewhere(t, h);
+	if (state_read_int(t->c.state_dir, VRRP_FAILED, 0) != 0)
+		state_write_int(t->c.state_dir, VRRP_FAILED, 0);
+	vrrp_hist_load(t->c.state_dir, &hist, now / 1000);
+	if (hist.last && hist.seen < hist.last) {
+		hist.seen = now / 1000;
+		vrrp_hist_save(t->c.state_dir, &hist);
+	}
+	return 0;
+}
+
+static int master(struct tick *t)
+{
+	char ip[16];
+	int i, r, rc = 0;
+
+	for (i = 0; i < t->c.nvip; i++) {
+		if (on_nic(t, t->c.vip[i]))
+			continue;
+		r = nl_addr_ensure(&t->nl, t->ifindex, t->c.vip[i], 32, 1);
+		if (r > 0)
+			log_info("check_self: MASTER: added VIP %s/32 to %s",
+			    util_ipv4_str(t->c.vip[i], ip), t->ifname);
+		else if (r < 0) {
+			log_err("check_self: MASTER: cannot add VIP %s to %s",
+			    util_ipv4_str(t->c.vip[i], ip), t->ifname);
+			rc = 1;
+		}
+	}
+	return cloud_check(t) || rc;
+}
+
+/* Runs restart_command detached (own session, no shell, not waited for: it restarts our parent). */
+static void restart(const struct tick *t)
+{
+	char buf[sizeof t->c.restart_command], *argv[CFG_MAX_ARGV];
+	int fd, argc = cfg_split_argv(t->c.restart_command, buf, sizeof buf, argv, CFG_MAX_ARGV);
+	pid_t pid;
+
+	if (argc <= 0) {
+		log_warn("check_self: no restart_command to run");
+		return;
+	}
+	pid = fork();
+	if (pid < 0) {
+		log_err("check_self: restart_command '%s': fork failed", t->c.restart_command);
+		return;
+	}
+	if (pid > 0) {
+		log_warn("check_self: started restart_command '%s' (pid %d)", t->c.restart_command,
+		    (int)pid);
+		return;
+	}
+	setsid();
+	fd = open("/dev/null", O_RDWR | O_CLOEXEC);
+	if (fd >= 0) {
+		dup2(fd, 0);
+		dup2(fd, 1);
+		dup2(fd, 2);
+	}
+	execvp(argv[0], argv);
+	log_err("check_self: restart_command '%s': cannot run %s", t->c.restart_command, argv[0]);
+	_exit(127);
+}
+
+/* First configured VIP on the NIC, or 0. */
+static uint32_t stray_vip(const struct tick *t)
+{
+	int i;
+
+	for (i = 0; i < t->c.nvip; i++)
+		if (on_nic(t, t->c.vip[i]))
+			return t->c.vip[i];
+	return 0;
+}
+
+static int not_master(struct tick *t)
+{
+	const char *st = *t->state ? t->state : "unknown";
+	uint32_t vip = stray_vip(t);
+	char ip[16];
+	int i;
+
+	if (!vip)
+		return 0;
+	log_warn("check_self: state %s but VIP %s is on %s; checking again in %d s", st,
+	    util_ipv4_str(vip, ip), t->ifname, t->c.recheck_delay);
+	util_sleep_ms(t->c.recheck_delay * 1000LL);
+	vrrp_state_read(t->c.state_dir, t->state, sizeof t->state);
+	if (!strcmp(t->state, "MASTER")) {
+		log_info("check_self: became MASTER meanwhile; keeping the VIP");
+		return 0;
+	}
+	if (nic_scan(t) < 0)
+		return 1;
+	if (!stray_vip(t)) {
+		log_info("check_self: the VIP left %s meanwhile", t->ifname);
+		return 0;
+	}
+	for (i = 0; i < t->c.nvip; i++)
+		if (on_nic(t, t->c.vip[i]) &&
+		    nl_addr_ensure(&t->nl, t->ifindex, t->c.vip[i], 32, 0) >= 0)
+			log_warn("check_self: state %s: removed stray VIP %s from %s", st,
+			    util_ipv4_str(t->c.vip[i], ip), t->ifname);
+	restart(t);
+	return 1;
+}
 
 int check_self_main(int argc, char **argv)
 {
-	(void)argc;
+	static struct tick t;
+	int rc;
+
+	t.t0 = util_now_ms();
+	watchdog_arm();
+	if (argc > 1) {
+		fputs(check_self_usage, stderr);
+		return 2;
+	}
 	(void)argv;
-	fprintf(stderr, "check_self: not implemented yet\n");
-	return 1;
+	if (tcvip_setup(&t.c) < 0)
+		return 2;
+	t.nl.fd = -1;
+	vrrp_state_read(t.c.state_dir, t.state, sizeof t.state);
+	if (nic_open(&t) < 0) {
+		log_err("check_self: state %s: cannot inspect the NIC", *t.state ? t.state : "unknown");
+		rc = 1;
+	} else if (!strcmp(t.state, "MASTER"))
+		rc = master(&t);
+	else
+		rc = not_master(&t);
+	nl_close(&t.nl);
+	return rc;
 }

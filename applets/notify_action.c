@@ -8,12 +8,94 @@ const char notify_action_usage[] =
 "count and starts a detached 'vip migrate --if-master', returning at once.\n";
 
 #include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cfg.h"
+#include "log.h"
+#include "migrate.h"
+#include "state.h"
 #include "tcvip.h"
+#include "util.h"
+#include "vrrp.h"
+
+struct notify_args {
+	const char *state;
+	const char *name;	/* instance or group name, "" in the seed form */
+};
+
+/* Seed form: STATE. Generic form: keepalived appends INSTANCE|GROUP NAME STATE PRIORITY
+ * after any configured arguments, so it is parsed from the end. 0 or -1. */
+static int parse_args(int argc, char **argv, struct notify_args *a)
+{
+	a->name = "";
+	if (argc == 2)
+		a->state = argv[1];
+	else if (argc >= 5 && (!strcmp(argv[argc - 4], "INSTANCE") ||
+	    !strcmp(argv[argc - 4], "GROUP"))) {
+		a->name = argv[argc - 3];
+		a->state = argv[argc - 2];
+	} else
+		return -1;
+	return vrrp_state_valid(a->state) ? 0 : -1;
+}
+
+/* Logs a refused call where the operator will look: keepalived throws our stderr away. */
+static void log_bad_args(int argc, char **argv)
+{
+	char shown[256], clean[256];
+	int i, len = 0, n;
+
+	shown[0] = 0;
+	for (i = 1; i < argc; i++) {
+		n = snprintf(shown + len, sizeof shown - (size_t)len, "%s%s", i > 1 ? " " : "", argv[i]);
+		if (n < 0 || (size_t)n >= sizeof shown - (size_t)len)
+			break;	/* long argument lists are shown cut short */
+		len += n;
+	}
+	log_sanitize(clean, sizeof clean, shown, sizeof shown);
+	log_err("notify: bad arguments '%s': want STATE or ... INSTANCE|GROUP NAME STATE PRIORITY", clean);
+}
+
+/* On MASTER: a fresh start for check_self's failure count and its next cloud query. */
+static int become_master(const struct cfg *c)
+{
+	char path[4096];
+
+	if (state_write_int(c->state_dir, VRRP_FAILED, 0) < 0)
+		return -1;
+	if (util_fmt(path, sizeof path, "%s/%s", c->state_dir, VRRP_QUERIED) >= 0)
+		unlink(path);
+	return migrate_spawn(c);
+}
 
 int notify_action_main(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
-	fprintf(stderr, "notify_action: not implemented yet\n");
-	return 1;
+	struct notify_args a;
+	struct cfg c;
+	char prev[VRRP_STATE_MAX], line[VRRP_STATE_MAX + 1], name[128];
+	int n, bad = parse_args(argc, argv, &a) < 0;
+
+	if (bad)
+		fputs(notify_action_usage, stderr);
+	if (tcvip_setup(&c) < 0)
+		return 2;
+	if (bad) {
+		log_bad_args(argc, argv);
+		return 2;
+	}
+	log_sanitize(name, sizeof name, a.name, strlen(a.name));
+	vrrp_state_read(c.state_dir, prev, sizeof prev);
+	n = util_fmt(line, sizeof line, "%s\n", a.state);
+	if (n < 0 || state_write(c.state_dir, VRRP_STATE, line, (size_t)n, 0644) < 0) {
+		log_err("notify: %s: cannot record state %s", c.state_dir, a.state);
+		return 1;
+	}
+	log_info("notify: %s -> %s%s%s%s", *prev ? prev : "(none)", a.state,
+	    *name ? " (" : "", name, *name ? ")" : "");
+	if (!strcmp(a.state, "MASTER") && become_master(&c) < 0) {
+		log_err("notify: MASTER: could not start the migrate; check_self will retry");
+		return 1;
+	}
+	return 0;
 }

@@ -52,6 +52,8 @@ static int setup(struct run *r, long long deadline, int retry)
 	if (cloud_init(r->cl, r->c, "") < 0)
 		return -1;
 	r->cl->deadline_ms = deadline;
+	if (deadline && deadline - util_now_ms() < r->cl->meta.conn.timeout_ms)
+		r->cl->meta.conn.timeout_ms = (int)(deadline - util_now_ms());
 	for (;;) {
 		r->cl->last_rc = CLOUD_OK;
 		if (disc_node(&r->nd, r->c, &r->cl->meta, NULL, DISC_REGION | DISC_VPC) == 0) {

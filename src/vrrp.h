@@ -1,0 +1,49 @@
+/* vrrp.h: what notify_action and check_self share: state names and files, the take-over history. */
+#ifndef VRRP_H
+#define VRRP_H
+#include <stddef.h>
+
+/* Files in state_dir. The first three are seed-compatible. */
+#define VRRP_STATE "state"			/* "MASTER\n", "BACKUP\n", ... */
+#define VRRP_FAILED "vip_check_failed_count"	/* "N\n" */
+#define VRRP_RESULT "vip_last_check_result"	/* "true\n" / "false\n" */
+#define VRRP_QUERIED "last_query"		/* monotonic ms of the last cloud query */
+#define VRRP_HISTORY "takeover"		/* struct vrrp_hist */
+
+#define VRRP_STATE_MAX 32	/* longest state name + 1 */
+
+/* 1 if s is a plain upper-case word (A-Z, then A-Z or '_'), as keepalived sends states. */
+int vrrp_state_valid(const char *s);
+/* Reads state_dir/state into out: "" when missing, unreadable or not a valid state.
+ * Returns the length (0 for ""). */
+int vrrp_state_read(const char *dir, char *out, size_t cap);
+
+/* Split-brain damping. A take-over is check_self finding a VIP elsewhere and starting a
+ * migrate. When the VIP came to us after a take-over (seen) and was found elsewhere again
+ * within VRRP_REPEAT_S of it, two masters are suspected: re-migrating is skipped for
+ * 2^k * VRRP_BACKOFF_BASE_S (at most VRRP_BACKOFF_MAX_S), k growing with every repeat and
+ * reset after VRRP_QUIET_S without one; when a backoff ends the next take-over goes ahead.
+ * All times are seconds on one clock (monotonic). */
+#define VRRP_REPEAT_S 60
+#define VRRP_BACKOFF_BASE_S 15
+#define VRRP_BACKOFF_MAX_S 300
+#define VRRP_QUIET_S 600
+
+struct vrrp_hist {
+	long long last;		/* last take-over, 0 = none (or used up by a backoff) */
+	long long seen;		/* the VIP was last seen here (ours), 0 = never */
+	long long until;	/* no take-over before this */
+	int k;			/* backoff exponent of the last backoff */
+};
+
+enum { VRRP_TAKEOVER = 0, VRRP_BACKOFF = 1 };
+
+/* Missing or garbage history, or one from the future (a reboot reset the clock), reads as empty. */
+void vrrp_hist_load(const char *dir, struct vrrp_hist *h, long long now);
+int vrrp_hist_save(const char *dir, const struct vrrp_hist *h);
+/* The VIP is elsewhere at now: VRRP_TAKEOVER (h->last = now; go migrate) or VRRP_BACKOFF
+ * (skip; *wait = seconds left; *fresh = 1 if this call started the backoff). Updates h. */
+int vrrp_hist_decide(struct vrrp_hist *h, long long now, long long *wait, int *fresh);
+/* Backoff length for exponent k, in seconds. */
+long long vrrp_backoff_s(int k);
+#endif
