@@ -12,14 +12,15 @@ CC := musl-gcc
 ASAN_CC := gcc
 WARN := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror
 INCS := -Isrc -I$(B) -I$(TP)/src/bearssl/inc -I$(TP)/src/jsmn
-CFLAGS := -Os $(WARN) -ffunction-sections -fdata-sections -MMD -MP $(INCS)
-LDFLAGS := -static -Wl,--gc-sections
+CFLAGS := -Os $(WARN) -ffunction-sections -fdata-sections -fno-asynchronous-unwind-tables \
+	-fno-unwind-tables -MMD -MP $(INCS)
+LDFLAGS := -static -Wl,--gc-sections -Wl,-z,noseparate-code
 ASAN_CFLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all \
 	$(WARN) -MMD -MP $(INCS)
 
 BEARSSL_MUSL := $(TP)/bearssl-musl/libbearssl.a
 BEARSSL_GLIBC := $(TP)/bearssl-glibc/libbearssl.a
-BEARSSL_CFLAGS := -Os -ffunction-sections -fdata-sections
+BEARSSL_CFLAGS := -Os -ffunction-sections -fdata-sections -fno-asynchronous-unwind-tables -fno-unwind-tables
 THIRD_PARTY := $(TP)/src/bearssl/.unpacked
 
 SRCS := $(wildcard src/*.c) $(wildcard applets/*.c)
@@ -40,8 +41,9 @@ $(THIRD_PARTY): third_party/fetch.sh third_party/SHA256SUMS
 	@echo "  FETCH   bearssl jsmn (Debian source packages, pinned sha256)"
 	$(Q)sh third_party/fetch.sh $(TP)
 
-$(BEARSSL_MUSL): $(THIRD_PARTY)
+$(BEARSSL_MUSL): $(THIRD_PARTY) Makefile
 	@echo "  BUILD   BearSSL (musl-gcc)"
+	$(Q)rm -rf $(TP)/bearssl-musl
 	$(Q)$(MAKE) -s -C $(TP)/src/bearssl lib BUILD=$(CURDIR)/$(TP)/bearssl-musl CC=musl-gcc \
 		CFLAGS="$(BEARSSL_CFLAGS)" >/dev/null
 

@@ -156,7 +156,7 @@ static int migrated_since(const struct tick *t, long long since)
 
 	if (state_read(t->c.state_dir, "last_migrate", text, sizeof text) < 0 ||
 	    !strstr(text, "result=done") || !(p = strstr(text, "time=")) ||
-	    sscanf(p + 5, "%lld", &when) != 1)
+	    util_parse_ints(p + 5, &when, 1) != 1)
 		return 0;
 	return when >= since;
 }

@@ -118,33 +118,9 @@ static int classify(const char *code)
 	return CLOUD_FATAL;
 }
 
-/* Parses an HTTP Date ("Sun, 06 Nov 1994 08:49:37 GMT") into unix time; -1 if unreadable. */
-static long long parse_http_date(const char *s)
-{
-	static const char months[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
-	char mon[4];
-	struct tm tm;
-	const char *m;
-	int d, y, H, M, S;
-
-	if (sscanf(s, "%*3s, %d %3s %d %d:%d:%d", &d, mon, &y, &H, &M, &S) != 6)
-		return -1;
-	m = strstr(months, mon);
-	if (!m || (m - months) % 3)
-		return -1;
-	memset(&tm, 0, sizeof tm);
-	tm.tm_mday = d;
-	tm.tm_mon = (int)((m - months) / 3);
-	tm.tm_year = y - 1900;
-	tm.tm_hour = H;
-	tm.tm_min = M;
-	tm.tm_sec = S;
-	return (long long)timegm(&tm);
-}
-
 static void fix_clock(struct cloud *cl, const char *date)
 {
-	long long server = parse_http_date(date);
+	long long server = util_parse_http_date(date);
 
 	if (server < 0) {
 		log_warn("%s: SignatureExpire but no usable Date header", cl->host);

@@ -143,13 +143,9 @@ static void check_api(struct doc *d)
 	if (rc == 0)	/* always one real call: proves the key, gives the API's Date */
 		rc = cloud_holders(&d->cl, d->nd.vpc, &h, 1);
 	skew = 0;
-	if (*d->cl.date) {
-		struct tm tm;
-		memset(&tm, 0, sizeof tm);
-		if (strptime(d->cl.date, "%a, %d %b %Y %H:%M:%S GMT", &tm))
-			skew = (long long)timegm(&tm) - (long long)time(NULL);
-	}
-	line(d, *d->cl.date && llabs(skew) <= SKEW_MAX, "clock", "run NTP (chronyd)",
+	if (util_parse_http_date(d->cl.date) > 0)
+		skew = util_parse_http_date(d->cl.date) - (long long)time(NULL);
+	line(d, util_parse_http_date(d->cl.date) > 0 && llabs(skew) <= SKEW_MAX, "clock", "run NTP (chronyd)",
 	    "%+lld s against the API's Date", skew);
 	line(d, rc == 0, "eni", "grant DescribeNetworkInterfaces, or set eni", "%s",
 	    rc == 0 ? d->nd.eni : cloud_last_error(&d->cl));

@@ -47,46 +47,49 @@ static struct tls_priv *priv(struct tls_conn *t)
 
 /* ---- error names ---- */
 
-#define E(x) { x, #x }
-static const struct {
-	int code;
-	const char *name;
-} tls_errs[] = {
-	E(BR_ERR_OK), E(BR_ERR_BAD_PARAM), E(BR_ERR_BAD_STATE), E(BR_ERR_UNSUPPORTED_VERSION),
-	E(BR_ERR_BAD_VERSION), E(BR_ERR_BAD_LENGTH), E(BR_ERR_TOO_LARGE), E(BR_ERR_BAD_MAC),
-	E(BR_ERR_NO_RANDOM), E(BR_ERR_UNKNOWN_TYPE), E(BR_ERR_UNEXPECTED), E(BR_ERR_BAD_CCS),
-	E(BR_ERR_BAD_ALERT), E(BR_ERR_BAD_HANDSHAKE), E(BR_ERR_OVERSIZED_ID),
-	E(BR_ERR_BAD_CIPHER_SUITE), E(BR_ERR_BAD_COMPRESSION), E(BR_ERR_BAD_FRAGLEN),
-	E(BR_ERR_BAD_SECRENEG), E(BR_ERR_EXTRA_EXTENSION), E(BR_ERR_BAD_SNI),
-	E(BR_ERR_BAD_HELLO_DONE), E(BR_ERR_LIMIT_EXCEEDED), E(BR_ERR_BAD_FINISHED),
-	E(BR_ERR_RESUME_MISMATCH), E(BR_ERR_INVALID_ALGORITHM), E(BR_ERR_BAD_SIGNATURE),
-	E(BR_ERR_WRONG_KEY_USAGE), E(BR_ERR_NO_CLIENT_AUTH), E(BR_ERR_IO),
-	E(BR_ERR_X509_OK), E(BR_ERR_X509_INVALID_VALUE), E(BR_ERR_X509_TRUNCATED),
-	E(BR_ERR_X509_EMPTY_CHAIN), E(BR_ERR_X509_INNER_TRUNC), E(BR_ERR_X509_BAD_TAG_CLASS),
-	E(BR_ERR_X509_BAD_TAG_VALUE), E(BR_ERR_X509_INDEFINITE_LENGTH),
-	E(BR_ERR_X509_EXTRA_ELEMENT), E(BR_ERR_X509_UNEXPECTED), E(BR_ERR_X509_NOT_CONSTRUCTED),
-	E(BR_ERR_X509_NOT_PRIMITIVE), E(BR_ERR_X509_PARTIAL_BYTE), E(BR_ERR_X509_BAD_BOOLEAN),
-	E(BR_ERR_X509_OVERFLOW), E(BR_ERR_X509_BAD_DN), E(BR_ERR_X509_BAD_TIME),
-	E(BR_ERR_X509_UNSUPPORTED), E(BR_ERR_X509_LIMIT_EXCEEDED), E(BR_ERR_X509_WRONG_KEY_TYPE),
-	E(BR_ERR_X509_BAD_SIGNATURE), E(BR_ERR_X509_TIME_UNKNOWN), E(BR_ERR_X509_EXPIRED),
-	E(BR_ERR_X509_DN_MISMATCH), E(BR_ERR_X509_BAD_SERVER_NAME),
-	E(BR_ERR_X509_CRITICAL_EXTENSION), E(BR_ERR_X509_NOT_CA),
-	E(BR_ERR_X509_FORBIDDEN_KEY_USAGE), E(BR_ERR_X509_WEAK_PUBLIC_KEY),
-	E(BR_ERR_X509_NOT_TRUSTED),
-};
-#undef E
+/* Codes and names from one list: a byte per code plus the packed names ("A\0B\0..."),
+ * a quarter of the size of a pointer table. A code above 255 fails to compile (-Woverflow). */
+#define TLS_ERRS(E) \
+	E(BR_ERR_OK) E(BR_ERR_BAD_PARAM) E(BR_ERR_BAD_STATE) E(BR_ERR_UNSUPPORTED_VERSION) \
+	E(BR_ERR_BAD_VERSION) E(BR_ERR_BAD_LENGTH) E(BR_ERR_TOO_LARGE) E(BR_ERR_BAD_MAC) \
+	E(BR_ERR_NO_RANDOM) E(BR_ERR_UNKNOWN_TYPE) E(BR_ERR_UNEXPECTED) E(BR_ERR_BAD_CCS) \
+	E(BR_ERR_BAD_ALERT) E(BR_ERR_BAD_HANDSHAKE) E(BR_ERR_OVERSIZED_ID) \
+	E(BR_ERR_BAD_CIPHER_SUITE) E(BR_ERR_BAD_COMPRESSION) E(BR_ERR_BAD_FRAGLEN) \
+	E(BR_ERR_BAD_SECRENEG) E(BR_ERR_EXTRA_EXTENSION) E(BR_ERR_BAD_SNI) \
+	E(BR_ERR_BAD_HELLO_DONE) E(BR_ERR_LIMIT_EXCEEDED) E(BR_ERR_BAD_FINISHED) \
+	E(BR_ERR_RESUME_MISMATCH) E(BR_ERR_INVALID_ALGORITHM) E(BR_ERR_BAD_SIGNATURE) \
+	E(BR_ERR_WRONG_KEY_USAGE) E(BR_ERR_NO_CLIENT_AUTH) E(BR_ERR_IO) \
+	E(BR_ERR_X509_OK) E(BR_ERR_X509_INVALID_VALUE) E(BR_ERR_X509_TRUNCATED) \
+	E(BR_ERR_X509_EMPTY_CHAIN) E(BR_ERR_X509_INNER_TRUNC) E(BR_ERR_X509_BAD_TAG_CLASS) \
+	E(BR_ERR_X509_BAD_TAG_VALUE) E(BR_ERR_X509_INDEFINITE_LENGTH) \
+	E(BR_ERR_X509_EXTRA_ELEMENT) E(BR_ERR_X509_UNEXPECTED) E(BR_ERR_X509_NOT_CONSTRUCTED) \
+	E(BR_ERR_X509_NOT_PRIMITIVE) E(BR_ERR_X509_PARTIAL_BYTE) E(BR_ERR_X509_BAD_BOOLEAN) \
+	E(BR_ERR_X509_OVERFLOW) E(BR_ERR_X509_BAD_DN) E(BR_ERR_X509_BAD_TIME) \
+	E(BR_ERR_X509_UNSUPPORTED) E(BR_ERR_X509_LIMIT_EXCEEDED) E(BR_ERR_X509_WRONG_KEY_TYPE) \
+	E(BR_ERR_X509_BAD_SIGNATURE) E(BR_ERR_X509_TIME_UNKNOWN) E(BR_ERR_X509_EXPIRED) \
+	E(BR_ERR_X509_DN_MISMATCH) E(BR_ERR_X509_BAD_SERVER_NAME) \
+	E(BR_ERR_X509_CRITICAL_EXTENSION) E(BR_ERR_X509_NOT_CA) \
+	E(BR_ERR_X509_FORBIDDEN_KEY_USAGE) E(BR_ERR_X509_WEAK_PUBLIC_KEY) \
+	E(BR_ERR_X509_NOT_TRUSTED)
+#define ERR_CODE(x) x,
+#define ERR_NAME(x) #x "\0"
+static const unsigned char tls_err_codes[] = { TLS_ERRS(ERR_CODE) };
+static const char tls_err_names[] = TLS_ERRS(ERR_NAME);
+#undef ERR_CODE
+#undef ERR_NAME
 
 const char *tls_strerror(int err)
 {
+	const char *name = tls_err_names;
 	size_t i;
 
 	if (err >= BR_ERR_SEND_FATAL_ALERT && err < BR_ERR_SEND_FATAL_ALERT + 256)
 		return "BR_ERR_SEND_FATAL_ALERT";
 	if (err >= BR_ERR_RECV_FATAL_ALERT && err < BR_ERR_RECV_FATAL_ALERT + 256)
 		return "BR_ERR_RECV_FATAL_ALERT";
-	for (i = 0; i < sizeof tls_errs / sizeof tls_errs[0]; i++)
-		if (tls_errs[i].code == err)
-			return tls_errs[i].name;
+	for (i = 0; i < sizeof tls_err_codes; i++, name += strlen(name) + 1)
+		if (tls_err_codes[i] == err)
+			return name;
 	return "BR_ERR_UNKNOWN";
 }
 
@@ -168,7 +171,17 @@ static int sock_write(void *ctx, const unsigned char *buf, size_t len)
 	return (int)len;
 }
 
-/* ---- client profile: TLS 1.2, ECDHE with AES-GCM or ChaCha20-Poly1305, RSA or EC certificates ---- */
+/* ---- client profile ----
+ * TLS 1.2 only; ECDHE with AES-GCM; RSA or ECDSA certificates. Every algorithm is set by
+ * hand (never br_ssl_engine_set_default_*, which link every implementation BearSSL has):
+ * - AES: br_aes_ct64 only (constant-time, portable; a few KB of JSON per action make
+ *   AES-NI speed irrelevant), GHASH br_ghash_ctmul64 (constant-time).
+ * - no ChaCha20-Poly1305: only a speed choice for CPUs without AES hardware; the cloud API
+ *   (like any mainstream TLS 1.2 server) offers ECDHE with AES-GCM.
+ * - EC: br_ec_prime_i31 (constant-time; P-256, P-384, P-521) for ECDHE, ECDSA and the
+ *   chain; no X25519 (servers then pick P-256). ~3 ms slower per full handshake than
+ *   br_ec_p256_m31 but 8 KB smaller; resumed handshakes do no EC at all.
+ * - RSA verification: i31 (public-key operation only). SHA-1 is not accepted anywhere. */
 
 static void profile_init(struct tls_priv *p)
 {
@@ -177,23 +190,23 @@ static void profile_init(struct tls_priv *p)
 		BR_TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,
 		BR_TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,
 		BR_TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,
-		BR_TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256,
-		BR_TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256,
 	};
 	br_ssl_engine_context *eng = &p->cc.eng;
 
 	br_ssl_client_zero(&p->cc);
 	br_ssl_engine_set_versions(eng, BR_TLS12, BR_TLS12);
 	br_ssl_engine_set_suites(eng, suites, sizeof suites / sizeof suites[0]);
-	br_ssl_engine_set_default_rsavrfy(eng);
-	br_ssl_engine_set_default_ecdsa(eng);
+	br_ssl_engine_set_rsavrfy(eng, br_rsa_i31_pkcs1_vrfy);
+	br_ssl_engine_set_ec(eng, &br_ec_prime_i31);
+	br_ssl_engine_set_ecdsa(eng, br_ecdsa_i31_vrfy_asn1);
 	br_ssl_engine_set_hash(eng, br_sha256_ID, &br_sha256_vtable);
 	br_ssl_engine_set_hash(eng, br_sha384_ID, &br_sha384_vtable);
 	br_ssl_engine_set_hash(eng, br_sha512_ID, &br_sha512_vtable);
 	br_ssl_engine_set_prf_sha256(eng, &br_tls12_sha256_prf);
 	br_ssl_engine_set_prf_sha384(eng, &br_tls12_sha384_prf);
-	br_ssl_engine_set_default_aes_gcm(eng);
-	br_ssl_engine_set_default_chapol(eng);
+	br_ssl_engine_set_gcm(eng, &br_sslrec_in_gcm_vtable, &br_sslrec_out_gcm_vtable);
+	br_ssl_engine_set_aes_ctr(eng, &br_aes_ct64_ctr_vtable);
+	br_ssl_engine_set_ghash(eng, br_ghash_ctmul64);
 	br_ssl_engine_set_buffer(eng, p->iobuf, sizeof p->iobuf, 1);
 	p->inited = TLS_INITED;
 	p->resumable = 0;

@@ -127,3 +127,63 @@ char *util_trim(char *s)
 		*--e = 0;
 	return s;
 }
+
+int util_parse_ints(const char *s, long long *out, int n)
+{
+	char *end;
+	int i;
+
+	for (i = 0; i < n; i++) {
+		while (*s == ' ' || *s == '\t' || *s == '\n')
+			s++;
+		if (!((*s >= '0' && *s <= '9') || (*s == '-' && s[1] >= '0' && s[1] <= '9')))
+			break;
+		errno = 0;
+		out[i] = strtoll(s, &end, 10);
+		if (errno)
+			break;
+		s = end;
+	}
+	return i;
+}
+
+/* Reads exactly `digits` digits at *p; -1 if they are not there. */
+static int fixed_digits(const char **p, int digits)
+{
+	int v = 0;
+
+	while (digits--) {
+		if (**p < '0' || **p > '9')
+			return -1;
+		v = v * 10 + (*(*p)++ - '0');
+	}
+	return v;
+}
+
+long long util_parse_http_date(const char *s)
+{
+	static const char months[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
+	const char *m;
+	struct tm tm;
+
+	memset(&tm, 0, sizeof tm);
+	if (strlen(s) < 29 || s[3] != ',' || s[4] != ' ' || s[7] != ' ' || s[11] != ' ')
+		return -1;
+	s += 5;
+	tm.tm_mday = fixed_digits(&s, 2);
+	for (m = months; *m && strncmp(m, s + 1, 3); m += 3)
+		;
+	s += 5;
+	tm.tm_year = fixed_digits(&s, 4) - 1900;
+	s++;
+	tm.tm_hour = fixed_digits(&s, 2);
+	s++;
+	tm.tm_min = fixed_digits(&s, 2);
+	s++;
+	tm.tm_sec = fixed_digits(&s, 2);
+	if (!*m || tm.tm_mday < 1 || tm.tm_year < 70 || tm.tm_hour < 0 || tm.tm_min < 0 ||
+	    tm.tm_sec < 0 || strcmp(s, " GMT"))
+		return -1;
+	tm.tm_mon = (int)((m - months) / 3);
+	return (long long)timegm(&tm);
+}

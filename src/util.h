@@ -19,6 +19,10 @@ int util_ipv4_parse(const char *s, uint32_t *addr_be);
 const char *util_ipv4_str(uint32_t addr_be, char out[16]);
 /* Strict decimal integer in [min, max]; -1 otherwise. */
 int util_parse_int(const char *s, long long min, long long max, long long *out);
+/* Reads up to n space-separated decimal integers from s into out; returns how many it read. */
+int util_parse_ints(const char *s, long long *out, int n);
+/* HTTP date ("Sun, 06 Nov 1994 08:49:37 GMT") to unix time; -1 if unreadable. */
+long long util_parse_http_date(const char *s);
 /* Trims ASCII white space at both ends, in place; returns s. */
 char *util_trim(char *s);
 #endif

@@ -36,12 +36,17 @@ int vrrp_state_read(const char *dir, char *out, size_t cap)
 void vrrp_hist_load(const char *dir, struct vrrp_hist *h, long long now)
 {
 	char buf[128];
+	long long v[4];
 	int k;
 
 	memset(h, 0, sizeof *h);
-	if (state_read(dir, VRRP_HISTORY, buf, sizeof buf) < 0 ||
-	    sscanf(buf, "%lld %lld %lld %d", &h->last, &h->seen, &h->until, &k) != 4 ||
-	    h->last < 0 || h->seen < 0 || h->until < 0 || k < 0 || k > 30 ||
+	if (state_read(dir, VRRP_HISTORY, buf, sizeof buf) < 0 || util_parse_ints(buf, v, 4) != 4) {
+		memset(h, 0, sizeof *h);
+		return;
+	}
+	h->last = v[0], h->seen = v[1], h->until = v[2];
+	k = v[3] > 30 || v[3] < 0 ? -1 : (int)v[3];
+	if (h->last < 0 || h->seen < 0 || h->until < 0 || k < 0 || k > 30 ||
 	    h->last > now || h->seen > now || h->until > now + VRRP_BACKOFF_MAX_S) {
 		memset(h, 0, sizeof *h);
 		return;

@@ -69,6 +69,7 @@ reset; keys "timeout = 1"
 simctl fault '{"action":"MigratePrivateIpAddress","count":1,"kind":"delay","seconds":2}' >/dev/null
 expect_rc 0 "migrate lands despite a Migrate that times out" "$d/vip" migrate
 expect "timeout: A holds the VIP" test "$(holder)" = eni-simnodea
+sleep 2	# the delayed call is still asleep in the sim: let it finish before the next reset
 
 # --- fatal errors: no retry, exit 1, clear log line ---
 reset; keys
