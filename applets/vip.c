@@ -43,7 +43,7 @@ static int vip_migrate(const struct cfg *c, int argc, char **argv)
 			return usage_error("migrate: unknown option");
 	}
 	rc = migrate_run(c, if_master);
-	return rc == MIGRATE_DONE ? 0 : 1;
+	return rc == MIGRATE_DONE ? 0 : rc == MIGRATE_CONFIG ? 2 : 1;
 }
 
 static int vip_query(const struct cfg *c)

@@ -224,6 +224,28 @@ int cfg_check_private(const char *path, int fd)
 	return 0;
 }
 
+/* The config names a command run as root: only its owner may write it. */
+int cfg_check_owner(const char *path, int fd)
+{
+	struct stat st;
+
+	if (fstat(fd, &st) < 0) {
+		log_err("%s: %s", path, strerror(errno));
+		return -1;
+	}
+	if (st.st_uid != geteuid() && st.st_uid != 0) {
+		log_err("%s: owned by uid %u, not by this user or root; refusing it", path,
+		    (unsigned)st.st_uid);
+		return -1;
+	}
+	if (st.st_mode & 022) {
+		log_err("%s: writable by group or others (mode %03o); run: chmod go-w %s", path,
+		    (unsigned)(st.st_mode & 0777), path);
+		return -1;
+	}
+	return 0;
+}
+
 /* Strips a comment: '#' at the start or after white space. */
 static void strip_comment(char *line)
 {
@@ -329,7 +351,9 @@ int cfg_load(struct cfg *c, const char *path)
 	f = open_config(path, &fd);
 	if (!f)
 		return -1;
-	rc = parse_file(path, f, cfg_line, c);
+	rc = cfg_check_owner(path, fd);
+	if (rc == 0)
+		rc = parse_file(path, f, cfg_line, c);
 	if (rc == 0)
 		rc = check_complete(c, path);
 	if (rc == 0 && *c->secret_key)

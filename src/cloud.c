@@ -11,6 +11,7 @@
 #include "cloud.h"
 #include "log.h"
 #include "sign.h"
+#include "state.h"
 #include "util.h"
 
 #define API3_VERSION "2017-03-12"
@@ -43,12 +44,22 @@ int cloud_endpoint(const struct cfg *c, char *host, int hostcap, int *port)
 	return 0;
 }
 
+/* The clock offset learnt from a SignatureExpire, kept for the next process. */
+static void load_clock_offset(struct cloud *cl)
+{
+	cl->clock_offset = state_read_int(cl->cfg->state_dir, "clock_offset", 0);
+	if (cl->clock_offset < -86400 * 365 || cl->clock_offset > 86400 * 365)
+		cl->clock_offset = 0;
+}
+
+static int exchange_timeout(const struct cloud *cl);
+
 int cloud_init(struct cloud *cl, const struct cfg *c, const char *region)
 {
 	cl->cfg = c;
 	cl->ta_loaded = cl->creds_loaded = 0;
-	cl->clock_offset = 0;
 	cl->calls = 0;
+	cl->buf_used = 0;
 	cl->deadline_ms = 0;
 	cl->code[0] = cl->msg[0] = cl->request_id[0] = 0;
 	memset(&cl->meta, 0, sizeof cl->meta);
@@ -57,6 +68,7 @@ int cloud_init(struct cloud *cl, const struct cfg *c, const char *region)
 		log_err("%s: bad endpoint '%s' or region '%s'", c->path, c->endpoint, region);
 		return -1;
 	}
+	load_clock_offset(cl);
 	memset(&cl->conn, 0, sizeof cl->conn);
 	http_init(&cl->conn, cl->host, cl->port, 1, &cl->ta, c->timeout * 1000);
 	return meta_init(&cl->meta, c->metadata, c->timeout);
@@ -71,6 +83,9 @@ void cloud_close(struct cloud *cl)
 	cl->ta_loaded = 0;
 	creds_wipe(&cl->creds);
 	cl->creds_loaded = 0;
+	sign_wipe(cl->buf, cl->buf_used);	/* the request head (Authorization, token) passed here */
+	sign_wipe(cl->body, sizeof cl->body);
+	cl->buf_used = 0;
 }
 
 const char *cloud_last_error(const struct cloud *cl)
@@ -92,8 +107,12 @@ static int ensure_ready(struct cloud *cl)
 		cl->ta_loaded = 1;
 	}
 	if (!cl->creds_loaded) {
-		if (creds_load(&cl->creds, cl->cfg, &cl->meta, 0) < 0)
-			return CLOUD_FATAL;
+		int r;
+
+		cl->meta.conn.timeout_ms = exchange_timeout(cl);
+		r = creds_load(&cl->creds, cl->cfg, &cl->meta, 0);
+		if (r < 0)
+			return r == CREDS_RETRY ? CLOUD_RETRY : CLOUD_FATAL;
 		cl->creds_loaded = 1;
 	}
 	return CLOUD_OK;
@@ -104,7 +123,7 @@ static int starts(const char *s, const char *prefix)
 	return !strncmp(s, prefix, strlen(prefix));
 }
 
-/* SPEC §3: which error codes are worth another try. */
+/* SPEC §3: which error codes are worth another try, and how. */
 static int classify(const char *code)
 {
 	if (!strcmp(code, "AuthFailure.SignatureExpire"))
@@ -115,7 +134,11 @@ static int classify(const char *code)
 	    starts(code, "InternalError") || !strcmp(code, "ServiceUnavailable") ||
 	    !strcmp(code, "UnsupportedOperation.MutexOperationTaskRunning"))
 		return CLOUD_RETRY;
-	return CLOUD_FATAL;
+	if (starts(code, "AuthFailure") || starts(code, "UnauthorizedOperation") ||
+	    starts(code, "InvalidParameter") || starts(code, "MissingParameter") ||
+	    starts(code, "UnknownParameter") || starts(code, "InvalidAction") || !strcmp(code, "HTTP"))
+		return CLOUD_FATAL;
+	return CLOUD_RACE;	/* ResourceNotFound, ResourceInUse, ...: re-describe and decide again */
 }
 
 static void fix_clock(struct cloud *cl, const char *date)
@@ -128,6 +151,7 @@ static void fix_clock(struct cloud *cl, const char *date)
 	}
 	cl->clock_offset = server - (long long)time(NULL);
 	log_warn("%s: clock differs from the API by %lld s; correcting", cl->host, cl->clock_offset);
+	state_write_int(cl->cfg->state_dir, "clock_offset", cl->clock_offset);
 }
 
 /* Time left for one exchange: cfg timeout capped by the caller's deadline. */
@@ -175,12 +199,17 @@ static int exchange(struct cloud *cl, const char *action, const char *headers, c
 	cl->code[0] = cl->msg[0] = cl->request_id[0] = 0;
 	cl->conn.timeout_ms = exchange_timeout(cl);
 	cl->calls++;
+	if (cl->buf_used < strlen(headers) + 1024)
+		cl->buf_used = strlen(headers) + 1024;
 	if (http_request(&cl->conn, "POST", cl->cfg->api == 3 ? "/" : API2_PATH, headers, body,
 	    len, cl->buf, sizeof cl->buf, r) < 0) {
+		cl->buf_used = sizeof cl->buf;	/* unknown: wipe all of it */
 		set_error(cl, "transport", "no answer");
 		log_warn("%s: %s: no answer; will retry if time allows", cl->host, action);
 		return CLOUD_RETRY;
 	}
+	if (cl->buf_used < r->head_len + r->body_len + 1)
+		cl->buf_used = r->head_len + r->body_len + 1;
 	return parse_answer(cl, action, r);
 }
 
@@ -197,13 +226,6 @@ static int api_error(struct cloud *cl, const char *action, const char *code, con
 	log_msg(k == CLOUD_FATAL ? LOG_ERR : LOG_WARNING, "%s: %s: %s", cl->host, action,
 	    cloud_last_error(cl));
 	return k;
-}
-
-static int host_for_signing(const struct cloud *cl, char *out, size_t cap)
-{
-	if (cl->port == 443)
-		return util_copy(out, cap, cl->host);
-	return util_fmt(out, cap, "%s:%d", cl->host, cl->port) < 0 ? -1 : 0;
 }
 
 /* API 3 answer: {"Response": {..., "Error": {"Code", "Message"}, "RequestId"}}. */
@@ -253,15 +275,15 @@ static int answer2(struct cloud *cl, const char *action, const struct http_resp 
 
 static int send3(struct cloud *cl, const char *action, const char *body)
 {
-	char auth[512], host[300], headers[6144];
+	char auth[512], headers[6144];
 	struct http_resp r;
 	size_t len = strlen(body);
 	long long ts = (long long)time(NULL) + cl->clock_offset;
 	int rc;
 	const struct creds *k = &cl->creds;
 
-	if (host_for_signing(cl, host, sizeof host) < 0 ||
-	    sign_tc3(auth, sizeof auth, k->id, k->key, "vpc", host, "application/json", NULL, ts,
+	/* The host is signed without a port, as the official SDKs do. */
+	if (sign_tc3(auth, sizeof auth, k->id, k->key, "vpc", cl->host, "application/json", NULL, ts,
 	    body, len) < 0 ||
 	    util_fmt(headers, sizeof headers, "Content-Type: application/json\r\n"
 	    "X-TC-Action: %s\r\nX-TC-Timestamp: %lld\r\nX-TC-Version: " API3_VERSION "\r\n"
@@ -298,7 +320,7 @@ static const char *legacy_region(const char *region)
 /* API 2.0: params holds the action's own parameters (n used, room for more). */
 static int send2(struct cloud *cl, const char *action, struct sign_param *p, int n)
 {
-	char nonce[24], ts[24], sig[64], host[300], headers[256];
+	char nonce[24], ts[24], sig[64], headers[256];
 	unsigned rnd;
 	struct http_resp r;
 	int rc, len;
@@ -316,8 +338,7 @@ static int send2(struct cloud *cl, const char *action, struct sign_param *p, int
 	p[n++] = (struct sign_param){ "Timestamp", ts };
 	if (*k->token)
 		p[n++] = (struct sign_param){ "Token", k->token };
-	if (host_for_signing(cl, host, sizeof host) < 0 ||
-	    sign_legacy(sig, sizeof sig, k->key, "POST", host, API2_PATH, p, n, 1) < 0)
+	if (sign_legacy(sig, sizeof sig, k->key, "POST", cl->host, API2_PATH, p, n, 1) < 0)
 		return CLOUD_FATAL;
 	p[n++] = (struct sign_param){ "Signature", sig };
 	len = sign_form_encode(cl->body, sizeof cl->body, p, n);
@@ -505,22 +526,25 @@ static int note_holder(struct cloud *cl, int e, void *arg)
 	return 0;
 }
 
-int cloud_holders(struct cloud *cl, const char *vpc, struct cloud_holder *h, int n)
+/* TotalCount (API 3) or data.totalNum (API 2) of a describe answer; -1 if absent. */
+static long long total_count(const struct cloud *cl)
 {
-	struct sign_param p[MAX_PARAMS] = { { "vpcId", vpc }, { "limit", "50" } };
-	const char *ips[64], *exact = "true";
-	char text[64][16];
-	struct holders hs = { h, n };
-	struct json_w w;
-	int i, rc;
+	long long total = -1;
+	int d;
 
-	if (n > 64)
-		return CLOUD_FATAL;
-	for (i = 0; i < n; i++) {
-		h[i].eni[0] = 0;
-		h[i].busy = 0;
-		ips[i] = util_ipv4_str(h[i].vip, text[i]);
-	}
+	if (cl->cfg->api == 3)
+		d = json_get(&cl->resp, cl->resp_obj, "TotalCount");
+	else
+		d = json_get(&cl->resp, json_get(&cl->resp, 0, "data"), "totalNum");
+	return json_int(&cl->resp, d, &total) == 0 ? total : -1;
+}
+
+static int holders_body(struct cloud *cl, const char *vpc, const char *const *ips, int n,
+    int offset)
+{
+	const char *exact = "true";
+	struct json_w w;
+
 	json_w_init(&w, cl->body, sizeof cl->body);
 	json_w_obj(&w);
 	json_w_key(&w, "Filters");
@@ -531,13 +555,56 @@ int cloud_holders(struct cloud *cl, const char *vpc, struct cloud_holder *h, int
 	if (n == 1)
 		filter(&w, "ip-exact-match", &exact, 1);
 	json_w_end_arr(&w);
+	json_w_key(&w, "Offset");
+	json_w_int(&w, offset);
 	json_w_key(&w, "Limit");
 	json_w_int(&w, 100);
 	json_w_end_obj(&w);
-	if (finish_body(cl, &w) < 0)
+	return finish_body(cl, &w);
+}
+
+static int all_found(const struct cloud_holder *h, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (!*h[i].eni)
+			return 0;
+	return 1;
+}
+
+#define MAX_PAGES 200
+
+/* API 3 filters by address; API 2 cannot, so it pages through the VPC's ENIs. */
+int cloud_holders(struct cloud *cl, const char *vpc, struct cloud_holder *h, int n)
+{
+	struct sign_param p[MAX_PARAMS];
+	const char *ips[64];
+	char text[64][16], off[16];
+	struct holders hs = { h, n };
+	int i, rc, offset = 0, page_size = cl->cfg->api == 3 ? 100 : 50, pages;
+
+	if (n > 64)
 		return CLOUD_FATAL;
-	rc = call(cl, "DescribeNetworkInterfaces", cl->body, p, 2);
-	return rc == CLOUD_OK ? each_eni(cl, note_holder, &hs) : rc;
+	for (i = 0; i < n; i++) {
+		h[i].eni[0] = 0;
+		h[i].busy = 0;
+		ips[i] = util_ipv4_str(h[i].vip, text[i]);
+	}
+	for (pages = 0; pages < MAX_PAGES; pages++, offset += page_size) {
+		util_fmt(off, sizeof off, "%d", offset);
+		p[0] = (struct sign_param){ "vpcId", vpc };
+		p[1] = (struct sign_param){ "limit", "50" };
+		p[2] = (struct sign_param){ "offset", off };
+		if (holders_body(cl, vpc, ips, n, offset) < 0)
+			return CLOUD_FATAL;
+		rc = call(cl, "DescribeNetworkInterfaces", cl->body, p, 3);
+		if (rc == CLOUD_OK)
+			rc = each_eni(cl, note_holder, &hs);
+		if (rc != CLOUD_OK || all_found(h, n) || total_count(cl) <= offset + page_size)
+			return rc;
+	}
+	return CLOUD_OK;
 }
 
 /* The task id of an asynchronous call: API 3 RequestId, API 2 taskId. */
@@ -627,7 +694,7 @@ static int task_status3(struct cloud *cl)
 	if (!strcmp(status, "RUNNING"))
 		return 0;
 	set_error(cl, "TaskFailed", status);
-	return CLOUD_FATAL;
+	return CLOUD_RACE;
 }
 
 static int task_status2(struct cloud *cl)
@@ -642,7 +709,7 @@ static int task_status2(struct cloud *cl)
 	if (st == 2)
 		return 0;
 	set_error(cl, "TaskFailed", "status 1");
-	return CLOUD_FATAL;
+	return CLOUD_RACE;
 }
 
 int cloud_task(struct cloud *cl, const char *task)

@@ -17,6 +17,7 @@ enum cloud_rc {
 	CLOUD_OK = 0,
 	CLOUD_RETRY = -1,	/* transient: rate limit, internal error, busy, transport */
 	CLOUD_FATAL = -2,	/* auth, permission, bad parameter: retrying will not help */
+	CLOUD_RACE = -3,	/* the world moved (holder gone, IP in use, task superseded): look again */
 };
 
 struct cloud {
@@ -33,6 +34,7 @@ struct cloud {
 	int creds_loaded;
 	char body[8192];		/* request body */
 	char buf[CLOUD_RESP_MAX];	/* response, headers included */
+	size_t buf_used;		/* high-water mark of buf, wiped by cloud_close */
 	struct json_tok tok[CLOUD_TOKENS];
 	struct json resp;		/* the parsed Response object of the last call */
 	int resp_obj;			/* token index of "Response" (API 3) or root (API 2) */
@@ -49,7 +51,7 @@ struct cloud {
 struct cloud_holder {
 	uint32_t vip;
 	char eni[CLOUD_ID_LEN];
-	int busy;	/* the IP is in a running task (MIGRATING) */
+	int busy;	/* the IP is in a running task (MIGRATING/PENDING): not held yet */
 };
 
 /* Endpoint host and port for cfg api/endpoint. 0 or -1. */
@@ -68,10 +70,8 @@ int cloud_migrate(struct cloud *cl, const char *vpc, uint32_t vip, const char *f
     const char *to, char task[CLOUD_ID_LEN]);
 int cloud_assign(struct cloud *cl, const char *vpc, const char *eni, const uint32_t *vips, int n,
     char task[CLOUD_ID_LEN]);
-/* Task state: 1 SUCCESS, 0 RUNNING, CLOUD_FATAL FAILED, CLOUD_RETRY transient. */
+/* Task state: 1 SUCCESS, 0 RUNNING, CLOUD_RACE FAILED, or an error class. */
 int cloud_task(struct cloud *cl, const char *task);
-/* Subnet CIDR of an ENI, for doctor: 0 or an error class. */
-int cloud_eni_subnet(struct cloud *cl, const char *eni, char subnet[CLOUD_ID_LEN]);
 /* The last error as "Code: message (RequestId ...)". */
 const char *cloud_last_error(const struct cloud *cl);
 #endif

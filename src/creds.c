@@ -83,9 +83,10 @@ static int role_name(const struct cfg *c, struct meta *m, char *name, size_t cap
 		    "TENCENTCLOUD_SECRET_ID, and no CVM role bound to this instance", c->path);
 		return -1;
 	}
-	if (r == 0)
-		name[strcspn(name, "\r\n")] = 0;	/* first role listed */
-	return r;
+	if (r < 0)
+		return CREDS_RETRY;
+	name[strcspn(name, "\r\n")] = 0;	/* first role listed */
+	return 0;
 }
 
 static int role_fetch(struct creds *cr, const struct cfg *c, struct meta *m)
@@ -93,14 +94,16 @@ static int role_fetch(struct creds *cr, const struct cfg *c, struct meta *m)
 	char name[128], path[200], text[8192];
 	int r;
 
-	if (role_name(c, m, name, sizeof name) < 0 ||
-	    util_fmt(path, sizeof path, "cam/security-credentials/%s", name) < 0)
+	r = role_name(c, m, name, sizeof name);
+	if (r < 0)
+		return r;
+	if (util_fmt(path, sizeof path, "cam/security-credentials/%s", name) < 0)
 		return -1;
 	r = meta_get(m, path, text, sizeof text);
 	if (r == 1)
 		log_err("metadata: CVM role '%s' not found", name);
 	if (r)
-		return -1;
+		return r < 0 ? CREDS_RETRY : -1;
 	if (parse_role_json(cr, text, strlen(text)) < 0) {
 		log_err("metadata: role '%s': unusable credentials answer", name);
 		return -1;

@@ -4,6 +4,7 @@
 
 #include "log.h"
 #include "meta.h"
+#include "sign.h"
 #include "util.h"
 
 int meta_init(struct meta *m, const char *base_url, int timeout_s)
@@ -44,7 +45,7 @@ int meta_init(struct meta *m, const char *base_url, int timeout_s)
 
 int meta_get(struct meta *m, const char *path, char *out, size_t cap)
 {
-	char url[512], text[4096];
+	char url[512], text[8192];
 	struct http_resp r;
 
 	if (!m->ready || util_fmt(url, sizeof url, "/latest/meta-data/%s", path) < 0)
@@ -63,12 +64,16 @@ int meta_get(struct meta *m, const char *path, char *out, size_t cap)
 	}
 	memcpy(text, r.body, r.body_len);
 	text[r.body_len] = 0;
-	return util_copy(out, cap, util_trim(text));
+	r.status = util_copy(out, cap, util_trim(text));
+	sign_wipe(text, sizeof text);
+	return r.status;
 }
 
 void meta_close(struct meta *m)
 {
-	if (m->ready)
+	if (m->ready) {
 		http_close(&m->conn);
+		sign_wipe(m->buf, sizeof m->buf);	/* may hold role credentials */
+	}
 	m->ready = 0;
 }

@@ -33,13 +33,13 @@ struct run {
 
 static int still_master(const struct run *r)
 {
-	char st[32];
+	char st[32] = "";
 
 	if (!r->if_master)
 		return 1;
 	if (state_read(r->c->state_dir, "state", st, sizeof st) >= 0 && !strcmp(st, "MASTER"))
 		return 1;
-	log_info("migrate: stopping, this node is no longer MASTER (state %s)", st);
+	log_info("migrate: stopping, this node is no longer MASTER (state %s)", *st ? st : "none");
 	return 0;
 }
 
@@ -48,9 +48,7 @@ static int backoff_wait(struct run *r);
 /* Region, VPC and this ENI: config, cache, or discovery (retried while the errors are transient). */
 static int setup(struct run *r, long long deadline, int retry)
 {
-	r->cl = &cloud;
-	if (cloud_init(r->cl, r->c, "") < 0)
-		return -1;
+	r->cl = &cloud;	/* cloud_init() done by the caller */
 	r->cl->deadline_ms = deadline;
 	if (deadline && deadline - util_now_ms() < r->cl->meta.conn.timeout_ms)
 		r->cl->meta.conn.timeout_ms = (int)(deadline - util_now_ms());
@@ -128,7 +126,7 @@ static int assign_free(struct run *r, const struct cloud_holder *h)
 static int migrate_held(struct run *r, const struct cloud_holder *h)
 {
 	char task[CLOUD_ID_LEN], ip[16];
-	int i, rc;
+	int i, rc, raced = CLOUD_OK;
 
 	for (i = 0; i < r->c->nvip; i++) {
 		if (!*h[i].eni || !strcmp(h[i].eni, r->nd.eni))
@@ -140,20 +138,22 @@ static int migrate_held(struct run *r, const struct cloud_holder *h)
 		rc = cloud_migrate(r->cl, r->nd.vpc, h[i].vip, h[i].eni, r->nd.eni, task);
 		if (rc == CLOUD_OK)
 			rc = poll_task(r, "MigratePrivateIpAddress", task);
-		if (rc < 0)
+		if (rc == CLOUD_RACE)
+			raced = rc;	/* this VIP is looked at again; the others go on */
+		else if (rc < 0)
 			return rc;
 	}
-	return CLOUD_OK;
+	return raced;
 }
 
-/* 1 every VIP on our ENI, 0 not yet; busy set if any VIP is in a running task. */
+/* 1 every VIP on our ENI and settled, 0 not yet; busy set if any VIP is in a running task. */
 static int all_here(const struct run *r, const struct cloud_holder *h, int *busy)
 {
 	int i, here = 1;
 
 	*busy = 0;
 	for (i = 0; i < r->c->nvip; i++) {
-		here &= !strcmp(h[i].eni, r->nd.eni);
+		here &= !strcmp(h[i].eni, r->nd.eni) && !h[i].busy;	/* only AVAILABLE is held */
 		*busy |= h[i].busy;
 	}
 	return here;
@@ -208,7 +208,7 @@ static int migrate_loop(struct run *r)
 {
 	static struct cloud_holder h[CFG_MAX_VIPS];
 	static char prev[CFG_MAX_VIPS][CLOUD_ID_LEN];
-	int rc, fatal_seen = 0;
+	int rc;
 
 	holders_init(r->c, h);
 	for (;;) {
@@ -217,14 +217,10 @@ static int migrate_loop(struct run *r)
 			return MIGRATE_DONE;
 		if (!still_master(r))
 			return MIGRATE_NOT_MASTER;
-		/* A refusal may be a race with a holder change: one more look, no more. */
-		if (rc == CLOUD_FATAL && fatal_seen++)
+		if (rc == CLOUD_FATAL || util_now_ms() >= r->deadline)
 			return MIGRATE_FAILED;
-		if (util_now_ms() >= r->deadline)
-			return MIGRATE_FAILED;
-		if (rc == 2)
-			util_sleep_ms(BACKOFF_FIRST_MS);	/* another task holds the IP */
-		else if (rc < 0 && !backoff_wait(r))
+		/* 0: changes made, confirm at once; 2 (a task runs) and errors: back off. */
+		if (rc != 0 && !backoff_wait(r))
 			return MIGRATE_FAILED;
 	}
 }
@@ -245,6 +241,8 @@ int migrate_run(const struct cfg *c, int if_master)
 	}
 	if (!still_master(&r))
 		rc = MIGRATE_NOT_MASTER;
+	else if (cloud_init(&cloud, c, "") < 0)
+		rc = MIGRATE_CONFIG;
 	else if (setup(&r, r.deadline, 1) < 0)
 		rc = MIGRATE_FAILED;
 	else
@@ -270,7 +268,7 @@ int migrate_query(const struct cfg *c, long long deadline_ms, struct cloud_holde
 	int rc = -1, busy, i;
 
 	holders_init(c, h);
-	if (setup(&r, deadline_ms, 0) == 0 &&
+	if (cloud_init(&cloud, c, "") == 0 && setup(&r, deadline_ms, 0) == 0 &&
 	    cloud_holders(r.cl, r.nd.vpc, h, c->nvip) == CLOUD_OK)
 		rc = all_here(&r, h, &busy);
 	if (out)

@@ -35,10 +35,20 @@ int state_dir_ensure(const char *dir)
 	struct stat st;
 
 	if (stat(dir, &st) == 0) {
-		if (S_ISDIR(st.st_mode))
-			return 0;
-		log_err("%s: state_dir is not a directory", dir);
-		return -1;
+		if (!S_ISDIR(st.st_mode)) {
+			log_err("%s: state_dir is not a directory", dir);
+			return -1;
+		}
+		if (st.st_uid != geteuid()) {
+			log_err("%s: state_dir is owned by uid %u, not by this user; refusing it", dir,
+			    (unsigned)st.st_uid);
+			return -1;
+		}
+		if ((st.st_mode & 077) && chmod(dir, 0700) < 0) {
+			log_err("%s: cannot make state_dir private: %s", dir, strerror(errno));
+			return -1;
+		}
+		return 0;
 	}
 	if (util_copy(path, sizeof path, dir) < 0 || mkdir_parents(path) < 0 ||
 	    (mkdir(dir, 0700) < 0 && errno != EEXIST)) {
@@ -74,7 +84,9 @@ int state_write(const char *dir, const char *name, const void *data, size_t len,
 		log_err("%s/%s: path too long", dir, name);
 		return -1;
 	}
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, mode);
+	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, mode);
+	if (fd < 0 && errno == EEXIST && unlink(tmp) == 0)	/* left by a dead writer of our pid */
+		fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, mode);
 	if (fd < 0) {
 		log_err("%s: cannot create: %s", tmp, strerror(errno));
 		return -1;

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -167,6 +168,10 @@ static int install_main(int argc, char **argv)
 	for (i = 2; i < argc; i++) {
 		if (!strcmp(argv[i], "--force"))
 			force = 1;
+		else if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+			tcvip_usage(tcvip_usage_text);
+			return 0;
+		}
 		else if (argv[i][0] == '-') {
 			fprintf(stderr, "tcvip: --install: unknown option %s\n", argv[i]);
 			return 2;
@@ -220,6 +225,7 @@ int tcvip_main(int argc, char **argv)
 
 	if (argc < 1)
 		return 127;
+	prctl(PR_SET_DUMPABLE, 0);	/* no core dump or ptrace of a process holding keys */
 	tcvip_applet_name(argv[0], name, sizeof name);
 	if (!strcmp(name, "tcvip"))
 		return top_main(argc, argv);

@@ -75,7 +75,7 @@ sleep 2	# the delayed call is still asleep in the sim: let it finish before the 
 reset; keys
 simctl fault '{"action":"MigratePrivateIpAddress","count":5,"kind":"error","code":"InvalidParameterValue"}' >/dev/null
 expect_rc 1 "InvalidParameterValue fails the migrate" "$d/vip" migrate
-expect "InvalidParameterValue: at most 2 Migrate tries" test "$(sim_count MigratePrivateIpAddress)" -le 2
+expect "InvalidParameterValue: not retried" test "$(sim_count MigratePrivateIpAddress)" = 1
 expect "InvalidParameterValue: B still holds" test "$(holder)" = eni-simnodeb
 reset; conf "secret_id = $KEY_ID" "secret_key = wrongwrongwrong"
 expect_rc 1 "a wrong key fails the migrate" "$d/vip" migrate
@@ -111,6 +111,48 @@ expect_rc 1 "credentials_file readable by others is refused" "$d/vip" migrate
 expect_out 'creds: holds secrets but is accessible by group or others' "refusal names the file"
 chmod 600 "$d/creds"
 expect_rc 0 "migrate with credentials_file" "$d/vip" migrate
+
+# --- metadata hiccups while fetching role credentials are retried ---
+reset; conf
+simctl fault '{"action":"metadata","count":2,"kind":"http500"}' >/dev/null
+expect_rc 0 "migrate with role credentials despite 2 metadata HTTP 500s" "$d/vip" migrate
+expect "metadata 500: A holds the VIP" test "$(holder)" = eni-simnodea
+
+# --- a VIP in a running task is not held: query is not true, migrate waits for the task ---
+reset; keys
+simctl task-seconds 2 >/dev/null
+simctl holder $VIP eni-simnodea >/dev/null
+TCVIP_CONFIG=$d/tcvip-b.conf
+sed -e 's/^interface = .*/interface = lo/' "$d/tcvip.conf" > "$d/tcvip-b.conf"; echo "eni = eni-simnodeb" >> "$d/tcvip-b.conf"
+echo "state_dir = $d/state-b" >> "$d/tcvip-b.conf"; chmod 600 "$d/tcvip-b.conf"
+sed -i '/^state_dir = .*state$/d' "$d/tcvip-b.conf"
+TCVIP_CONFIG=$d/tcvip-b.conf "$d/vip" migrate >/dev/null 2>&1 &
+b_pid=$!
+wait_for 3 sh -c "python3 $T_TOP/tests/sim/simctl.py --url $SIM_META state | grep -q MIGRATING"
+export TCVIP_CONFIG=$d/tcvip.conf
+expect_rc 1 "query while the VIP is moving away is false, not true" "$d/vip" query
+wait $b_pid
+expect "B took the VIP after its task" test "$(holder)" = eni-simnodeb
+simctl task-seconds 0 >/dev/null
+
+# --- API 2 cannot filter by address: holders are found past the first page of ENIs ---
+python3 - "$T_TOP/tests/sim/world-test.json" "$T_TMP/world-big.json" <<'PY'
+import json, sys
+w = json.load(open(sys.argv[1]))
+for i in range(60):
+    w["instances"].append({"id": "ins-filler%02d" % i, "source": [], "mac": "52:54:00:00:02:%02x" % i,
+        "eni": "eni-filler%02d" % i, "primary_ip": "198.18.0.%d" % (150 + i), "subnet": "subnet-sim00001"})
+w["secondary"] = {"198.18.0.100": "eni-simnodea"}
+w["instances"].append(w["instances"].pop(0))   # this node's ENI last: beyond the first page
+json.dump(w, open(sys.argv[2], "w"))
+PY
+kill $SIM_PID; wait $SIM_PID 2>/dev/null
+sim_start "$T_TMP/world-big.json" || not_ok "simulator restarts with 63 ENIs"
+keys "api = 2"
+expect_rc 0 "API 2 with 63 ENIs: query finds the VIP on this node" "$d/vip" query
+expect_out '^true$' "API 2 paging: true"
+keys
+expect_rc 0 "API 3 with 63 ENIs: query true" "$d/vip" query
 
 # --- API 2 (legacy) ---
 reset; keys "api = 2"
