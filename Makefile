@@ -12,9 +12,9 @@ CC := musl-gcc
 ASAN_CC := gcc
 WARN := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror
 INCS := -Isrc -I$(B) -I$(TP)/src/bearssl/inc -I$(TP)/src/jsmn
-CFLAGS := -Os $(WARN) -ffunction-sections -fdata-sections -fno-asynchronous-unwind-tables \
+CFLAGS := -Os -flto $(WARN) -ffunction-sections -fdata-sections -fno-asynchronous-unwind-tables \
 	-fno-unwind-tables -MMD -MP $(INCS)
-LDFLAGS := -static -Wl,--gc-sections -Wl,-z,noseparate-code
+LDFLAGS := -static -Os -flto=auto -Wl,--gc-sections -Wl,-z,noseparate-code
 ASAN_CFLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all \
 	$(WARN) -MMD -MP $(INCS)
 

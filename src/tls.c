@@ -174,7 +174,7 @@ static int sock_write(void *ctx, const unsigned char *buf, size_t len)
 /* ---- client profile ----
  * TLS 1.2 only; ECDHE with AES-GCM; RSA or ECDSA certificates. Every algorithm is set by
  * hand (never br_ssl_engine_set_default_*, which link every implementation BearSSL has):
- * - AES: br_aes_ct64 only (constant-time, portable; a few KB of JSON per action make
+ * - AES: br_aes_ct only (constant-time, portable, smallest; a few KB of JSON per action make
  *   AES-NI speed irrelevant), GHASH br_ghash_ctmul64 (constant-time).
  * - no ChaCha20-Poly1305: only a speed choice for CPUs without AES hardware; the cloud API
  *   (like any mainstream TLS 1.2 server) offers ECDHE with AES-GCM.
@@ -205,7 +205,7 @@ static void profile_init(struct tls_priv *p)
 	br_ssl_engine_set_prf_sha256(eng, &br_tls12_sha256_prf);
 	br_ssl_engine_set_prf_sha384(eng, &br_tls12_sha384_prf);
 	br_ssl_engine_set_gcm(eng, &br_sslrec_in_gcm_vtable, &br_sslrec_out_gcm_vtable);
-	br_ssl_engine_set_aes_ctr(eng, &br_aes_ct64_ctr_vtable);
+	br_ssl_engine_set_aes_ctr(eng, &br_aes_ct_ctr_vtable);
 	br_ssl_engine_set_ghash(eng, br_ghash_ctmul64);
 	br_ssl_engine_set_buffer(eng, p->iobuf, sizeof p->iobuf, 1);
 	p->inited = TLS_INITED;
