@@ -87,7 +87,7 @@ int notify_action_main(int argc, char **argv)
 	log_sanitize(name, sizeof name, a.name, strlen(a.name));
 	vrrp_state_read(c.state_dir, prev, sizeof prev);
 	n = util_fmt(line, sizeof line, "%s\n", a.state);
-	if (n < 0 || state_write(c.state_dir, VRRP_STATE, line, (size_t)n, 0644) < 0) {
+	if (n < 0 || state_replace(c.state_dir, VRRP_STATE, line, (size_t)n, 0644) < 0) {
 		log_err("notify: %s: cannot record state %s", c.state_dir, a.state);
 		return 1;
 	}

@@ -74,7 +74,8 @@ static int write_all(int fd, const void *data, size_t len)
 	return 0;
 }
 
-int state_write(const char *dir, const char *name, const void *data, size_t len, int mode)
+static int write_file(const char *dir, const char *name, const void *data, size_t len, int mode,
+    int sync)
 {
 	char path[4096], tmp[4096];
 	int fd;
@@ -91,7 +92,7 @@ int state_write(const char *dir, const char *name, const void *data, size_t len,
 		log_err("%s: cannot create: %s", tmp, strerror(errno));
 		return -1;
 	}
-	if (write_all(fd, data, len) < 0 || fsync(fd) < 0) {
+	if (write_all(fd, data, len) < 0 || (sync && fsync(fd) < 0)) {
 		log_err("%s: write failed: %s", tmp, strerror(errno));
 		close(fd);
 		unlink(tmp);
@@ -104,6 +105,16 @@ int state_write(const char *dir, const char *name, const void *data, size_t len,
 		return -1;
 	}
 	return 0;
+}
+
+int state_write(const char *dir, const char *name, const void *data, size_t len, int mode)
+{
+	return write_file(dir, name, data, len, mode, 1);
+}
+
+int state_replace(const char *dir, const char *name, const void *data, size_t len, int mode)
+{
+	return write_file(dir, name, data, len, mode, 0);
 }
 
 int state_read(const char *dir, const char *name, char *buf, size_t cap)
@@ -145,7 +156,7 @@ int state_write_int(const char *dir, const char *name, long long v)
 	char buf[32];
 	int n = util_fmt(buf, sizeof buf, "%lld\n", v);
 
-	return n < 0 ? -1 : state_write(dir, name, buf, (size_t)n, 0600);
+	return n < 0 ? -1 : state_replace(dir, name, buf, (size_t)n, 0600);
 }
 
 int state_lock(const char *dir, long long timeout_ms)

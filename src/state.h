@@ -7,10 +7,13 @@
 int state_dir_ensure(const char *dir);
 /* Writes dir/name atomically: temp file, fsync, rename. mode e.g. 0600. */
 int state_write(const char *dir, const char *name, const void *data, size_t len, int mode);
+/* The same without fsync: atomic for readers, not durable across a power cut. For the
+ * VRRP state and counters, which keepalived rewrites after a reboot anyway (hot path). */
+int state_replace(const char *dir, const char *name, const void *data, size_t len, int mode);
 /* Reads dir/name into buf (NUL-terminated, trailing white space trimmed).
  * Returns the length, or -1 if missing, unreadable or larger than cap-1. */
 int state_read(const char *dir, const char *name, char *buf, size_t cap);
-/* Integer file helpers: a missing or garbage file reads as def. */
+/* Integer file helpers (state_replace: counters): a missing or garbage file reads as def. */
 long long state_read_int(const char *dir, const char *name, long long def);
 int state_write_int(const char *dir, const char *name, long long v);
 /* Takes the exclusive lock dir/lock, waiting at most timeout_ms (0: try once).
