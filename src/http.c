@@ -7,6 +7,7 @@
 
 #include "http.h"
 #include "log.h"
+#include "util.h"
 #include "net.h"
 #include "tls.h"
 
@@ -30,17 +31,6 @@ static int is_tchar(unsigned char c)
 static int is_vbyte(unsigned char c)
 {
 	return c == '\t' || (c >= 0x20 && c != 0x7f);
-}
-
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
 }
 
 /* Finds the CRLF that ends the line starting at pos: 1 (*eol = index of CR), 0 need
@@ -227,7 +217,7 @@ static int chunk_size(const char *p, size_t n, size_t *i, size_t *size)
 	int v, rc;
 
 	*size = 0;
-	while (j < n && (v = hexval(p[j])) >= 0) {
+	while (j < n && (v = util_hexval(p[j])) >= 0) {
 		if (++digits > 15)
 			return -1;
 		*size = *size * 16 + (size_t)v;

@@ -744,25 +744,14 @@ int nl_addr_ensure(struct nl *n, int ifindex, uint32_t addr_be, int plen, int pr
 	return -1;
 }
 
-static int hex(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 int nl_parse_mac(const char *text, unsigned char mac[6])
 {
 	unsigned char out[6];
 	int i, hi, lo;
 
 	for (i = 0; i < 6; i++, text += 3) {
-		hi = hex((unsigned char)text[0]);
-		lo = hi < 0 ? -1 : hex((unsigned char)text[1]);
+		hi = util_hexval((unsigned char)text[0]);
+		lo = hi < 0 ? -1 : util_hexval((unsigned char)text[1]);
 		if (lo < 0 || text[2] != (i < 5 ? ':' : '\0'))
 			return -1;
 		out[i] = (unsigned char)(hi << 4 | lo);

@@ -187,3 +187,14 @@ long long util_parse_http_date(const char *s)
 	tm.tm_mon = (int)((m - months) / 3);
 	return (long long)timegm(&tm);
 }
+
+int util_hexval(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}

@@ -23,6 +23,8 @@ int util_parse_int(const char *s, long long min, long long max, long long *out);
 int util_parse_ints(const char *s, long long *out, int n);
 /* HTTP date ("Sun, 06 Nov 1994 08:49:37 GMT") to unix time; -1 if unreadable. */
 long long util_parse_http_date(const char *s);
+/* Value of one hex digit, either case; -1 if c is not one. */
+int util_hexval(int c);
 /* Trims ASCII white space at both ends, in place; returns s. */
 char *util_trim(char *s);
 #endif
