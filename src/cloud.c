@@ -102,7 +102,8 @@ const char *cloud_last_error(const struct cloud *cl)
 static int ensure_ready(struct cloud *cl)
 {
 	if (!cl->ta_loaded) {
-		if (tls_anchors_load(&cl->ta, *cl->cfg->ca_file ? cl->cfg->ca_file : NULL) < 0)
+		if (tls_anchors_load_cached(&cl->ta, *cl->cfg->ca_file ? cl->cfg->ca_file : NULL,
+		    cl->cfg->state_dir) < 0)
 			return CLOUD_FATAL;
 		cl->ta_loaded = 1;
 	}

@@ -1,24 +1,28 @@
 /* tls.c: owns BearSSL: the TLS 1.2 client profile, deadline-bound socket callbacks, trust-anchor loading, error names. */
 #include <errno.h>
 #include <fcntl.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <bearssl.h>
 
 #include "log.h"
 #include "net.h"
+#include "state.h"
 #include "tls.h"
 
 /* Input must take a full 16 KiB record; our requests are small, so 4 KiB output records. */
 #define TLS_OBUF (4096 + 85)
 #define TLS_BUNDLE_MAX (64 << 20)
 #define TLS_INITED 0x544c5331u	/* unlikely in memory nobody zeroed */
+#define TA_ALIGN 8	/* of the anchors in the arena, and of its size */
 
 struct tls_priv {
 	br_ssl_client_context cc;
@@ -39,6 +43,8 @@ struct tls_priv {
 
 _Static_assert(sizeof(struct tls_priv) <= TLS_CTX_SIZE, "TLS_CTX_SIZE too small for struct tls_priv");
 _Static_assert(_Alignof(struct tls_priv) <= 16, "struct tls_conn alignment too small");
+_Static_assert(TA_ALIGN % _Alignof(br_x509_trust_anchor) == 0 && sizeof(br_x509_trust_anchor) % TA_ALIGN == 0,
+    "TA_ALIGN does not suit br_x509_trust_anchor");
 
 static struct tls_priv *priv(struct tls_conn *t)
 {
@@ -355,8 +361,22 @@ void tls_close(struct tls_conn *t)
  * The arena holds the decoded names and keys growing up from its start and the anchor
  * array growing down from its end. Per certificate, name + key <= DER size = 3/4 of its
  * base64 text, so data plus a 64-byte anchor always fits in the PEM text's own size.
+ * Once decoded, the anchors move down next to the data: the arena is [room for the cache
+ * header | data | pad | anchors] and arena_size covers just that: the image the cache stores.
  * The PEM layer is a hand-written byte loop over read() chunks (BearSSL's byte-code PEM
  * decoder took 3/4 of the load time; mmap would turn a bundle rewritten in place into SIGBUS). */
+
+/* The anchors cache, cache_dir/anchors.cache, is the arena with this header at its start and
+ * every pointer stored as an offset from that start. Made by this very binary, it is still
+ * checked like foreign input: the header must match this build's layout and the bundle's
+ * identity, an FNV-1a sum must match, and every name and key must lie inside the data. */
+struct ta_cache {
+	uint32_t magic, layout;
+	uint64_t id[7];		/* the bundle's st_dev, st_ino, st_size, st_mtim and st_ctim */
+	char path[512];		/* the bundle, as resolved */
+	uint64_t sum;		/* FNV-1a of the rest of the image, from count on */
+	uint64_t count, skipped, size;	/* anchors, bundle certificates skipped, image bytes */
+};
 
 struct ta_loader {
 	unsigned char *base;
@@ -619,12 +639,13 @@ static int decode_bundle(struct ta_loader *l, int fd)
 	return 0;
 }
 
-/* Loads one bundle; -1 with errno when it cannot be opened (nothing logged), -2 logged. */
-static int load_file(struct tls_anchors *ta, const char *path)
+/* Loads one bundle into st (its fstat, taken before reading it); -1 with errno when it
+ * cannot be opened (nothing logged), -2 logged. */
+static int load_file(struct tls_anchors *ta, const char *path, struct stat *st)
 {
 	struct ta_loader l;
-	struct stat st;
 	uintptr_t end;
+	size_t off;
 	int fd, rc = -2;
 
 	fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -632,22 +653,23 @@ static int load_file(struct tls_anchors *ta, const char *path)
 		return -1;
 	memset(&l, 0, sizeof l);
 	l.path = path;
-	if (fstat(fd, &st) < 0)
+	if (fstat(fd, st) < 0)
 		log_err("%s: stat: %s", path, strerror(errno));
-	else if (!S_ISREG(st.st_mode))
+	else if (!S_ISREG(st->st_mode))
 		log_err("%s: CA bundle is not a regular file", path);
-	else if (st.st_size == 0)
+	else if (st->st_size == 0)
 		log_err("%s: CA bundle is empty", path);
-	else if (st.st_size > TLS_BUNDLE_MAX)
+	else if (st->st_size > TLS_BUNDLE_MAX)
 		log_err("%s: CA bundle larger than %d bytes", path, TLS_BUNDLE_MAX);
-	else if (!(ta->arena = malloc((size_t)st.st_size + 64)))
-		log_err("%s: out of memory for %lld bytes of trust anchors", path, (long long)st.st_size);
+	else if (!(ta->arena = malloc((size_t)st->st_size + 64 + sizeof(struct ta_cache))))
+		log_err("%s: out of memory for %lld bytes of trust anchors", path, (long long)st->st_size);
 	else
 		rc = 0;
 	if (rc == 0) {
-		ta->arena_size = (size_t)st.st_size + 64;
 		l.base = ta->arena;
-		end = ((uintptr_t)l.base + ta->arena_size) & ~(uintptr_t)(_Alignof(br_x509_trust_anchor) - 1);
+		l.used = sizeof(struct ta_cache);	/* room for the cache header */
+		end = (uintptr_t)l.base + (size_t)st->st_size + 64 + sizeof(struct ta_cache);
+		end &= ~(uintptr_t)(TA_ALIGN - 1);
 		l.end = (br_x509_trust_anchor *)end;
 		if (decode_bundle(&l, fd) < 0)
 			rc = -2;
@@ -661,19 +683,27 @@ static int load_file(struct tls_anchors *ta, const char *path)
 		tls_anchors_free(ta);
 		return rc;
 	}
-	ta->list = l.end - l.count;
+	off = (l.used + TA_ALIGN - 1) & ~(size_t)(TA_ALIGN - 1);
+	memset(l.base + l.used, 0, off - l.used);
+	memmove(l.base + off, l.end - l.count, l.count * sizeof *l.end);
+	ta->list = l.base + off;
+	ta->arena_size = off + l.count * sizeof *l.end;
 	ta->count = l.count;
 	ta->skipped = l.skipped;
 	log_debug("%s: %zu trust anchors loaded (%zu skipped)", path, l.count, l.skipped);
 	return 0;
 }
 
-int tls_anchors_load(struct tls_anchors *ta, const char *ca_file)
+static const char *const sys_bundles[] = {
+	"/etc/ssl/certs/ca-certificates.crt", "/etc/pki/tls/certs/ca-bundle.crt",
+	"/etc/ssl/ca-bundle.pem", "/etc/ssl/cert.pem",
+};
+#define SYS_BUNDLES (sizeof sys_bundles / sizeof sys_bundles[0])
+
+/* tls_anchors_load(), also giving the fstat of the bundle it read. */
+static int load_any(struct tls_anchors *ta, const char *ca_file, struct stat *st)
 {
-	static const char *const sys[] = {
-		"/etc/ssl/certs/ca-certificates.crt", "/etc/pki/tls/certs/ca-bundle.crt",
-		"/etc/ssl/ca-bundle.pem", "/etc/ssl/cert.pem",
-	};
+	const char *const *sys = sys_bundles;
 	size_t i;
 	int rc;
 
@@ -683,7 +713,7 @@ int tls_anchors_load(struct tls_anchors *ta, const char *ca_file)
 			log_err("%.64s...: CA bundle path too long", ca_file);
 			return -1;
 		}
-		rc = load_file(ta, ca_file);
+		rc = load_file(ta, ca_file, st);
 		if (rc == -1)
 			log_err("%s: cannot open CA bundle: %s", ca_file, strerror(errno));
 		if (rc < 0)
@@ -691,8 +721,8 @@ int tls_anchors_load(struct tls_anchors *ta, const char *ca_file)
 		memcpy(ta->path, ca_file, strlen(ca_file) + 1);
 		return 0;
 	}
-	for (i = 0; i < sizeof sys / sizeof sys[0]; i++) {
-		rc = load_file(ta, sys[i]);
+	for (i = 0; i < SYS_BUNDLES; i++) {
+		rc = load_file(ta, sys[i], st);
 		if (rc == -1 && errno == ENOENT)
 			continue;
 		if (rc == -1)
@@ -706,6 +736,13 @@ int tls_anchors_load(struct tls_anchors *ta, const char *ca_file)
 	return -1;
 }
 
+int tls_anchors_load(struct tls_anchors *ta, const char *ca_file)
+{
+	struct stat st;
+
+	return load_any(ta, ca_file, &st);
+}
+
 void tls_anchors_free(struct tls_anchors *ta)
 {
 	free(ta->arena);
@@ -713,4 +750,150 @@ void tls_anchors_free(struct tls_anchors *ta)
 	ta->arena_size = 0;
 	ta->list = NULL;
 	ta->count = 0;
+}
+
+/* ---- the anchors cache ---- */
+#define TA_CACHE "anchors.cache"
+#define TA_MAGIC 0x31434154u	/* "TAC1" little-endian: a byte-swapped file fails too */
+#define TA_LAYOUT (1u << 24 | (unsigned)sizeof(void *) << 16 | \
+	(unsigned)sizeof(br_x509_trust_anchor) << 8 | (unsigned)offsetof(br_x509_trust_anchor, pkey))
+#define TA_SUMMED offsetof(struct ta_cache, count)
+
+/* Fills the header h for the image ta of the bundle (path, st): the fields that identify
+ * the bundle and this build, the arena's counts, and its sum (taken after the counts). */
+static void cache_seal(struct ta_cache *h, const struct tls_anchors *ta, const char *path,
+    const struct stat *st)
+{
+	const unsigned char *p = (const unsigned char *)ta->arena + TA_SUMMED;
+	size_t n = ta->arena_size - TA_SUMMED;
+	uint64_t sum = 0xcbf29ce484222325u, w;
+
+	memset(h, 0, sizeof *h);
+	h->magic = TA_MAGIC;
+	h->layout = TA_LAYOUT;
+	h->id[0] = st->st_dev;
+	h->id[1] = st->st_ino;
+	h->id[2] = (uint64_t)st->st_size;
+	h->id[3] = (uint64_t)st->st_mtim.tv_sec;
+	h->id[4] = (uint64_t)st->st_mtim.tv_nsec;
+	h->id[5] = (uint64_t)st->st_ctim.tv_sec;
+	h->id[6] = (uint64_t)st->st_ctim.tv_nsec;
+	strcpy(h->path, path);	/* fits: callers checked it against ta->path */
+	h->count = ta->count;
+	h->skipped = ta->skipped;
+	h->size = ta->arena_size;
+	/* FNV-1a over 64-bit words: any change within one word shows */
+	for (; n >= 8; n -= 8, p += 8) {
+		memcpy(&w, p, 8);
+		sum = (sum ^ w) * 0x100000001b3u;
+	}
+	h->sum = sum;
+}
+
+/* Turns a pointer field into its offset from base, or back (to_ptr), once its len bytes
+ * were found inside [0, lim). 0 or -1 (never for a freshly decoded arena). */
+static int rebase(unsigned char **f, size_t len, unsigned char *base, size_t lim, int to_ptr)
+{
+	uintptr_t off = to_ptr ? (uintptr_t)*f : (uintptr_t)(*f - base);
+
+	if (off > lim || len > lim - off)
+		return -1;
+	*f = to_ptr ? base + off : (unsigned char *)off;
+	return 0;
+}
+
+/* Turns every pointer of the anchors (the last count * 64 bytes of the arena) into
+ * offsets, or back after checking every anchor (to_ptr). 0, or -1 for a bad anchor. */
+static int rebase_all(struct tls_anchors *ta, int to_ptr)
+{
+	unsigned char *base = ta->arena;
+	size_t lim = ta->arena_size - ta->count * sizeof(br_x509_trust_anchor), i;
+	br_x509_trust_anchor *a = (br_x509_trust_anchor *)(void *)(base + lim);
+	int bad = 0;
+
+	ta->list = a;
+	for (i = 0; i < ta->count && !bad; i++, a++) {
+		br_x509_pkey *k = &a->pkey;
+
+		bad = (a->flags & ~(unsigned)BR_X509_TA_CA) | rebase(&a->dn.data, a->dn.len, base, lim, to_ptr);
+		if (k->key_type == BR_KEYTYPE_RSA)
+			bad |= rebase(&k->key.rsa.n, k->key.rsa.nlen, base, lim, to_ptr) |
+			    rebase(&k->key.rsa.e, k->key.rsa.elen, base, lim, to_ptr);
+		else if (k->key_type == BR_KEYTYPE_EC && k->key.ec.curve - 23u < 3)
+			bad |= rebase(&k->key.ec.q, k->key.ec.qlen, base, lim, to_ptr);
+		else
+			bad = 1;
+	}
+	return bad ? -1 : 0;
+}
+
+/* Loads ta from file when it holds the anchors of this very bundle (path, st): one read,
+ * then checks. 0, or -1 with nothing loaded (a cache failing a check: logged at debug). */
+static int cache_read(struct tls_anchors *ta, const char *path, const struct stat *st, const char *file)
+{
+	struct ta_cache want, *h;
+	struct stat cs;
+	int ok = 0, fd = open(file, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+
+	if (fd < 0)
+		return -1;
+	if (fstat(fd, &cs) == 0 && S_ISREG(cs.st_mode) && cs.st_size > (off_t)sizeof want &&
+	    cs.st_size <= TLS_BUNDLE_MAX && (h = ta->arena = malloc((size_t)cs.st_size)) &&
+	    read(fd, h, (size_t)cs.st_size) == cs.st_size) {
+		ta->arena_size = (size_t)cs.st_size;
+		ta->count = h->count;
+		ta->skipped = h->skipped;
+		cache_seal(&want, ta, path, st);
+		ok = !memcmp(h, &want, sizeof want) && ta->arena_size % TA_ALIGN == 0 && ta->count > 0 &&
+		    ta->count <= (ta->arena_size - sizeof want) / sizeof(br_x509_trust_anchor);
+	}
+	close(fd);
+	if (!ok || rebase_all(ta, 1) < 0) {
+		log_debug("%s: stale or invalid, rebuilt from %s", file, path);
+		tls_anchors_free(ta);
+		return -1;
+	}
+	strcpy(ta->path, path);
+	return 0;
+}
+
+/* Writes ta, decoded from a bundle whose fstat is st, to dir/anchors.cache (state_write:
+ * O_EXCL temp file, fsync, rename). A dir this process cannot write to just means no cache,
+ * logged at debug level; state_write logs rarer failures (disk full...) as errors. */
+static void cache_write(struct tls_anchors *ta, const struct stat *st, const char *dir)
+{
+	rebase_all(ta, 0);
+	cache_seal(ta->arena, ta, ta->path, st);
+	if (access(dir, W_OK | X_OK) == 0)	/* what creating a file takes; not a plain file */
+		state_write(dir, TA_CACHE, ta->arena, ta->arena_size, 0600);
+	else
+		log_debug("%s: no trust-anchor cache: %s", dir, strerror(errno));
+	rebase_all(ta, 1);
+}
+
+int tls_anchors_load_cached(struct tls_anchors *ta, const char *ca_file, const char *cache_dir)
+{
+	const char *path = ca_file;
+	char file[sizeof ta->path];
+	struct timespec now = { 0, 0 };	/* stays 0 (never cached) if the clock fails */
+	struct stat st;
+	size_t i;
+
+	/* Taken before the bundle's fstat: a bundle changed within this second may change
+	 * again without a new timestamp (coarse or 1 s file times), so it is not cached yet. */
+	clock_gettime(CLOCK_REALTIME_COARSE, &now);
+	memset(ta, 0, sizeof *ta);
+	for (i = 0; !path && i < SYS_BUNDLES; i++)
+		if (stat(sys_bundles[i], &st) == 0 || errno != ENOENT)
+			path = sys_bundles[i];
+	if (!cache_dir || !*cache_dir || !path || strlen(path) >= sizeof ta->path ||
+	    (size_t)snprintf(file, sizeof file, "%s/" TA_CACHE, cache_dir) >= sizeof file)
+		cache_dir = NULL;
+	if (cache_dir && stat(path, &st) == 0 && cache_read(ta, path, &st, file) == 0)
+		return 1;
+	if (load_any(ta, ca_file, &st) < 0)
+		return -1;
+	if (cache_dir && st.st_ctim.tv_sec < now.tv_sec)
+		cache_write(ta, &st, cache_dir);
+	return 0;
 }

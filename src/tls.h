@@ -3,13 +3,13 @@
 #define TLS_H
 #include <stddef.h>
 
-/* Trust anchors decoded from a PEM bundle. Everything (names, keys and the anchor array)
- * lives in ONE malloc'd arena whose size is the bundle's file size (decoded data is always
+/* Trust anchors decoded from a PEM bundle. Everything (names, keys, then the anchor array)
+ * lives in ONE malloc'd arena sized from the bundle's file size (decoded data is always
  * smaller than its PEM text); tls_anchors_free() releases it. Must outlive every
  * connection that uses it. */
 struct tls_anchors {
 	void *arena;
-	size_t arena_size;
+	size_t arena_size;	/* bytes in use: room for a cache header, names and keys, anchors */
 	const void *list;	/* BearSSL trust anchors inside the arena */
 	size_t count;
 	size_t skipped;		/* certificates BearSSL could not decode */
@@ -20,6 +20,12 @@ struct tls_anchors {
  * /etc/ssl/certs/ca-certificates.crt, /etc/pki/tls/certs/ca-bundle.crt,
  * /etc/ssl/ca-bundle.pem, /etc/ssl/cert.pem. 0, or -1 logged (naming the paths tried). */
 int tls_anchors_load(struct tls_anchors *ta, const char *ca_file);
+/* The same through a cache of the decoded arena, cache_dir/anchors.cache (0600, written
+ * atomically), used only while the bundle keeps its path, device, inode, size, mtime and
+ * ctime and the cache passes every check; else the bundle is decoded and the cache
+ * rewritten. cache_dir NULL or "", or a cache that cannot be written: decoded every time
+ * (logged at debug level only). 1 (from the cache), 0 (decoded), or -1 logged. */
+int tls_anchors_load_cached(struct tls_anchors *ta, const char *ca_file, const char *cache_dir);
 void tls_anchors_free(struct tls_anchors *ta);
 
 /* Caller-owned connection state: BearSSL client + X.509 validator + I/O buffers.
