@@ -1,5 +1,6 @@
 /* tcvip.c: multicall dispatch (argv[0] or first argument), global options, --install. */
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,8 +35,9 @@ static const char tcvip_usage_text[] =
 "\n"
 "  -c FILE     config file (default $TCVIP_CONFIG, else /etc/keepalived/tcvip.conf)\n"
 "  -v          debug log\n"
-"  --install   symlink DIR/notify_action.sh, DIR/check_self.sh, DIR/vip to this\n"
-"              binary (DIR defaults to /etc/keepalived); --force replaces files\n"
+"  --install   hard-link (or copy) this binary as DIR/notify_action.sh,\n"
+"              DIR/check_self.sh, DIR/vip (DIR defaults to /etc/keepalived);\n"
+"              replaces earlier ones; --force replaces other files too\n"
 "  --list      list applets\n"
 "  --version   version and build\n";
 
@@ -118,42 +120,90 @@ static int run_applet(const struct applet *a, int argc, char **argv)
 	return a->main(argc - first + 1, argv + first - 1);
 }
 
-static int link_one(const char *dir, const char *name, const char *target, int force)
+/* A file this binary's --install made: a symlink (older tcvip) or a link to this binary. */
+static int ours(const struct stat *st, const struct stat *target)
+{
+	return S_ISLNK(st->st_mode) || (st->st_dev == target->st_dev && st->st_ino == target->st_ino);
+}
+
+/* Copies target to tmp (mode 0755): the fallback when a hard link crosses file systems. */
+static int copy_file(const char *target, const char *tmp)
+{
+	char buf[65536];
+	ssize_t n = 0;
+	int in = open(target, O_RDONLY | O_CLOEXEC), out;
+
+	if (in < 0)
+		return -1;
+	out = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0755);
+	while (out >= 0 && (n = read(in, buf, sizeof buf)) > 0)
+		if (write(out, buf, (size_t)n) != n) {
+			n = -1;
+			break;
+		}
+	close(in);
+	if (out < 0)
+		return -1;
+	if (n < 0 || fsync(out) < 0) {
+		close(out);
+		return -1;
+	}
+	return close(out);
+}
+
+/* keepalived 2.2 with enable_script_security runs realpath() of a script, so a symlink would
+ * reach us as "tcvip" with no applet name: the names must be hard links (or copies). */
+static int link_one(const char *dir, const char *name, const char *target,
+    const struct stat *tst, int force)
 {
 	char path[PATH_MAX], tmp[PATH_MAX];
 	struct stat st;
+	const char *how = "hard link to";
 
 	if (util_fmt(path, sizeof path, "%s/%s", dir, name) < 0 ||
 	    util_fmt(tmp, sizeof tmp, "%s/.%s.tcvip-new", dir, name) < 0) {
 		log_err("%s/%s: path too long", dir, name);
 		return -1;
 	}
-	if (lstat(path, &st) == 0 && !S_ISLNK(st.st_mode) && !force) {
-		log_err("%s: exists and is not a symlink; not replacing it (use --force)", path);
+	if (lstat(path, &st) == 0 && !force && !ours(&st, tst)) {
+		log_err("%s: exists and is not a link to this binary; not replacing it "
+		    "(an older tcvip or the seed kit's script? use --force)", path);
 		return -1;
 	}
 	unlink(tmp);
-	if (symlink(target, tmp) < 0 || rename(tmp, path) < 0) {
-		log_err("%s: cannot create symlink: %s", path, strerror(errno));
+	if (link(target, tmp) < 0) {
+		how = "copy of";
+		if (errno != EXDEV || copy_file(target, tmp) < 0) {
+			log_err("%s: cannot link or copy %s: %s", path, target, strerror(errno));
+			unlink(tmp);
+			return -1;
+		}
+	}
+	if (rename(tmp, path) < 0) {
+		log_err("%s: cannot install: %s", path, strerror(errno));
 		unlink(tmp);
 		return -1;
 	}
-	printf("%s -> %s\n", path, target);
+	printf("%s: %s %s\n", path, how, target);
 	return 0;
 }
 
 int tcvip_install(const char *dir, const char *target, int force)
 {
 	static const char *const names[] = { "notify_action.sh", "check_self.sh", "vip" };
-	struct stat st;
+	struct stat st, tst;
 	size_t i;
 
 	if (stat(dir, &st) < 0 || !S_ISDIR(st.st_mode)) {
 		log_err("%s: not a directory", dir);
 		return -1;
 	}
+	if (stat(target, &tst) < 0 || !S_ISREG(tst.st_mode)) {
+		log_err("%s: not a file", target);
+		return -1;
+	}
 	for (i = 0; i < UTIL_ARRAY_LEN(names); i++)
-		if (link_one(dir, names[i], target, force) < 0)
+		if (link_one(dir, names[i], target, &tst, force) < 0)
 			return -1;
 	return 0;
 }

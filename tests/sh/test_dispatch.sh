@@ -28,11 +28,16 @@ for a in notify_action check_self vip; do
 	expect_out "^usage: " "$a usage text"
 done
 
-# --install makes the symlinks keepalived uses; each applet answers by its own name.
+# --install makes the hard links keepalived runs (keepalived 2.2's script security resolves
+# symlinks, which would lose the applet name); each applet answers by its own name.
+cp "$B" "$d/tcvip"; B=$d/tcvip
 expect_rc 0 "--install into a temp dir" "$B" --install "$d"
 for l in notify_action.sh check_self.sh vip; do
-	expect "$l is a symlink to the binary" test "$(readlink "$d/$l")" = "$(readlink -f "$B")"
+	expect "$l is a hard link to the binary" test "$d/$l" -ef "$B" -a ! -L "$d/$l"
 done
+ln -sf "$B" "$d/vip"
+expect_rc 0 "--install replaces an old symlink" "$B" --install "$d"
+expect "vip is a hard link again" test ! -L "$d/vip" -a "$d/vip" -ef "$B"
 expect_rc 0 "notify_action.sh --help via symlink" "$d/notify_action.sh" --help
 expect_out '^usage: notify_action.sh' "notify_action.sh dispatch by argv[0]"
 expect_rc 0 "check_self.sh --help via symlink" "$d/check_self.sh" --help
@@ -44,9 +49,9 @@ expect_rc 0 "vip.py --help (seed name)" "$d/vip.py" --help
 expect_out '^usage: vip' "vip.py maps to vip"
 rm "$d/check_self.sh"; echo '#!/bin/sh' > "$d/check_self.sh"
 expect_rc 1 "--install refuses to clobber a regular file" "$B" --install "$d"
-expect_out 'check_self.sh: exists and is not a symlink' "refusal names the file"
+expect_out 'check_self.sh: exists and is not a link to this binary' "refusal names the file"
 expect_rc 0 "--install --force replaces it" "$B" --install --force "$d"
-expect "check_self.sh is now a link" test -L "$d/check_self.sh"
+expect "check_self.sh is now a link" test "$d/check_self.sh" -ef "$B"
 expect_rc 2 "-c without FILE" "$B" vip -c
 
 # The binary runs in an empty chroot holding nothing but itself.

@@ -24,36 +24,51 @@ static void test_names(void)
 	check(!tcvip_is_applet("tcvip") && !tcvip_is_applet("vip.sh") && !tcvip_is_applet(""));
 }
 
+static int same_file(const char *a, const char *b)
+{
+	struct stat x, y;
+
+	return lstat(a, &x) == 0 && stat(b, &y) == 0 && S_ISREG(x.st_mode) &&
+	    x.st_dev == y.st_dev && x.st_ino == y.st_ino;
+}
+
 static void test_install(void)
 {
-	char dir[] = "/tmp/tcvip-inst-XXXXXX", p[PATH_MAX], t[PATH_MAX];
-	const char *target = "/usr/sbin/tcvip";
+	char dir[] = "/tmp/tcvip-inst-XXXXXX", p[PATH_MAX], target[PATH_MAX], other[PATH_MAX];
 	FILE *f;
-	ssize_t n;
 
 	check(mkdtemp(dir) != NULL);
 	log_set_stderr(0);
+	snprintf(target, sizeof target, "%s/tcvip", dir);
+	snprintf(other, sizeof other, "%s/tcvip-new", dir);
+	f = fopen(target, "w");
+	fputs("binary", f);
+	fclose(f);
+	f = fopen(other, "w");
+	fputs("binary 2", f);
+	fclose(f);
 	check(tcvip_install(dir, target, 0) == 0);
 	snprintf(p, sizeof p, "%s/notify_action.sh", dir);
-	n = readlink(p, t, sizeof t - 1);
-	check(n > 0 && (t[n] = 0, !strcmp(t, target)));
+	check(same_file(p, target));
 	snprintf(p, sizeof p, "%s/vip", dir);
-	check(readlink(p, t, sizeof t) > 0);
-	/* old links are replaced */
-	check(tcvip_install(dir, "/opt/tcvip", 0) == 0);
-	n = readlink(p, t, sizeof t - 1);
-	check(n > 0 && (t[n] = 0, !strcmp(t, "/opt/tcvip")));
-	/* a regular file is not clobbered without --force */
+	check(same_file(p, target));
+	check(tcvip_install(dir, target, 0) == 0);	/* again: our own links are replaced */
+	/* an old symlink is replaced by a hard link */
+	unlink(p);
+	check(symlink(target, p) == 0);
+	check(tcvip_install(dir, target, 0) == 0 && same_file(p, target));
+	/* a file that is not a link to this binary is not clobbered without --force */
+	check(tcvip_install(dir, other, 0) < 0);
+	check(tcvip_install(dir, other, 1) == 0 && same_file(p, other));
 	snprintf(p, sizeof p, "%s/check_self.sh", dir);
 	unlink(p);
 	f = fopen(p, "w");
 	fputs("#!/bin/sh\n", f);
 	fclose(f);
-	check(tcvip_install(dir, target, 0) < 0);
-	check(readlink(p, t, sizeof t) < 0);
-	check(tcvip_install(dir, target, 1) == 0);
-	check(readlink(p, t, sizeof t) > 0);
+	check(tcvip_install(dir, other, 0) < 0 && !same_file(p, other));
+	check(tcvip_install(dir, other, 1) == 0 && same_file(p, other));
 	check(tcvip_install("/nonexistent-dir", target, 0) < 0);
+	check(tcvip_install(dir, "/nonexistent-file", 0) < 0);
 	snprintf(p, sizeof p, "rm -rf %s", dir);
 	check(system(p) == 0);
 }
