@@ -12,15 +12,15 @@ CC := musl-gcc
 ASAN_CC := gcc
 WARN := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror
 INCS := -Isrc -I$(B) -I$(TP)/src/bearssl/inc -I$(TP)/src/jsmn
-CFLAGS := -Os -flto $(WARN) -ffunction-sections -fdata-sections -fno-asynchronous-unwind-tables \
+CFLAGS := -Oz -flto $(WARN) -ffunction-sections -fdata-sections -fno-asynchronous-unwind-tables \
 	-fno-unwind-tables -MMD -MP $(INCS)
-LDFLAGS := -static -Os -flto=auto -Wl,--gc-sections -Wl,-z,noseparate-code
+LDFLAGS := -static -Oz -flto=auto -Wl,--gc-sections -Wl,-z,noseparate-code
 ASAN_CFLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all \
 	$(WARN) -MMD -MP $(INCS)
 
 BEARSSL_MUSL := $(TP)/bearssl-musl/libbearssl.a
 BEARSSL_GLIBC := $(TP)/bearssl-glibc/libbearssl.a
-BEARSSL_CFLAGS := -Os -ffunction-sections -fdata-sections -fno-asynchronous-unwind-tables -fno-unwind-tables
+BEARSSL_CFLAGS := -Oz -ffunction-sections -fdata-sections -fno-asynchronous-unwind-tables -fno-unwind-tables
 THIRD_PARTY := $(TP)/src/bearssl/.unpacked
 
 SRCS := $(wildcard src/*.c) $(wildcard applets/*.c)

@@ -2,11 +2,9 @@
 const char check_self_usage[] =
 "usage: check_self.sh [-c FILE] [-v]\n"
 "\n"
-"keepalived vrrp_script, run every few seconds; finishes within 3 s.\n"
-"MASTER: adds a missing VIP to the NIC; at most every query_interval s asks the\n"
-"cloud and starts a detached migrate if another ENI holds the VIP; exits 1\n"
-"after fault_after failed migrations in a row. Not MASTER: removes a stray VIP\n"
-"from the NIC, runs restart_command and exits 1.\n";
+"keepalived vrrp_script (finishes within 3 s). MASTER: puts a missing VIP on\n"
+"the NIC, asks the cloud every query_interval s, migrates if needed, exits 1\n"
+"after fault_after failures. Else: removes a stray VIP, restarts keepalived.\n";
 
 #include <fcntl.h>
 #include <signal.h>
@@ -154,9 +152,11 @@ static int migrated_since(const struct tick *t, long long since)
 	char text[256], *p;
 	long long when;
 
+	/* "time=N result=done|taken-back ..." as migrate.c writes it: the VIP reached us */
 	if (state_read(t->c.state_dir, "last_migrate", text, sizeof text) < 0 ||
-	    !strstr(text, "result=done") || !(p = strstr(text, "time=")) ||
-	    util_parse_ints(p + 5, &when, 1) != 1)
+	    strncmp(text, "time=", 5) || util_parse_ints(text + 5, &when, 1) != 1 ||
+	    !(p = strchr(text, ' ')) ||
+	    (strncmp(p, " result=done", 12) && strncmp(p, " result=taken-back", 18)))
 		return 0;
 	return when >= since;
 }
@@ -385,6 +385,11 @@ int check_self_main(int argc, char **argv)
 		return 2;
 	t.nl.fd = -1;
 	vrrp_state_read(t.c.state_dir, t.state, sizeof t.state);
+	if (vrrp_state_stale(t.c.state_dir)) {
+		log_debug("check_self: state %s predates keepalived; waiting for its notify",
+		    *t.state ? t.state : "unknown");
+		return 0;
+	}
 	if (nic_open(&t) < 0) {
 		log_err("check_self: state %s: cannot inspect the NIC", *t.state ? t.state : "unknown");
 		rc = 1;

@@ -3,9 +3,8 @@ const char notify_action_usage[] =
 "usage: notify_action.sh [-c FILE] [-v] STATE\n"
 "       notify_action.sh [-c FILE] [-v] [ARGS...] INSTANCE|GROUP NAME STATE PRIORITY\n"
 "\n"
-"keepalived notify script (notify_master/backup/fault/stop, or a generic notify).\n"
-"Writes STATE to state_dir/state atomically and, on MASTER, resets the failure\n"
-"count and starts a detached 'vip migrate --if-master', returning at once.\n";
+"keepalived notify script: writes STATE to state_dir/state; on MASTER starts\n"
+"a detached 'vip migrate --if-master' and returns at once.\n";
 
 #include <stdio.h>
 #include <string.h>

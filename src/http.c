@@ -399,8 +399,8 @@ static int valid_extra(const char *x)
 	size_t nl, vl;
 
 	while (*x) {
-		eol = strstr(x, "\r\n");
-		if (!eol || memchr(x, '\n', (size_t)(eol - x)) || memchr(x, '\r', (size_t)(eol - x)))
+		eol = strchr(x, '\r');	/* the first CR must start the CRLF that ends the line */
+		if (!eol || eol[1] != '\n' || memchr(x, '\n', (size_t)(eol - x)))
 			return 0;
 		if (split_field(x, (size_t)(eol - x), &nl, &v, &vl) < 0 || name_is(x, nl, "host") ||
 		    name_is(x, nl, "content-length") || name_is(x, nl, "connection") ||

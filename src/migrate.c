@@ -29,6 +29,8 @@ struct run {
 	int if_master;
 	long long deadline;
 	int backoff;			/* retries so far, for the exponential delay */
+	int moved;			/* a move to this ENI succeeded in an earlier round */
+	int taken_back;			/* ...and another ENI took a VIP back since: two masters */
 };
 
 static int still_master(const struct run *r)
@@ -180,6 +182,13 @@ static int round_once(struct run *r, struct cloud_holder *h, char prev[][CLOUD_I
 		return rc;
 	if (all_here(r, h, &busy))
 		return 1;
+	for (i = 0; i < r->c->nvip && r->moved; i++)
+		if (*h[i].eni && strcmp(h[i].eni, r->nd.eni) && !h[i].busy) {
+			log_warn("migrate: split brain suspected: %s took a VIP back right after "
+			    "this node took it; not fighting over it", h[i].eni);
+			r->taken_back = 1;
+			return CLOUD_FATAL;
+		}
 	for (i = 0; i < r->c->nvip; i++) {
 		changed |= prev[i][0] && strcmp(prev[i], h[i].eni);
 		util_copy(prev[i], CLOUD_ID_LEN, h[i].eni);
@@ -191,6 +200,7 @@ static int round_once(struct run *r, struct cloud_holder *h, char prev[][CLOUD_I
 	rc = assign_free(r, h);
 	if (rc == CLOUD_OK)
 		rc = migrate_held(r, h);
+	r->moved |= rc == CLOUD_OK;
 	return rc == CLOUD_OK ? 0 : rc;
 }
 
@@ -254,7 +264,7 @@ int migrate_run(const struct cfg *c, int if_master)
 		log_err("migrate: failed after %lld ms: %s", util_now_ms() - t0,
 		    r.cl && *r.cl->code ? cloud_last_error(r.cl) : "see above");
 	record(&r, rc == MIGRATE_DONE ? "done" : rc == MIGRATE_NOT_MASTER ? "not-master" :
-	    "failed", t0);
+	    r.taken_back ? "taken-back" : "failed", t0);
 	if (r.cl)
 		cloud_close(r.cl);
 	state_unlock(lock);

@@ -1,6 +1,10 @@
 /* vrrp.c: what notify_action and check_self share: state names and files, the take-over history. */
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
+#include <time.h>
+#include <sys/stat.h>
+#include <fcntl.h>
 
 #include "state.h"
 #include "util.h"
@@ -92,4 +96,46 @@ int vrrp_hist_decide(struct vrrp_hist *h, long long now, long long *wait, int *f
 		h->k = 0;
 	h->last = now;
 	return VRRP_TAKEOVER;
+}
+
+/* Start of our parent process (keepalived, for a track script) on the wall clock, in ms. */
+static long long parent_start_ms(void)
+{
+	char path[64], buf[1024], *p;
+	long long v[20];
+	struct timespec rt, bt;
+	ssize_t n;
+	int fd;
+
+	if (util_fmt(path, sizeof path, "/proc/%d/stat", (int)getppid()) < 0 ||
+	    (fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		return -1;
+	n = read(fd, buf, sizeof buf - 1);
+	close(fd);
+	if (n <= 0)
+		return -1;
+	buf[n] = 0;
+	p = strrchr(buf, ')');	/* the command name may hold spaces and parentheses */
+	if (!p || strlen(p) < 4)
+		return -1;
+	/* fields 4..22 after "pid (comm) state": starttime is the 19th integer */
+	if (util_parse_ints(p + 4, v, 19) != 19)
+		return -1;
+	clock_gettime(CLOCK_REALTIME, &rt);
+	clock_gettime(CLOCK_BOOTTIME, &bt);
+	return ((long long)rt.tv_sec - bt.tv_sec) * 1000 + (rt.tv_nsec - bt.tv_nsec) / 1000000 +
+	    v[18] * 1000 / sysconf(_SC_CLK_TCK);
+}
+
+int vrrp_state_stale(const char *dir)
+{
+	char path[4096];
+	struct stat st;
+	long long start;
+
+	if (util_fmt(path, sizeof path, "%s/%s", dir, VRRP_STATE) < 0 || stat(path, &st) < 0)
+		return 0;
+	start = parent_start_ms();
+	return start > 0 && (long long)st.st_mtim.tv_sec * 1000 + st.st_mtim.tv_nsec / 1000000 +
+	    1000 < start;
 }

@@ -17,6 +17,9 @@ int vrrp_state_valid(const char *s);
 /* Reads state_dir/state into out: "" when missing, unreadable or not a valid state.
  * Returns the length (0 for ""). */
 int vrrp_state_read(const char *dir, char *out, size_t cap);
+/* 1 if state_dir/state is older than our parent process (keepalived restarted, or the host
+ * rebooted, since the last notify): it is not keepalived's current view. */
+int vrrp_state_stale(const char *dir);
 
 /* Split-brain damping. A take-over is check_self finding a VIP elsewhere and starting a
  * migrate. When the VIP came to us after a take-over (seen) and was found elsewhere again

@@ -87,6 +87,21 @@ expect "MASTER with VIP: exit 0" test "$RC" = 0
 expect "MASTER with VIP: not added twice" test "$(logged 'added VIP')" = 1
 expect "MASTER: still exactly one $VIP" test "$(ip -n "$NS" -4 addr show dev "$IF" | grep -c "inet $VIP/")" = 1
 
+# A state file older than the process running check_self (keepalived restarted, or the host
+# rebooted, since the last notify) is not acted on: no VIP added, none removed.
+ip -n "$NS" addr del "$VIP/32" dev "$IF"
+setstate MASTER; touch -d '-1 hour' "$S/state"
+run_cs
+expect "stale MASTER state: exit 0 ($RC)" test "$RC" = 0
+expect "stale MASTER state: VIP not added" vip_off
+vip_add; setstate BACKUP; touch -d '-1 hour' "$S/state"
+run_cs
+expect "stale BACKUP state: VIP left alone" vip_on
+expect "stale BACKUP state: no restart" test ! -e "$MARK"
+setstate MASTER
+run_cs
+expect "fresh MASTER state: acted on again ($RC)" test "$RC" = 0
+
 # An unreachable API never faults a master, whatever the failure count says.
 mkconf fault_after=1
 echo 7 > "$S/vip_check_failed_count"
