@@ -57,6 +57,10 @@ sim_start() {
 	SIM_PID=$!
 	at_exit "kill $SIM_PID"
 	wait_for 10 test -f "$T_TMP/sim.ready" || { echo "simulator did not start:"; cat "$T_TMP/sim.log"; return 1; }
+	# The job may be a wrapper (a shell function, ip netns exec): stop the simulator itself too.
+	_spid=$(sed -n 's/.*"pid": *\([0-9]*\).*/\1/p' "$T_TMP/sim.ready")
+	[ -n "$_spid" ] && [ "$_spid" != "$SIM_PID" ] && at_exit "kill $_spid" && SIM_PID=$_spid
+	return 0
 }
 simctl() { python3 "$T_TOP/tests/sim/simctl.py" --url "$SIM_META" "$@"; }
 # sim_count ACTION [CODE]: API calls of ACTION (with result CODE) in the sim's request log.
