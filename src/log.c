@@ -10,6 +10,7 @@
 #include "log.h"
 
 static int log_fd = -1;
+static const char *log_path;	/* opened on the first line: an idle check_self writes none */
 static int log_verbose;
 static int log_stderr = -1;	/* -1: decide by isatty(2) on first use */
 static int log_syslog_open;
@@ -20,11 +21,17 @@ void log_open(const char *log_file, int verbose)
 	if (log_fd >= 0)
 		close(log_fd);
 	log_fd = -1;
-	if (log_file && *log_file) {
-		log_fd = open(log_file, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
-		if (log_fd < 0)
-			log_warn("%s: cannot open log file: %s", log_file, strerror(errno));
-	}
+	log_path = log_file && *log_file ? log_file : NULL;
+}
+
+static void open_log_file(void)
+{
+	const char *path = log_path;
+
+	log_path = NULL;	/* one try: the warning below must not recurse */
+	log_fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
+	if (log_fd < 0)
+		log_warn("%s: cannot open log file: %s", path, strerror(errno));
 }
 
 void log_set_stderr(int on)
@@ -90,6 +97,8 @@ void log_msg(int level, const char *fmt, ...)
 	n = log_format(line, sizeof line, (long long)time(NULL), (int)getpid(), msg);
 	if (n < 0)
 		return;
+	if (log_fd < 0 && log_path)
+		open_log_file();
 	if (log_fd >= 0 && write(log_fd, line, (size_t)n) < 0)
 		(void)0;	/* nowhere left to report it; syslog has the line */
 	if (log_stderr < 0)

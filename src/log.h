@@ -3,7 +3,8 @@
 #define LOG_H
 #include <syslog.h>
 
-/* Where log lines go. Before log_open() lines go to syslog and stderr only. */
+/* Where log lines go (log_file is opened on the first line; it must outlive the logging).
+ * Before log_open() lines go to syslog and stderr only. */
 void log_open(const char *log_file, int verbose);
 void log_set_stderr(int on);	/* 1: every line to stderr; 0: errors only (default when not a tty) */
 void log_msg(int level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
