@@ -44,6 +44,8 @@ for st in BACKUP FAULT STOP DELETED MASTER; do
 	expect "state file holds $st" state_is "$st"
 done
 expect "state file is exactly MASTER+newline" sh -c "printf 'MASTER\n' | cmp -s - '$S/state'"
+# The detached migrate writes its own files (via temp + rename) meanwhile: look once it is done.
+wait_for 15 no_migrates
 expect "state file has no temp leftovers" sh -c "! ls -A '$S' | grep -q tmp"
 
 # Generic form: keepalived appends INSTANCE|GROUP NAME STATE PRIORITY after configured arguments.
