@@ -1,5 +1,4 @@
 /* disc.c: discovery of this node (instance, MAC, region, VPC, interface, ENI), cached in state_dir for this boot. */
-#include <ctype.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <string.h>
@@ -118,12 +117,6 @@ static int learn_ifname(struct node *nd, struct meta *m)
 	return r == 0 ? 1 : -1;
 }
 
-static void lower(char *s)
-{
-	for (; *s; s++)
-		*s = (char)tolower((unsigned char)*s);
-}
-
 static int learn_all(struct node *nd, struct meta *m, struct cloud *cl, int need)
 {
 	char path[128];
@@ -137,8 +130,7 @@ static int learn_all(struct node *nd, struct meta *m, struct cloud *cl, int need
 	    ((need & DISC_VPC) && !*nd->vpc)) {
 		if ((r = learn(m, "mac", nd->mac, sizeof nd->mac, "MAC address")) < 0)
 			return -1;
-		got |= r;
-		lower(nd->mac);
+		got |= r;	/* kept as metadata spells it (upper case): it is also a metadata path */
 	}
 	if ((need & (DISC_VPC | DISC_ENI)) && !*nd->vpc) {
 		if (util_fmt(path, sizeof path, "network/interfaces/macs/%s/vpc-id", nd->mac) < 0 ||
