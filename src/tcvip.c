@@ -15,6 +15,7 @@
 #include "tcvip.h"
 #include "util.h"
 #include "version.h"
+#include "vrrp.h"
 
 #ifndef TCVIP_VERSION
 #define TCVIP_VERSION "0.0.0-dev"
@@ -29,14 +30,18 @@ static const char tcvip_usage_text[] =
 "usage: tcvip [--help|--list|--version] | tcvip --install [--force] [DIR]\n"
 "       tcvip [-c FILE] [-v] APPLET [ARGS...]\n"
 "\n"
-"keepalived VIP failover for Tencent Cloud VPC; the applet is the name it is\n"
-"called by (notify_action.sh, check_self.sh, vip) or the first argument.\n"
+"keepalived VIP failover for Tencent Cloud VPC. The applet is the name it is\n"
+"called by (notify_action.sh, check_self.sh, vip), else the first argument.\n"
+"Called as tcvip (keepalived runs a symlinked script by its real path):\n"
+"  tcvip STATE, or ... INSTANCE|GROUP NAME STATE PRIORITY   -> notify_action\n"
+"  tcvip with no arguments, started by keepalived           -> check_self\n"
+"  tcvip with no arguments, started by anything else        -> this text, exit 2\n"
 "\n"
 "  -c FILE     config file (default $TCVIP_CONFIG, else /etc/keepalived/tcvip.conf)\n"
 "  -v          debug log\n"
-"  --install   hard-link (or copy) this binary as DIR/notify_action.sh,\n"
-"              DIR/check_self.sh, DIR/vip (DIR defaults to /etc/keepalived);\n"
-"              replaces earlier ones; --force replaces other files too\n"
+"  --install   symlink DIR/notify_action.sh, DIR/check_self.sh, DIR/vip to this\n"
+"              binary (DIR defaults to /etc/keepalived, made if missing);\n"
+"              replaces links, other files only with --force\n"
 "  --list      list applets\n"
 "  --version   version and build\n";
 
@@ -119,45 +124,18 @@ static int run_applet(const struct applet *a, int argc, char **argv)
 	return a->main(argc - first + 1, argv + first - 1);
 }
 
-/* A file this binary's --install made: a symlink (older tcvip) or a link to this binary. */
+/* A file --install may replace: any symlink, or a hard link to this binary. */
 static int ours(const struct stat *st, const struct stat *target)
 {
 	return S_ISLNK(st->st_mode) || (st->st_dev == target->st_dev && st->st_ino == target->st_ino);
 }
 
-/* Copies target to tmp (mode 0755): the fallback when a hard link crosses file systems. */
-static int copy_file(const char *target, const char *tmp)
-{
-	char buf[65536];
-	ssize_t n = 0;
-	int in = open(target, O_RDONLY | O_CLOEXEC), out;
-
-	if (in < 0)
-		return -1;
-	out = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0755);
-	while (out >= 0 && (n = read(in, buf, sizeof buf)) > 0)
-		if (write(out, buf, (size_t)n) != n) {
-			n = -1;
-			break;
-		}
-	close(in);
-	if (out < 0)
-		return -1;
-	if (n < 0 || fsync(out) < 0) {
-		close(out);
-		return -1;
-	}
-	return close(out);
-}
-
-/* keepalived 2.2 with enable_script_security runs realpath() of a script, so a symlink would
- * reach us as "tcvip" with no applet name: the names must be hard links (or copies). */
+/* DIR/name -> target as a symlink, made beside it and renamed over the old entry. */
 static int link_one(const char *dir, const char *name, const char *target,
     const struct stat *tst, int force)
 {
 	char path[PATH_MAX], tmp[PATH_MAX];
 	struct stat st;
-	const char *how = "hard link to";
 
 	if (util_fmt(path, sizeof path, "%s/%s", dir, name) < 0 ||
 	    util_fmt(tmp, sizeof tmp, "%s/.%s.tcvip-new", dir, name) < 0) {
@@ -166,41 +144,66 @@ static int link_one(const char *dir, const char *name, const char *target,
 	}
 	if (lstat(path, &st) == 0 && !force && !ours(&st, tst)) {
 		log_err("%s: exists and is not a link to this binary; not replacing it "
-		    "(an older tcvip or the seed kit's script? use --force)", path);
+		    "(the seed kit's script? use --force)", path);
 		return -1;
 	}
 	unlink(tmp);
-	if (link(target, tmp) < 0) {
-		how = "copy of";
-		if (errno != EXDEV || copy_file(target, tmp) < 0) {
-			log_err("%s: cannot link or copy %s: %s", path, target, strerror(errno));
-			unlink(tmp);
-			return -1;
-		}
+	if (symlink(target, tmp) < 0) {
+		log_err("%s: cannot make a symlink: %s", tmp, strerror(errno));
+		return -1;
 	}
 	if (rename(tmp, path) < 0) {
 		log_err("%s: cannot install: %s", path, strerror(errno));
 		unlink(tmp);
 		return -1;
 	}
-	printf("%s: %s %s\n", path, how, target);
+	printf("%s -> %s\n", path, target);
+	return 0;
+}
+
+/* mkdir -p DIR (mode 0755 for what it makes). 0 or -1 (logged). */
+static int make_dirs(const char *dir)
+{
+	char p[PATH_MAX];
+	size_t i;
+	struct stat st;
+
+	if (util_copy(p, sizeof p, dir) < 0) {
+		log_err("%s: path too long", dir);
+		return -1;
+	}
+	for (i = 1; ; i++) {
+		char c = p[i];
+		if (c != '/' && c != 0)
+			continue;
+		p[i] = 0;
+		if (mkdir(p, 0755) < 0 && errno != EEXIST) {
+			log_err("%s: cannot create: %s", p, strerror(errno));
+			return -1;
+		}
+		p[i] = c;
+		if (!c)
+			break;
+	}
+	if (stat(dir, &st) < 0 || !S_ISDIR(st.st_mode)) {
+		log_err("%s: not a directory", dir);
+		return -1;
+	}
 	return 0;
 }
 
 int tcvip_install(const char *dir, const char *target, int force)
 {
 	static const char *const names[] = { "notify_action.sh", "check_self.sh", "vip" };
-	struct stat st, tst;
+	struct stat tst;
 	size_t i;
 
-	if (stat(dir, &st) < 0 || !S_ISDIR(st.st_mode)) {
-		log_err("%s: not a directory", dir);
+	if (target[0] != '/' || stat(target, &tst) < 0 || !S_ISREG(tst.st_mode)) {
+		log_err("%s: not a file given by its absolute path", target);
 		return -1;
 	}
-	if (stat(target, &tst) < 0 || !S_ISREG(tst.st_mode)) {
-		log_err("%s: not a file", target);
+	if (make_dirs(dir) < 0)
 		return -1;
-	}
 	for (i = 0; i < UTIL_ARRAY_LEN(names); i++)
 		if (link_one(dir, names[i], target, &tst, force) < 0)
 			return -1;
@@ -236,6 +239,33 @@ static int install_main(int argc, char **argv)
 	return tcvip_install(dir, self, force) < 0;
 }
 
+/* The generic notify form: the last four arguments are INSTANCE|GROUP NAME STATE PRIORITY. */
+static int notify_generic(int argc, char **argv)
+{
+	return argc >= 4 && (!strcmp(argv[argc - 4], "INSTANCE") || !strcmp(argv[argc - 4], "GROUP")) &&
+	    vrrp_state_valid(argv[argc - 2]);
+}
+
+/* Which applet a call under our own name means, with argv[0..argc) the arguments after the
+ * global options: keepalived >= 1.4 may exec a symlinked script by its real path, so the
+ * link's name is lost and only the arguments tell. NULL: none. */
+static const struct applet *applet_by_args(int argc, char **argv)
+{
+	if (argc == 0)
+		return vrrp_parent_is_keepalived() ? find_applet("check_self") : NULL;
+	if ((argc == 1 && vrrp_state_valid(argv[0])) || notify_generic(argc, argv))
+		return find_applet("notify_action");
+	return NULL;
+}
+
+/* Runs applet a on argv[first..argc), with argv[first - 1] as its name (a global option or
+ * the binary's own name, overwritten). */
+static int run_by_args(const struct applet *a, int argc, char **argv, int first)
+{
+	argv[first - 1] = (char *)a->name;
+	return run_applet(a, argc - first + 1, argv + first - 1);
+}
+
 static int top_main(int argc, char **argv)
 {
 	const struct applet *a;
@@ -244,27 +274,31 @@ static int top_main(int argc, char **argv)
 
 	if (first < 0)
 		return 2;
-	if (first >= argc || !strcmp(argv[first], "--help") || !strcmp(argv[first], "-h")) {
+	if (first < argc && (!strcmp(argv[first], "--help") || !strcmp(argv[first], "-h"))) {
 		tcvip_usage(tcvip_usage_text);
-		return first >= argc ? 2 : 0;
+		return 0;
 	}
-	if (!strcmp(argv[first], "--version")) {
+	if (first < argc && !strcmp(argv[first], "--version")) {
 		printf("tcvip %s (BearSSL %s, jsmn 1.1.0, musl)\n", TCVIP_VERSION, TCVIP_BEARSSL);
 		return 0;
 	}
-	if (!strcmp(argv[first], "--list")) {
+	if (first < argc && !strcmp(argv[first], "--list")) {
 		for (i = 0; i < UTIL_ARRAY_LEN(applets); i++)
 			printf("%s\n", applets[i].name);
 		return 0;
 	}
-	if (!strcmp(argv[first], "--install"))
+	if (first < argc && !strcmp(argv[first], "--install"))
 		return install_main(argc - first + 1, argv + first - 1);
-	a = find_applet(argv[first]);
-	if (!a) {
-		fprintf(stderr, "%s: applet not found\n", argv[first]);
-		return 127;
+	if (first < argc && (a = find_applet(argv[first])))
+		return run_applet(a, argc - first, argv + first);	/* tcvip APPLET ARGS */
+	if ((a = applet_by_args(argc - first, argv + first)))
+		return run_by_args(a, argc, argv, first);
+	if (first >= argc) {
+		fputs(tcvip_usage_text, stderr);
+		return 2;
 	}
-	return run_applet(a, argc - first, argv + first);
+	fprintf(stderr, "%s: applet not found\n", argv[first]);
+	return 127;
 }
 
 int tcvip_main(int argc, char **argv)
@@ -276,7 +310,7 @@ int tcvip_main(int argc, char **argv)
 		return 127;
 	prctl(PR_SET_DUMPABLE, 0);	/* no core dump or ptrace of a process holding keys */
 	tcvip_applet_name(argv[0], name, sizeof name);
-	if (!strcmp(name, "tcvip"))
+	if (!strncmp(name, "tcvip", 5))	/* tcvip, tcvip-1.2, ...: the binary's own name */
 		return top_main(argc, argv);
 	a = find_applet(name);
 	if (!a) {

@@ -21,8 +21,9 @@ int tcvip_is_applet(const char *name);
 void tcvip_usage(const char *text);
 /* The whole program: dispatch by argv[0] or first argument. */
 int tcvip_main(int argc, char **argv);
-/* Makes DIR/notify_action.sh, DIR/check_self.sh, DIR/vip hard links (else copies) of target,
- * replacing earlier ones, other files only with force. 0 or -1 (logged). */
+/* Makes DIR (and its parents) if missing, then DIR/notify_action.sh, DIR/check_self.sh and
+ * DIR/vip as symlinks to target (an absolute path), replacing symlinks and hard links to
+ * target, other files only with force. 0 or -1 (logged). */
 int tcvip_install(const char *dir, const char *target, int force);
 
 struct cfg;

@@ -5,6 +5,7 @@
 #include <time.h>
 #include <sys/stat.h>
 #include <fcntl.h>
+#include <limits.h>
 
 #include "state.h"
 #include "util.h"
@@ -138,4 +139,35 @@ int vrrp_state_stale(const char *dir)
 	start = parent_start_ms();
 	return start > 0 && (long long)st.st_mtim.tv_sec * 1000 + st.st_mtim.tv_nsec / 1000000 +
 	    1000 < start;
+}
+
+/* 1 if the process pid is keepalived: its command name (keepalived, or keepalived_vrrp
+ * with process_names) or, where readable, its executable's base name starts so. */
+static int proc_is_keepalived(long pid)
+{
+	char path[64], buf[PATH_MAX];
+	const char *base;
+	ssize_t n = -1;
+	int fd;
+
+	if (util_fmt(path, sizeof path, "/proc/%ld/comm", pid) < 0)
+		return 0;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd >= 0) {
+		n = read(fd, buf, sizeof buf - 1);
+		close(fd);
+	}
+	if (n > 0 && !strncmp(buf, "keepalived", 10))
+		return 1;
+	if (util_fmt(path, sizeof path, "/proc/%ld/exe", pid) < 0 ||
+	    (n = readlink(path, buf, sizeof buf - 1)) <= 0)
+		return 0;
+	buf[n] = 0;
+	base = strrchr(buf, '/');
+	return !strncmp(base ? base + 1 : buf, "keepalived", 10);
+}
+
+int vrrp_parent_is_keepalived(void)
+{
+	return proc_is_keepalived((long)getppid());
 }

@@ -20,6 +20,9 @@ int vrrp_state_read(const char *dir, char *out, size_t cap);
 /* 1 if state_dir/state is older than our parent process (keepalived restarted, or the host
  * rebooted, since the last notify): it is not keepalived's current view. */
 int vrrp_state_stale(const char *dir);
+/* 1 if our parent process is keepalived (the VRRP child that runs scripts): how a call under
+ * the binary's own name with no arguments is known to be the track script. */
+int vrrp_parent_is_keepalived(void);
 
 /* Split-brain damping. A take-over is check_self finding a VIP elsewhere and starting a
  * migrate. When the VIP came to us after a take-over (seen) and was found elsewhere again

@@ -142,9 +142,10 @@ e2e_finish() { e2e_dump; t_done; }
 e2e_topology() {
 	local _c _nd _ns
 	mkdir -p "$E2E_RUN/bin" "$E2E_RUN/pki" && chmod 0755 /var/lib/tcvip-e2e "$E2E_RUN" "$E2E_RUN/bin" || return 1
-	# A private copy: `make` may replace build/tcvip while we run. /var/lib keeps keepalived's
-	# script security happy (every path component root-owned, not group/world writable) and is
-	# usually on the same file system as /etc (hard links possible).
+	# The user's install: the bare binary alone in a root-owned directory (a private copy, as
+	# `make` may replace build/tcvip while we run). /var/lib keeps keepalived's script security
+	# happy (every path component root-owned, not group/world writable) and is usually on the
+	# same file system as /etc (so E2E_LINKS=hard works too).
 	cp "$TCVIP_BIN" "$E2E_RUN/bin/tcvip" && chmod 0755 "$E2E_RUN/bin/tcvip" || return 1
 	sh "$E2E_ROOT/tests/sim/mkcerts.sh" "$E2E_RUN/pki" >/dev/null || return 1
 	_c=$(e2e_ns cloud)
@@ -311,33 +312,45 @@ e2e_tcvip_conf() {
 }
 
 # e2e_node_setup NODE MODE [SCRIPTS]: writes NODE's /etc/keepalived from the MODE template
-# (stable or preempt); SCRIPTS=tcvip (default) links the applets, SCRIPTS=true links /bin/true
-# for a keepalived-only run. E2E_LINKS=copy installs copies of the binary instead of the
-# tcvip --install symlinks.
+# (stable or preempt); SCRIPTS=tcvip (default) lays the applets, SCRIPTS=true links /bin/true
+# for a keepalived-only run. How the applets are laid, E2E_LINKS:
+#   symlink (default) the user's install: the bare binary alone in a root-owned directory
+#                     ($E2E_RUN/bin) and `ln -s` under the kit's names;
+#   install           `tcvip --install` (symlinks too); hard: hard links; copy: copies.
+# E2E_KA_GLOBALS: global_defs lines: "-enable_script_security" drops that line of the
+# template, any other word is added (use_symlink_paths, for keepalived 2.3).
 e2e_node_setup() {
-	local _nd _mode _scripts _k _state _prio _f
+	local _nd _mode _scripts _k _state _prio _f _g _sed
 	_nd=$1 _mode=$2 _scripts=${3:-tcvip}
 	_k=/etc/netns/$(e2e_ns "$_nd")/keepalived
 	case $_nd in a) _state=MASTER _prio=50 ;; *) _state=BACKUP _prio=30 ;; esac
+	_sed=""
+	for _g in ${E2E_KA_GLOBALS:-}; do
+		case $_g in
+		-*) _sed="$_sed -e /^[[:space:]]*${_g#-}\$/d" ;;
+		*) _sed="$_sed -e s/^\(global_defs.*\)\$/\1\n   $_g/" ;;
+		esac
+	done
+	# shellcheck disable=SC2086
 	sed -e "s/@INTERFACE@/eth0/g" -e "s/@SELF_IP@/$(e2e_ip "$_nd")/g" \
 		-e "s/@PEER_IP@/$(e2e_ip "$(e2e_peer "$_nd")")/g" -e "s/@VIP@/$E2E_VIP/g" \
 		-e "s/@STATE@/$_state/g" -e "s/@PRIORITY@/$_prio/g" -e "s/@ROUTER_ID@/node_$_nd/g" \
-		-e "s/@AUTH_PASS@/e2etest/g" \
+		-e "s/@AUTH_PASS@/e2etest/g" $_sed \
 		"$E2E_HERE/../../image/keepalived.$_mode.conf" >"$_k/keepalived.conf" || return 1
 	chmod 0644 "$_k/keepalived.conf"
 	rm -f "$_k/notify_action.sh" "$_k/check_self.sh" "$_k/vip" "$_k/tcvip.conf"
 	if [ "$_scripts" = true ]; then
 		ln -s /bin/true "$_k/notify_action.sh"
 		ln -s /bin/true "$_k/check_self.sh"
-	elif [ "${E2E_LINKS:-install}" = copy ]; then
-		# Workaround: keepalived 2.2.7 with enable_script_security execs realpath(script), so a
-		# symlink's name never reaches argv[0]; real files keep their names.
-		for _f in notify_action.sh check_self.sh vip; do
-			cp "$E2E_RUN/bin/tcvip" "$_k/$_f" && chmod 0755 "$_k/$_f" || return 1
-		done
-		cp "$E2E_RUN/tcvip.conf" "$_k/tcvip.conf" && chmod 0600 "$_k/tcvip.conf"
 	else
-		"$E2E_RUN/bin/tcvip" --install "$_k" >/dev/null || return 1
+		for _f in notify_action.sh check_self.sh vip; do
+			case ${E2E_LINKS:-symlink} in
+			symlink) ln -s "$E2E_RUN/bin/tcvip" "$_k/$_f" ;;
+			hard) ln "$E2E_RUN/bin/tcvip" "$_k/$_f" ;;
+			copy) cp "$E2E_RUN/bin/tcvip" "$_k/$_f" && chmod 0755 "$_k/$_f" ;;
+			install) [ "$_f" != vip ] || "$E2E_RUN/bin/tcvip" --install "$_k" >/dev/null ;;
+			esac || return 1
+		done
 		cp "$E2E_RUN/tcvip.conf" "$_k/tcvip.conf" && chmod 0600 "$_k/tcvip.conf"
 	fi
 	# restart_command: keepalived is ours, not systemd's; record the request for the test.
@@ -538,10 +551,9 @@ e2e_no_secrets() {
 # e2e_diagnose: explains known causes of a cluster that does not come up.
 e2e_diagnose() {
 	grep -qs 'exited with status 2' "$E2E_RUN/a/keepalived.log" "$E2E_RUN/b/keepalived.log" || return 0
-	echo "# keepalived's track script exits 2 (usage): the check_self applet is never reached."
-	echo "# keepalived 2.2.7 with enable_script_security runs realpath() of a script, so a symlink"
-	echo "# made by tcvip --install arrives as argv[0] = the binary's own name (see test_topology.sh;"
-	echo "# E2E_LINKS=copy installs real files instead)."
+	echo "# keepalived's track script exits 2 (usage or config error): check_self never ran."
+	echo "# keepalived runs a symlinked script by its realpath(), so argv[0] may be tcvip's own name;"
+	echo "# tcvip then runs check_self only when its parent process is keepalived."
 }
 
 # must DESC CMD...: like expect, but a failure ends the scenario: what follows depends on it.

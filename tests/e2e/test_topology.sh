@@ -40,9 +40,9 @@ e2e_say "time: kill -> MASTER on $p (keepalived only): $(e2e_since "$T0") s"
 expect "the VIP is on the new master's NIC" wait_for 5 e2e_nic_has_vip "$p"
 expect "keepalived stops cleanly on $p" e2e_ka_stop "$p"
 
-# keepalived runs tcvip's applets through /etc/keepalived/{notify_action,check_self}.sh as
-# installed (tcvip --install, or E2E_LINKS=copy). keepalived 2.2.7 with enable_script_security
-# execs realpath(script), so argv[0] of a symlinked applet is the binary's own name.
+# keepalived runs tcvip's applets through /etc/keepalived/{notify_action,check_self}.sh as the
+# user lays them (ln -s; E2E_LINKS picks another way). keepalived 2.2.7 execs realpath(script),
+# so argv[0] of a symlinked applet is the binary's own name: its arguments and parent tell.
 e2e_tcvip_conf
 for n in a b; do e2e_node_setup "$n" stable; done
 e2e_say "applets installed as: $(ls -l "/etc/netns/$(e2e_ns a)/keepalived/check_self.sh" | sed 's/.*check_self.sh/check_self.sh/')"

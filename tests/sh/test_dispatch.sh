@@ -28,16 +28,16 @@ for a in notify_action check_self vip; do
 	expect_out "^usage: " "$a usage text"
 done
 
-# --install makes the hard links keepalived runs (keepalived 2.2's script security resolves
-# symlinks, which would lose the applet name); each applet answers by its own name.
+# --install makes symlinks to the binary's absolute path (DIR made if missing); each applet
+# answers by its own name.
 cp "$B" "$d/tcvip"; B=$d/tcvip
-expect_rc 0 "--install into a temp dir" "$B" --install "$d"
+expect_rc 0 "--install into a missing dir" "$B" --install "$d/etc/keepalived"
 for l in notify_action.sh check_self.sh vip; do
-	expect "$l is a hard link to the binary" test "$d/$l" -ef "$B" -a ! -L "$d/$l"
+	expect "$l is a symlink to the binary's absolute path" test "$(readlink "$d/etc/keepalived/$l")" = "$B"
 done
-ln -sf "$B" "$d/vip"
-expect_rc 0 "--install replaces an old symlink" "$B" --install "$d"
-expect "vip is a hard link again" test ! -L "$d/vip" -a "$d/vip" -ef "$B"
+ln -f "$B" "$d/vip"
+expect_rc 0 "--install replaces a hard link to the binary" "$B" --install "$d"
+expect "vip is a symlink again" test -L "$d/vip" -a "$d/vip" -ef "$B"
 expect_rc 0 "notify_action.sh --help via symlink" "$d/notify_action.sh" --help
 expect_out '^usage: notify_action.sh' "notify_action.sh dispatch by argv[0]"
 expect_rc 0 "check_self.sh --help via symlink" "$d/check_self.sh" --help
@@ -52,6 +52,29 @@ expect_rc 1 "--install refuses to clobber a regular file" "$B" --install "$d"
 expect_out 'check_self.sh: exists and is not a link to this binary' "refusal names the file"
 expect_rc 0 "--install --force replaces it" "$B" --install --force "$d"
 expect "check_self.sh is now a link" test "$d/check_self.sh" -ef "$B"
+
+# Under its own name (keepalived execs a symlinked script by its realpath()), the arguments
+# pick the applet: a state word or the generic notify form is notify_action; no arguments is
+# check_self only when the parent is keepalived, never for a tcvip typed with no arguments.
+printf 'vip = 198.18.0.100\nbogus_key = 1\n' >"$T_TMP/bad.conf"
+expect_rc 2 "tcvip with no arguments from a shell: usage, exit 2" "$B"
+expect_out '^usage: tcvip' "tcvip with no arguments prints usage"
+expect_rc 2 "tcvip -c FILE with no applet from a shell: usage, not check_self" "$B" -c "$T_TMP/bad.conf"
+expect "... and no config error (check_self never ran)" sh -c "! printf '%s' \"\$1\" | grep -q bogus_key" _ "$T_OUT"
+expect_rc 2 "tcvip MASTER is notify_action (config error names the file)" "$B" -c "$T_TMP/bad.conf" MASTER
+expect_out 'bad.conf:2.*bogus_key' "tcvip MASTER reached the config (notify_action ran)"
+expect_rc 2 "tcvip INSTANCE VI_1 BACKUP 100 is notify_action" "$B" -c "$T_TMP/bad.conf" INSTANCE VI_1 BACKUP 100
+expect_out 'bad.conf:2' "the generic form reached notify_action"
+expect_rc 2 "tcvip ARG INSTANCE VI_1 FAULT 0 (configured argument first) is notify_action" \
+	"$B" -c "$T_TMP/bad.conf" extra INSTANCE VI_1 FAULT 0
+expect_out 'bad.conf:2' "the generic form with a configured argument reached notify_action"
+expect_rc 127 "tcvip master (not a keepalived state word): applet not found" "$B" master
+# A parent named keepalived (a copy of sh): no arguments means check_self.
+cp "$(command -v dash || command -v sh)" "$T_TMP/keepalived"
+expect_rc 0 "no arguments under a parent named keepalived runs check_self" \
+	"$T_TMP/keepalived" -c '"$0" -c "$1"; echo "rc=$?"' "$B" "$T_TMP/bad.conf"
+expect_out 'bad.conf:2.*bogus_key' "check_self ran and read the config"
+expect_out 'rc=2' "check_self's config error exits 2"
 expect_rc 2 "-c without FILE" "$B" vip -c
 
 # The binary runs in an empty chroot holding nothing but itself.

@@ -24,51 +24,70 @@ static void test_names(void)
 	check(!tcvip_is_applet("tcvip") && !tcvip_is_applet("vip.sh") && !tcvip_is_applet(""));
 }
 
-static int same_file(const char *a, const char *b)
+/* a is a symlink whose target is the path b. */
+static int links_to(const char *a, const char *b)
 {
-	struct stat x, y;
+	char t[PATH_MAX];
+	ssize_t n = readlink(a, t, sizeof t - 1);
 
-	return lstat(a, &x) == 0 && stat(b, &y) == 0 && S_ISREG(x.st_mode) &&
-	    x.st_dev == y.st_dev && x.st_ino == y.st_ino;
+	if (n < 0)
+		return 0;
+	t[n] = 0;
+	return !strcmp(t, b);
+}
+
+static void write_file(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+
+	check(f != NULL);
+	if (f) {
+		fputs(text, f);
+		fclose(f);
+	}
 }
 
 static void test_install(void)
 {
 	char dir[] = "/tmp/tcvip-inst-XXXXXX", p[PATH_MAX], target[PATH_MAX], other[PATH_MAX];
-	FILE *f;
+	char sub[256];
 
 	check(mkdtemp(dir) != NULL);
 	log_set_stderr(0);
 	snprintf(target, sizeof target, "%s/tcvip", dir);
 	snprintf(other, sizeof other, "%s/tcvip-new", dir);
-	f = fopen(target, "w");
-	fputs("binary", f);
-	fclose(f);
-	f = fopen(other, "w");
-	fputs("binary 2", f);
-	fclose(f);
+	write_file(target, "binary");
+	write_file(other, "binary 2");
 	check(tcvip_install(dir, target, 0) == 0);
 	snprintf(p, sizeof p, "%s/notify_action.sh", dir);
-	check(same_file(p, target));
+	check(links_to(p, target));
+	snprintf(p, sizeof p, "%s/check_self.sh", dir);
+	check(links_to(p, target));
 	snprintf(p, sizeof p, "%s/vip", dir);
-	check(same_file(p, target));
+	check(links_to(p, target));
 	check(tcvip_install(dir, target, 0) == 0);	/* again: our own links are replaced */
-	/* an old symlink is replaced by a hard link */
+	/* a hard link to the binary (an older tcvip's install) is replaced by a symlink */
 	unlink(p);
-	check(symlink(target, p) == 0);
-	check(tcvip_install(dir, target, 0) == 0 && same_file(p, target));
-	/* a file that is not a link to this binary is not clobbered without --force */
-	check(tcvip_install(dir, other, 0) < 0);
-	check(tcvip_install(dir, other, 1) == 0 && same_file(p, other));
+	check(link(target, p) == 0);
+	check(tcvip_install(dir, target, 0) == 0 && links_to(p, target));
+	/* any symlink is replaced, also one to another binary */
+	check(tcvip_install(dir, other, 0) == 0 && links_to(p, other));
+	/* a regular file that is not this binary is not clobbered without --force */
 	snprintf(p, sizeof p, "%s/check_self.sh", dir);
 	unlink(p);
-	f = fopen(p, "w");
-	fputs("#!/bin/sh\n", f);
-	fclose(f);
-	check(tcvip_install(dir, other, 0) < 0 && !same_file(p, other));
-	check(tcvip_install(dir, other, 1) == 0 && same_file(p, other));
-	check(tcvip_install("/nonexistent-dir", target, 0) < 0);
+	write_file(p, "#!/bin/sh\n");
+	check(tcvip_install(dir, target, 0) < 0 && !links_to(p, target));
+	check(tcvip_install(dir, target, 1) == 0 && links_to(p, target));
+	/* DIR is made when missing, parents too */
+	snprintf(sub, sizeof sub, "%s/etc/keepalived", dir);
+	check(tcvip_install(sub, target, 0) == 0);
+	snprintf(p, sizeof p, "%s/vip", sub);
+	check(links_to(p, target));
+	/* the target must be an absolute path to a regular file */
+	check(tcvip_install(dir, "tcvip", 0) < 0);
 	check(tcvip_install(dir, "/nonexistent-file", 0) < 0);
+	snprintf(p, sizeof p, "%s/notify_action.sh", dir);	/* a file where DIR should be */
+	check(tcvip_install(p, target, 0) < 0);
 	snprintf(p, sizeof p, "rm -rf %s", dir);
 	check(system(p) == 0);
 }
