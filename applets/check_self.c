@@ -33,6 +33,9 @@ const char check_self_usage[] =
 #define CS_WATCHDOG_MS 2900	/* whatever hangs, the run ends (exit 0) by then */
 #define CS_META_TIMEOUT_S 1	/* first-tick interface discovery, before it is cached */
 #define CS_MAX_ADDRS 256
+#define CS_WARNED "check_self_warned"	/* the reason last warned about, one line */
+#define CS_RESTARTED "last_restart"	/* monotonic ms of the last restart_command */
+#define CS_RESTART_MIN_S 60		/* at most one restart_command per this many seconds */
 
 struct tick {
 	struct cfg c;
@@ -46,14 +49,15 @@ struct tick {
 	int naddr;
 };
 
-/* keepalived kills a script that overruns and counts it as a failure: never overrun. */
+/* keepalived kills a script that overruns and counts it as a failure: never overrun. The
+ * watchdog's line is formatted when armed, stamped with the second it fires in. */
+static char watchdog_line[160];
+static size_t watchdog_len;
+
 static void watchdog_fire(int sig)
 {
-	static const char msg[] = "check_self: watchdog: run exceeded its time budget, exiting 0\n";
-
 	(void)sig;
-	if (write(2, msg, sizeof msg - 1) < 0)
-		_exit(0);
+	log_raw(watchdog_line, watchdog_len);
 	_exit(0);
 }
 
@@ -61,12 +65,46 @@ static void watchdog_arm(void)
 {
 	struct itimerval it = { { 0, 0 }, { CS_WATCHDOG_MS / 1000, (CS_WATCHDOG_MS % 1000) * 1000 } };
 	struct sigaction sa;
+	sigset_t set;
+	int n;
 
+	n = log_format(watchdog_line, sizeof watchdog_line,
+	    (util_wall_ms() + CS_WATCHDOG_MS) / 1000, (int)getpid(),
+	    "check_self: watchdog: the run exceeded its time budget; exiting 0");
+	watchdog_len = n > 0 ? (size_t)n : 0;
 	memset(&sa, 0, sizeof sa);
 	sa.sa_handler = watchdog_fire;
 	sigemptyset(&sa.sa_mask);
-	if (sigaction(SIGALRM, &sa, NULL) < 0 || setitimer(ITIMER_REAL, &it, NULL) < 0)
+	sigemptyset(&set);
+	sigaddset(&set, SIGALRM);
+	/* a parent may have blocked SIGALRM, and a blocked alarm never fires */
+	if (sigaction(SIGALRM, &sa, NULL) < 0 || sigprocmask(SIG_UNBLOCK, &set, NULL) < 0 ||
+	    setitimer(ITIMER_REAL, &it, NULL) < 0)
 		log_warn("check_self: cannot arm the watchdog timer");
+}
+
+/* Logs why check_self does not act, once per reason: the same reason on the next tick stays
+ * quiet (state_dir/CS_WARNED holds the last one). */
+static void warn_once(const struct tick *t, const char *reason, const char *msg)
+{
+	char last[128];
+
+	if (state_read(t->c.state_dir, CS_WARNED, last, sizeof last) >= 0 && !strcmp(last, reason))
+		return;
+	log_warn("%s", msg);
+	state_replace(t->c.state_dir, CS_WARNED, reason, strlen(reason), 0600);
+}
+
+/* Acting again after a warn_once: say so once (one failed open on a normal tick). */
+static void warn_clear(const struct tick *t)
+{
+	char last[128], path[4096];
+
+	if (state_read(t->c.state_dir, CS_WARNED, last, sizeof last) < 0 ||
+	    util_fmt(path, sizeof path, "%s/%s", t->c.state_dir, CS_WARNED) < 0)
+		return;
+	log_info("check_self: state %s from keepalived's notify: acting on it again", t->state);
+	unlink(path);
 }
 
 /* The NIC: config `interface`, else the discovery cache, else metadata MAC -> netlink. */
@@ -300,10 +338,18 @@ static void restart(const struct tick *t)
 	int fd, argc = cfg_split_argv(t->c.restart_command, buf, sizeof buf, argv, CFG_MAX_ARGV);
 	pid_t pid;
 
+	long long now = util_now_ms(), last = state_read_int(t->c.state_dir, CS_RESTARTED, -1);
+
 	if (argc <= 0) {
 		log_warn("check_self: no restart_command to run");
 		return;
 	}
+	if (last >= 0 && last <= now && now - last < CS_RESTART_MIN_S * 1000LL) {
+		log_warn("check_self: restart_command ran %lld s ago; not again before %d s",
+		    (now - last) / 1000, CS_RESTART_MIN_S);
+		return;
+	}
+	state_write_int(t->c.state_dir, CS_RESTARTED, now);
 	pid = fork();
 	if (pid < 0) {
 		log_err("check_self: restart_command '%s': fork failed", t->c.restart_command);
@@ -385,11 +431,18 @@ int check_self_main(int argc, char **argv)
 		return 2;
 	t.nl.fd = -1;
 	vrrp_state_read(t.c.state_dir, t.state, sizeof t.state);
-	if (vrrp_state_stale(t.c.state_dir)) {
-		log_debug("check_self: state %s predates keepalived; waiting for its notify",
-		    *t.state ? t.state : "unknown");
+	if (!*t.state) {
+		warn_once(&t, "unknown", "check_self: state_dir/state is missing or unreadable: "
+		    "doing nothing until keepalived's next notify");
 		return 0;
 	}
+	if (vrrp_state_stale(t.c.state_dir)) {
+		warn_once(&t, "stale", "check_self: the state file was not written by the "
+		    "keepalived running us (it restarted, or tcvip was upgraded): doing nothing "
+		    "until its next notify");
+		return 0;
+	}
+	warn_clear(&t);
 	if (nic_open(&t) < 0) {
 		log_err("check_self: state %s: cannot inspect the NIC", *t.state ? t.state : "unknown");
 		rc = 1;

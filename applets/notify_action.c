@@ -3,8 +3,11 @@ const char notify_action_usage[] =
 "usage: notify_action.sh [-c FILE] [-v] STATE\n"
 "       notify_action.sh [-c FILE] [-v] [ARGS...] INSTANCE|GROUP NAME STATE PRIORITY\n"
 "\n"
-"keepalived notify script: writes STATE to state_dir/state; on MASTER starts\n"
-"a detached 'vip migrate --if-master' and returns at once.\n";
+"keepalived notify script: writes STATE to state_dir/state unless keepalived\n"
+"forked a later notify already (notifies race: their start order is the event\n"
+"order); on MASTER starts a detached 'vip migrate --if-master' and returns at\n"
+"once. MASTER_RX_LOWER_PRI (a lower-priority advert reached the master) starts\n"
+"that migrate, an immediate ownership check, without recording a transition.\n";
 
 #include <stdio.h>
 #include <string.h>
@@ -17,6 +20,8 @@ const char notify_action_usage[] =
 #include "tcvip.h"
 #include "util.h"
 #include "vrrp.h"
+
+#define NOTIFY_LOCK_MS 2000	/* the lock is held for one read and two renames */
 
 struct notify_args {
 	const char *state;
@@ -68,12 +73,55 @@ static int become_master(const struct cfg *c)
 	return migrate_spawn(c);
 }
 
+/* Writes the state and its record, unless a later notify already did (keepalived forked
+ * them in event order, and they race). 1 recorded, 0 superseded, -1 error (logged). */
+static int record(const struct cfg *c, const char *state, char *prev, size_t cap)
+{
+	struct vrrp_record me, last;
+	char line[VRRP_STATE_MAX + 1];
+	int fd, n, rc = 1;
+
+	fd = state_lock_file(c->state_dir, VRRP_RECORD_LOCK, NOTIFY_LOCK_MS);
+	if (fd < 0)
+		log_warn("notify: %s/%s: not taken in %d ms; recording %s unordered",
+		    c->state_dir, VRRP_RECORD_LOCK, NOTIFY_LOCK_MS, state);
+	vrrp_state_read(c->state_dir, prev, cap);
+	vrrp_self(&me);
+	n = util_fmt(line, sizeof line, "%s\n", state);
+	if (vrrp_record_read(c->state_dir, &last) == 0 && !vrrp_later(&me, &last))
+		rc = 0;
+	else if (n < 0 || state_replace(c->state_dir, VRRP_STATE, line, (size_t)n, 0644) < 0 ||
+	    vrrp_record_write(c->state_dir, &me) < 0) {
+		log_err("notify: %s: cannot record state %s", c->state_dir, state);
+		rc = -1;
+	}
+	state_unlock(fd);
+	return rc;
+}
+
+/* keepalived's notify_master_rx_lower_pri: the master heard a lower priority, so another node
+ * was master for a moment and may have taken the VIP in the cloud. */
+static int rx_lower_pri(const struct cfg *c, const char *name)
+{
+	char st[VRRP_STATE_MAX];
+
+	vrrp_state_read(c->state_dir, st, sizeof st);
+	if (strcmp(st, "MASTER")) {
+		log_info("notify: MASTER_RX_LOWER_PRI%s%s%s while the state is %s: nothing to do",
+		    *name ? " (" : "", name, *name ? ")" : "", *st ? st : "unknown");
+		return 0;
+	}
+	log_info("notify: MASTER_RX_LOWER_PRI%s%s%s: another node was master; checking the cloud",
+	    *name ? " (" : "", name, *name ? ")" : "");
+	return migrate_spawn(c) < 0;
+}
+
 int notify_action_main(int argc, char **argv)
 {
 	struct notify_args a;
 	struct cfg c;
-	char prev[VRRP_STATE_MAX], line[VRRP_STATE_MAX + 1], name[128];
-	int n, bad = parse_args(argc, argv, &a) < 0;
+	char prev[VRRP_STATE_MAX], name[128];
+	int r, bad = parse_args(argc, argv, &a) < 0;
 
 	if (bad)
 		fputs(notify_action_usage, stderr);
@@ -84,11 +132,15 @@ int notify_action_main(int argc, char **argv)
 		return 2;
 	}
 	log_sanitize(name, sizeof name, a.name, strlen(a.name));
-	vrrp_state_read(c.state_dir, prev, sizeof prev);
-	n = util_fmt(line, sizeof line, "%s\n", a.state);
-	if (n < 0 || state_replace(c.state_dir, VRRP_STATE, line, (size_t)n, 0644) < 0) {
-		log_err("notify: %s: cannot record state %s", c.state_dir, a.state);
+	if (!strcmp(a.state, "MASTER_RX_LOWER_PRI"))
+		return rx_lower_pri(&c, name);
+	r = record(&c, a.state, prev, sizeof prev);
+	if (r < 0)
 		return 1;
+	if (r == 0) {
+		log_info("notify: %s%s%s%s ignored: keepalived sent a later transition (state %s)",
+		    a.state, *name ? " (" : "", name, *name ? ")" : "", *prev ? prev : "(none)");
+		return 0;
 	}
 	log_info("notify: %s -> %s%s%s%s", *prev ? prev : "(none)", a.state,
 	    *name ? " (" : "", name, *name ? ")" : "");

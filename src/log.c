@@ -1,6 +1,7 @@
 /* log.c: owns the log line format and where lines go (log_file, syslog, stderr). */
 #include <errno.h>
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -24,14 +25,49 @@ void log_open(const char *log_file, int verbose)
 	log_path = log_file && *log_file ? log_file : NULL;
 }
 
+/* Opens log_file for appending, never following a symlink and never blocking on a FIFO:
+ * only a regular file is written. Async-signal-safe. The fd, or -1 with *why set. */
+static int open_regular(const char *path, const char **why)
+{
+	struct stat st;
+	int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK |
+	    O_NOCTTY, 0640);
+
+	*why = NULL;
+	if (fd < 0)
+		return -1;
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		*why = "not a regular file";
+		return -1;
+	}
+	fcntl(fd, F_SETFL, O_APPEND);	/* back to blocking writes */
+	return fd;
+}
+
 static void open_log_file(void)
 {
-	const char *path = log_path;
+	const char *path = log_path, *why;
 
 	log_path = NULL;	/* one try: the warning below must not recurse */
-	log_fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
+	log_fd = open_regular(path, &why);
 	if (log_fd < 0)
-		log_warn("%s: cannot open log file: %s", path, strerror(errno));
+		log_warn("%s: cannot open log file: %s; logging to syslog only", path,
+		    why ? why : strerror(errno));
+}
+
+void log_raw(const char *line, size_t len)
+{
+	const char *why;
+
+	if (log_fd < 0 && log_path) {
+		log_fd = open_regular(log_path, &why);
+		log_path = NULL;
+	}
+	if (log_fd >= 0 && write(log_fd, line, len) < 0)
+		return;
+	if (write(2, line, len) < 0)
+		return;
 }
 
 void log_set_stderr(int on)

@@ -1,6 +1,7 @@
 /* log.h: one-line log records to log_file, syslog and (errors, or a terminal) stderr. */
 #ifndef LOG_H
 #define LOG_H
+#include <stddef.h>
 #include <syslog.h>
 
 /* Where log lines go (log_file is opened on the first line; it must outlive the logging).
@@ -10,6 +11,9 @@ void log_set_stderr(int on);	/* 1: every line to stderr; 0: errors only (default
 void log_msg(int level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Formats "[YYYY-MM-DD HH:MM:SS] [pidN] msg\n" into out; returns its length or -1. */
 int log_format(char *out, size_t cap, long long epoch, int pid, const char *msg);
+/* Writes one ready line to log_file (opened if need be) and stderr: async-signal-safe, for a
+ * signal handler's last word. */
+void log_raw(const char *line, size_t len);
 /* Copies src into dst replacing non-printable bytes by '?'; for text that came from the network. */
 void log_sanitize(char *dst, size_t cap, const char *src, size_t len);
 

@@ -161,11 +161,16 @@ int state_write_int(const char *dir, const char *name, long long v)
 
 int state_lock(const char *dir, long long timeout_ms)
 {
+	return state_lock_file(dir, "lock", timeout_ms);
+}
+
+int state_lock_file(const char *dir, const char *name, long long timeout_ms)
+{
 	char path[4096];
 	long long deadline = util_now_ms() + timeout_ms;
 	int fd;
 
-	if (util_fmt(path, sizeof path, "%s/lock", dir) < 0)
+	if (util_fmt(path, sizeof path, "%s/%s", dir, name) < 0)
 		return -1;
 	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
 	if (fd < 0) {

@@ -19,5 +19,7 @@ int state_write_int(const char *dir, const char *name, long long v);
 /* Takes the exclusive lock dir/lock, waiting at most timeout_ms (0: try once).
  * Returns the lock fd (release: state_unlock, or process exit), -1 busy/error. */
 int state_lock(const char *dir, long long timeout_ms);
+/* The same for another lock file in dir (notify.lock: the notifies' short critical section). */
+int state_lock_file(const char *dir, const char *name, long long timeout_ms);
 void state_unlock(int fd);
 #endif

@@ -2,7 +2,6 @@
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
-#include <time.h>
 #include <sys/stat.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -99,16 +98,15 @@ int vrrp_hist_decide(struct vrrp_hist *h, long long now, long long *wait, int *f
 	return VRRP_TAKEOVER;
 }
 
-/* Start of our parent process (keepalived, for a track script) on the wall clock, in ms. */
-static long long parent_start_ms(void)
+/* Reads pid's parent and start time (clock ticks since boot) from /proc/PID/stat. 0 or -1. */
+static int proc_stat(long pid, long *ppid, long long *start)
 {
 	char path[64], buf[1024], *p;
 	long long v[20];
-	struct timespec rt, bt;
 	ssize_t n;
 	int fd;
 
-	if (util_fmt(path, sizeof path, "/proc/%d/stat", (int)getppid()) < 0 ||
+	if (util_fmt(path, sizeof path, "/proc/%ld/stat", pid) < 0 ||
 	    (fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
 		return -1;
 	n = read(fd, buf, sizeof buf - 1);
@@ -119,26 +117,12 @@ static long long parent_start_ms(void)
 	p = strrchr(buf, ')');	/* the command name may hold spaces and parentheses */
 	if (!p || strlen(p) < 4)
 		return -1;
-	/* fields 4..22 after "pid (comm) state": starttime is the 19th integer */
+	/* fields 4..22 after "pid (comm) state": ppid is the 1st integer, starttime the 19th */
 	if (util_parse_ints(p + 4, v, 19) != 19)
 		return -1;
-	clock_gettime(CLOCK_REALTIME, &rt);
-	clock_gettime(CLOCK_BOOTTIME, &bt);
-	return ((long long)rt.tv_sec - bt.tv_sec) * 1000 + (rt.tv_nsec - bt.tv_nsec) / 1000000 +
-	    v[18] * 1000 / sysconf(_SC_CLK_TCK);
-}
-
-int vrrp_state_stale(const char *dir)
-{
-	char path[4096];
-	struct stat st;
-	long long start;
-
-	if (util_fmt(path, sizeof path, "%s/%s", dir, VRRP_STATE) < 0 || stat(path, &st) < 0)
-		return 0;
-	start = parent_start_ms();
-	return start > 0 && (long long)st.st_mtim.tv_sec * 1000 + st.st_mtim.tv_nsec / 1000000 +
-	    1000 < start;
+	*ppid = (long)v[0];
+	*start = v[18];
+	return 0;
 }
 
 /* 1 if the process pid is keepalived: its command name (keepalived, or keepalived_vrrp
@@ -170,4 +154,98 @@ static int proc_is_keepalived(long pid)
 int vrrp_parent_is_keepalived(void)
 {
 	return proc_is_keepalived((long)getppid());
+}
+
+/* The nearest keepalived above us, past any shell (keepalived < 1.4 runs scripts through
+ * /bin/sh -c): pid 0 if there is none within VRRP_ANCESTORS generations. */
+static void keepalived_ancestor(struct vrrp_proc *ka)
+{
+	long pid = (long)getppid(), ppid;
+	long long start;
+	int i;
+
+	ka->pid = 0;
+	ka->start = 0;
+	for (i = 0; i < VRRP_ANCESTORS && pid > 1; i++, pid = ppid) {
+		if (proc_stat(pid, &ppid, &start) < 0)
+			return;
+		if (proc_is_keepalived(pid)) {
+			ka->pid = pid;
+			ka->start = start;
+			return;
+		}
+	}
+}
+
+static void boot_id(char *out, size_t cap)
+{
+	char buf[64];
+
+	out[0] = 0;
+	if (state_read("/proc/sys/kernel/random", "boot_id", buf, sizeof buf) > 0)
+		util_copy(out, cap, buf);
+}
+
+int vrrp_self(struct vrrp_record *r)
+{
+	long ppid;
+
+	memset(r, 0, sizeof *r);
+	boot_id(r->boot, sizeof r->boot);
+	keepalived_ancestor(&r->ka);
+	r->ev.pid = (long)getpid();
+	return proc_stat(r->ev.pid, &ppid, &r->ev.start);
+}
+
+int vrrp_record_read(const char *dir, struct vrrp_record *r)
+{
+	char buf[160], boot[64];
+	long long v[4];
+	size_t n;
+
+	memset(r, 0, sizeof *r);
+	if (state_read(dir, VRRP_RECORD, buf, sizeof buf) <= 0)
+		return -1;
+	n = strcspn(buf, " ");
+	if (!n || n >= sizeof boot || !buf[n])
+		return -1;
+	memcpy(boot, buf, n);
+	boot[n] = 0;
+	if (util_parse_ints(buf + n + 1, v, 4) != 4 || util_copy(r->boot, sizeof r->boot, boot) < 0)
+		return -1;
+	r->ka.pid = (long)v[0];
+	r->ka.start = v[1];
+	r->ev.start = v[2];
+	r->ev.pid = (long)v[3];
+	return 0;
+}
+
+int vrrp_record_write(const char *dir, const struct vrrp_record *r)
+{
+	char buf[160];
+	int n = util_fmt(buf, sizeof buf, "%s %ld %lld %lld %ld\n", *r->boot ? r->boot : "-",
+	    r->ka.pid, r->ka.start, r->ev.start, r->ev.pid);
+
+	return n < 0 ? -1 : state_replace(dir, VRRP_RECORD, buf, (size_t)n, 0600);
+}
+
+int vrrp_later(const struct vrrp_record *a, const struct vrrp_record *b)
+{
+	if (strcmp(a->boot, b->boot))
+		return 1;	/* another boot: clock ticks restarted */
+	if (a->ev.start != b->ev.start)
+		return a->ev.start > b->ev.start;
+	return a->ev.pid > b->ev.pid;
+}
+
+int vrrp_state_stale(const char *dir)
+{
+	struct vrrp_record rec, me;
+
+	vrrp_self(&me);
+	if (!me.ka.pid)
+		return 0;	/* not run by keepalived (an operator): nothing to compare */
+	if (vrrp_record_read(dir, &rec) < 0)
+		return 1;	/* no notify of any keepalived recorded it */
+	return strcmp(rec.boot, me.boot) || rec.ka.pid != me.ka.pid || rec.ka.start != me.ka.start;
 }

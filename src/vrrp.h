@@ -17,8 +17,34 @@ int vrrp_state_valid(const char *s);
 /* Reads state_dir/state into out: "" when missing, unreadable or not a valid state.
  * Returns the length (0 for ""). */
 int vrrp_state_read(const char *dir, char *out, size_t cap);
-/* 1 if state_dir/state is older than our parent process (keepalived restarted, or the host
- * rebooted, since the last notify): it is not keepalived's current view. */
+/* Who wrote the state: state_dir/notify, "BOOT_ID KA_PID KA_START EV_START EV_PID\n",
+ * written by every notify after the state file, under state_dir/notify.lock. */
+#define VRRP_RECORD "notify"
+#define VRRP_RECORD_LOCK "notify.lock"
+#define VRRP_ANCESTORS 8	/* how far up a keepalived is looked for */
+
+/* A process's place in time: start is in clock ticks since boot (/proc/PID/stat). */
+struct vrrp_proc {
+	long pid;
+	long long start;
+};
+
+struct vrrp_record {
+	char boot[40];		/* /proc/sys/kernel/random/boot_id */
+	struct vrrp_proc ka;	/* the keepalived the event came from; pid 0: none */
+	struct vrrp_proc ev;	/* the notify process: keepalived forks notifies in event order */
+};
+
+/* This process: its boot, its keepalived ancestor (past any shell) and itself. 0 or -1. */
+int vrrp_self(struct vrrp_record *r);
+/* state_dir/notify: 0, or -1 if missing or garbage. */
+int vrrp_record_read(const char *dir, struct vrrp_record *r);
+int vrrp_record_write(const char *dir, const struct vrrp_record *r);
+/* 1 if a's event came after b's: another boot, a later start, or the same tick and a higher pid. */
+int vrrp_later(const struct vrrp_record *a, const struct vrrp_record *b);
+/* 1 if state_dir/state is not the view of the keepalived that runs us: the recorded notify
+ * came from another keepalived process (it restarted, the host rebooted) or none is recorded.
+ * Compares process identities, never clocks. 0 when no keepalived runs us (an operator). */
 int vrrp_state_stale(const char *dir);
 /* 1 if our parent process is keepalived (the VRRP child that runs scripts): how a call under
  * the binary's own name with no arguments is known to be the track script. */

@@ -87,20 +87,44 @@ expect "MASTER with VIP: exit 0" test "$RC" = 0
 expect "MASTER with VIP: not added twice" test "$(logged 'added VIP')" = 1
 expect "MASTER: still exactly one $VIP" test "$(ip -n "$NS" -4 addr show dev "$IF" | grep -c "inet $VIP/")" = 1
 
-# A state file older than the process running check_self (keepalived restarted, or the host
-# rebooted, since the last notify) is not acted on: no VIP added, none removed.
+# Whose view the state file is: every notify records the keepalived it descends from (pid and
+# start time, walking up past any shell). check_self run by another keepalived (it restarted,
+# the host rebooted) does not act on it; run by the same one, it does, whatever the clocks say.
+# Stand-ins for keepalived: copies of sh named keepalived (their command name says so).
+KA=$T_TMP/ka/keepalived
+mkdir -p "$T_TMP/ka" && cp "$(command -v dash || command -v sh)" "$KA"
+N=$d/notify_action.sh
+# under_ka 'CMDS': runs CMDS (sh syntax) as children of one fresh stand-in keepalived, in the
+# namespace; $N, $C, $CONF and $NS are passed in the environment.
+under_ka() { N=$N C=$C CONF=$CONF ip netns exec "$NS" "$KA" -c "$1; exit \$?"; }
 ip -n "$NS" addr del "$VIP/32" dev "$IF"
-setstate MASTER; touch -d '-1 hour' "$S/state"
-run_cs
-expect "stale MASTER state: exit 0 ($RC)" test "$RC" = 0
-expect "stale MASTER state: VIP not added" vip_off
-vip_add; setstate BACKUP; touch -d '-1 hour' "$S/state"
-run_cs
+under_ka '"$N" -c "$CONF" MASTER >/dev/null 2>&1'
+: > "$L"
+under_ka '"$C" -c "$CONF" >/dev/null 2>&1'; RC=$?
+expect "state from another keepalived's notify: exit 0 ($RC)" test "$RC" = 0
+expect "state from another keepalived's notify: VIP not added" vip_off
+expect "... and says why" grep -q "not written by the keepalived running us" "$L"
+under_ka '"$C" -c "$CONF" >/dev/null 2>&1'
+expect "... once, not on every tick" test "$(logged 'not written by the keepalived running us')" = 1
+vip_add
+under_ka '"$N" -c "$CONF" BACKUP >/dev/null 2>&1'
+under_ka '"$C" -c "$CONF" >/dev/null 2>&1'
 expect "stale BACKUP state: VIP left alone" vip_on
 expect "stale BACKUP state: no restart" test ! -e "$MARK"
-setstate MASTER
+ip -n "$NS" addr del "$VIP/32" dev "$IF"
+# The same keepalived: acted on, also after a forward clock step (the state file's mtime then
+# lies an hour back) and through a shell in between (keepalived < 1.4 runs sh -c SCRIPT).
+under_ka '"$N" -c "$CONF" MASTER >/dev/null 2>&1; touch -d "-1 hour" "$(dirname "$CONF")/state/state"; "$C" -c "$CONF" >/dev/null 2>&1'; RC=$?
+expect "state from our own keepalived, mtime an hour back (clock step): acted on ($RC)" vip_on
+expect "... and the warning is lifted once" test "$(logged 'acting on it again')" = 1
+ip -n "$NS" addr del "$VIP/32" dev "$IF"
+under_ka '"$N" -c "$CONF" MASTER >/dev/null 2>&1; /bin/sh -c "\"$C\" -c \"$CONF\" >/dev/null 2>&1"'
+expect "check_self through /bin/sh -c under the same keepalived (1.3.5 style): acted on" vip_on
+setstate BACKUP
+expect "the migrates those MASTER notifies started stop (BACKUP now)" wait_for 10 flock -n "$S/lock" true
+setstate MASTER; rm -f "$S/notify"
 run_cs
-expect "fresh MASTER state: acted on again ($RC)" test "$RC" = 0
+expect "run by hand (no keepalived above): acted on ($RC)" test "$RC" = 0
 
 # An unreachable API never faults a master, whatever the failure count says.
 mkconf fault_after=1
@@ -126,22 +150,42 @@ expect "query_interval=0: a query every run" test "$(logged 'cloud ownership unk
 
 # Not MASTER with the VIP on the NIC: recheck, remove it, restart keepalived, exit 1.
 mkconf
-for st in BACKUP FAULT STOP ""; do
-	rm -f "$MARK"
+for st in BACKUP FAULT STOP; do
+	rm -f "$MARK" "$S/last_restart"
 	vip_on || vip_add
 	setstate "$st"
 	run_cs
-	expect "${st:-no state}: stray VIP: exit 1 ($RC)" test "$RC" = 1
-	expect "${st:-no state}: waited recheck_delay first (${MS} ms)" test "$MS" -ge 1000
-	expect "${st:-no state}: under 3 s (${MS} ms)" test "$MS" -lt 3000
-	expect "${st:-no state}: VIP removed" vip_off
-	expect "${st:-no state}: restart_command ran" wait_for 5 test -e "$MARK"
+	expect "$st: stray VIP: exit 1 ($RC)" test "$RC" = 1
+	expect "$st: waited recheck_delay first (${MS} ms)" test "$MS" -ge 1000
+	expect "$st: under 3 s (${MS} ms)" test "$MS" -lt 3000
+	expect "$st: VIP removed" vip_off
+	expect "$st: restart_command ran" wait_for 5 test -e "$MARK"
 done
 expect "removal logged" grep -q "removed stray VIP $VIP from $IF" "$L"
 expect "restart logged" grep -q "started restart_command 'touch $MARK'" "$L"
+# restart_command is rate-limited: a second stray VIP within a minute removes, restarts nothing.
+rm -f "$MARK"; vip_add; setstate BACKUP
+run_cs
+expect "second stray VIP within 60 s: removed, exit 1 ($RC)" sh -c "[ $RC = 1 ] && ! ip -n $NS -4 addr show dev $IF | grep -q 'inet $VIP/'"
+expect "... but no second restart_command" test ! -e "$MARK"
+expect "... and the log says why" grep -q -E "restart_command ran [0-9]+ s ago; not again before 60 s" "$L"
+rm -f "$S/last_restart"
+# An unknown state (state file missing or garbage: tcvip installed on a running cluster, a
+# wiped state_dir) never removes a VIP: it warns, once.
+for st in "" "garbage state"; do
+	rm -f "$MARK"; : > "$L"
+	vip_on || vip_add
+	setstate "$st"
+	run_cs; run_cs
+	expect "state '${st:-missing}': exit 0 ($RC)" test "$RC" = 0
+	expect "state '${st:-missing}': the VIP stays" vip_on
+	expect "state '${st:-missing}': no restart" test ! -e "$MARK"
+	expect "state '${st:-missing}': warned once in two ticks" test "$(logged 'missing or unreadable')" = 1
+	rm -f "$S/check_self_warned"
+done
 
 # The VIP is removed whatever prefix length it carries.
-rm -f "$MARK"
+rm -f "$MARK" "$S/last_restart"
 ip -n "$NS" addr add "$VIP/24" dev "$IF"
 setstate BACKUP
 run_cs

@@ -153,8 +153,48 @@ expect "50 concurrent notifies all exit 0" test "$fails" = 0
 expect "state file valid after 50 concurrent notifies" \
 	sh -c "grep -qxE 'MASTER|BACKUP|FAULT|STOP' '$S/state' && [ \$(wc -l < '$S/state') = 1 ]"
 expect "no temp files left behind" sh -c "! ls -A '$S' | grep -q tmp"
-expect "50 transitions logged" test "$(grep -c 'notify: .* -> ' "$L")" = 50
+expect "50 notifies logged, as transitions or as superseded" \
+	test "$(grep -cE 'notify: (.* -> |.* ignored: keepalived sent a later transition)' "$L")" = 50
 expect "log lines did not interleave" sh -c "! grep -vE '$tsre' '$L'"
+"$N" -c "$CONF" BACKUP
+expect "spawned migrates all end" wait_for 15 no_migrates
+
+# keepalived forks notifies without waiting: MASTER then BACKUP, forked in that order, race.
+# The recorded state is always the later transition (BACKUP), whichever finishes first.
+i=0 wrong=0
+while [ $i -lt 60 ]; do
+	"$N" -c "$CONF" INSTANCE VI_1 MASTER 100 & p1=$!
+	"$N" -c "$CONF" INSTANCE VI_1 BACKUP 100 & p2=$!
+	wait "$p1" "$p2"
+	state_is BACKUP || wrong=$((wrong + 1))
+	i=$((i + 1))
+done
+expect "MASTER & BACKUP forked in that order, 60 times: the state ends BACKUP every time ($wrong wrong)" test "$wrong" = 0
+expect "a superseded notify says so in the log" grep -q "notify: MASTER (VI_1) ignored: keepalived sent a later transition" "$L"
+expect "the notify record names this boot" grep -q "^$(cat /proc/sys/kernel/random/boot_id) " "$S/notify"
+expect "spawned migrates all end" wait_for 15 no_migrates
+
+# An older event arriving last is ignored: a notify whose recorded successor started later.
+"$N" -c "$CONF" BACKUP
+read -r boot kp ks es ep < "$S/notify"
+echo "$boot $kp $ks $((es + 1000000)) $ep" > "$S/notify"
+expect_rc 0 "a notify older than the recorded one exits 0" "$N" -c "$CONF" FAULT
+expect "... and leaves the state alone" state_is BACKUP
+echo "another-boot $kp $ks $((es + 1000000)) $ep" > "$S/notify"
+expect_rc 0 "a record from another boot does not hold back a notify" "$N" -c "$CONF" FAULT
+expect "... which records its state" state_is FAULT
+
+# MASTER_RX_LOWER_PRI: an ownership check and migrate on a master, no new transition.
+"$N" -c "$CONF" BACKUP
+: > "$L"
+expect_rc 0 "MASTER_RX_LOWER_PRI on a BACKUP exits 0" "$N" -c "$CONF" INSTANCE VI_1 MASTER_RX_LOWER_PRI 100
+expect "... records nothing and starts no migrate" sh -c "state_is() { [ \"\$(cat '$S/state')\" = BACKUP ]; }; state_is && ! grep -q 'migrate:' '$L'"
+"$N" -c "$CONF" MASTER
+wait_for 15 no_migrates
+cp "$S/notify" "$T_TMP/notify.before"
+expect_rc 0 "MASTER_RX_LOWER_PRI on a MASTER exits 0" "$N" -c "$CONF" MASTER_RX_LOWER_PRI
+expect "... starts a migrate (ownership check)" grep -q "MASTER_RX_LOWER_PRI: another node was master" "$L"
+expect "... the state stays MASTER, not a new transition" sh -c "state_is() { [ \"\$(cat '$S/state')\" = MASTER ]; }; state_is && cmp -s '$S/notify' '$T_TMP/notify.before'"
 "$N" -c "$CONF" BACKUP
 expect "spawned migrates all end" wait_for 15 no_migrates
 t_done
