@@ -80,7 +80,7 @@ e2e_clean_stale() {
 	done
 	for _d in /var/lib/tcvip-e2e/*; do
 		[ -d "$_d" ] || continue
-		e2e_owner_alive "${_d##*-}" || rm -rf "$_d"
+		e2e_owner_alive "${_d##*/}" || rm -rf "$_d"
 	done
 	for _d in /etc/netns/tcv-*-*; do
 		[ -d "$_d" ] || continue

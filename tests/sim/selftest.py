@@ -141,15 +141,27 @@ def test_vectors():
 
 def test_metadata(e):
     check("md instance-id", e.md("instance-id") == (200, "ins-simnodea"))
-    check("md mac", e.md("mac") == (200, "52:54:00:00:00:0a"))
+    # MACs: upper case in metadata answers and paths (world file spells ins-simnodea's in lower case)
+    check("md mac upper-case", e.md("mac") == (200, "52:54:00:00:00:0A"))
     check("md local-ipv4", e.md("local-ipv4") == (200, "198.18.0.11"))
     check("md region", e.md("placement/region") == (200, "ap-guangzhou"))
     check("md zone", e.md("placement/zone") == (200, "ap-guangzhou-3"))
-    base = "network/interfaces/macs/52:54:00:00:00:0a/"
-    check("md vpc-id", e.md(base + "vpc-id") == (200, "vpc-sim00001"))
+    base = "network/interfaces/macs/52:54:00:00:00:0A/"
+    check("md vpc-id (upper-case MAC path)", e.md(base + "vpc-id") == (200, "vpc-sim00001"))
+    check("md lower-case MAC path 404", e.md("network/interfaces/macs/52:54:00:00:00:0a/vpc-id")[0] == 404)
+    check("md lower-case MAC dir 404", e.md("network/interfaces/macs/52:54:00:00:00:0a/")[0] == 404)
     check("md subnet-id", e.md(base + "subnet-id") == (200, "subnet-sim00001"))
-    check("md local-ipv4s", e.md(base + "local-ipv4s") == (200, "198.18.0.11"))
-    check("md macs listing", e.md("network/interfaces/macs/") == (200, "52:54:00:00:00:0a/"))
+    check("md macs/MAC/mac", e.md(base + "mac") == (200, "52:54:00:00:00:0A"))
+    check("md primary-local-ipv4", e.md(base + "primary-local-ipv4") == (200, "198.18.0.11"))
+    check("md local-ipv4s/ is a directory", e.md(base + "local-ipv4s/") == (200, "198.18.0.11/"))
+    check("md local-ipv4s without slash 404", e.md(base + "local-ipv4s")[0] == 404)
+    check("md local-ipv4s/IP/local-ipv4", e.md(base + "local-ipv4s/198.18.0.11/local-ipv4") == (200, "198.18.0.11"))
+    check("md local-ipv4s/IP/gateway", e.md(base + "local-ipv4s/198.18.0.11/gateway") == (200, "198.18.0.1"))
+    check("md local-ipv4s/IP/subnet-mask", e.md(base + "local-ipv4s/198.18.0.11/subnet-mask") == (200, "255.255.255.0"))
+    check("md undocumented vpc-cidr-block 404", e.md(base + "vpc-cidr-block")[0] == 404)
+    check("md macs listing trailing slash", e.md("network/interfaces/macs/") == (200, "52:54:00:00:00:0A/"))
+    check("md macs without slash 404", e.md("network/interfaces/macs")[0] == 404)
+    check("md path case-sensitive", e.md("Instance-Id")[0] == 404)
     check("md role name", e.md("cam/security-credentials/") == (200, "tcvip-role"))
     st, text = e.md("cam/security-credentials/tcvip-role")
     cred = json.loads(text) if st == 200 else {}
@@ -157,10 +169,12 @@ def test_metadata(e):
           and cred.get("Token") and isinstance(cred.get("ExpiredTime"), int) and cred.get("Expiration", "").endswith("Z"))
     check("md wrong role 404", e.md("cam/security-credentials/nope")[0] == 404)
     check("md unknown 404", e.md("no/such/path")[0] == 404)
-    check("md wrong-case mac 404", e.md("network/interfaces/macs/52:54:00:00:00:0A/vpc-id")[0] == 404)
+    check("md mixed-case mac 404", e.md("network/interfaces/macs/52:54:00:00:00:0a/VPC-ID")[0] == 404)
     st, _ = e.ctl("/_sim/meta_instance", {"id": "ins-simnodeb"})
     check("md switch instance", st == 200 and e.md("instance-id") == (200, "ins-simnodeb"))
-    check("md secondary listed", e.md("network/interfaces/macs/52:54:00:00:00:0b/local-ipv4s") == (200, "198.18.0.12\n198.18.0.100"))
+    # ins-simnodeb's MAC is upper case in the world file: same answers
+    check("md mac (world upper-case)", e.md("mac") == (200, "52:54:00:00:00:0B"))
+    check("md secondary listed", e.md("network/interfaces/macs/52:54:00:00:00:0B/local-ipv4s/") == (200, "198.18.0.12/\n198.18.0.100/"))
     check("md unknown instance 400", e.ctl("/_sim/meta_instance", {"id": "ins-nope0000"})[0] == 400)
     e.ctl("/_sim/meta_instance", {"id": "ins-simnodea"})
     return cred
@@ -186,6 +200,42 @@ def test_describe(e):
     check("describe holder exact", r.get("TotalCount") == 1 and r["NetworkInterfaceSet"][0]["NetworkInterfaceId"] == ENI_B, obj)
     _, _, obj = a.call("DescribeNetworkInterfaces", {"Filters": [{"Name": "address-ip", "Values": ["198.18.0.1"]}]})
     check("describe fuzzy address-ip", obj["Response"].get("TotalCount") == 2, obj)
+    # one address-ip value is a prefix (suffix wildcard), not a substring
+    _, _, obj = a.call("DescribeNetworkInterfaces", {"Filters": [{"Name": "address-ip", "Values": ["18.0.1"]}]})
+    check("address-ip single value is a prefix, not a substring", obj["Response"].get("TotalCount") == 0, obj)
+    _, _, obj = a.call("DescribeNetworkInterfaces", {"Filters": [{"Name": "address-ip", "Values": ["198.18.0.10"]}]})
+    check("address-ip prefix 198.18.0.10 matches .100", obj["Response"].get("TotalCount") == 1
+          and obj["Response"]["NetworkInterfaceSet"][0]["NetworkInterfaceId"] == ENI_B, obj)
+    # several address-ip values match exactly, even without ip-exact-match
+    _, _, obj = a.call("DescribeNetworkInterfaces", {"Filters": [{"Name": "address-ip", "Values": ["198.18.0.1", "198.18.0.10"]}]})
+    check("address-ip multi values exact", obj["Response"].get("TotalCount") == 0, obj)
+    _, _, obj = a.call("DescribeNetworkInterfaces", {"Filters": [{"Name": "address-ip", "Values": ["198.18.0.11", "198.18.0.12"]}]})
+    check("address-ip multi values exact hits", obj["Response"].get("TotalCount") == 2, obj)
+    # ip-exact-match: only its first value counts
+    _, _, obj = a.call("DescribeNetworkInterfaces", {"Filters": [{"Name": "address-ip", "Values": ["198.18.0.1"]},
+                                                                 {"Name": "ip-exact-match", "Values": ["false", "true"]}]})
+    check("ip-exact-match first value only", obj["Response"].get("TotalCount") == 2, obj)
+    _, _, obj = a.call("DescribeNetworkInterfaces", {"Filters": [{"Name": "address-ip", "Values": ["198.18.0.1"]},
+                                                                 {"Name": "ip-exact-match", "Values": ["true", "false"]}]})
+    check("ip-exact-match true exact", obj["Response"].get("TotalCount") == 0, obj)
+    # documented filters are accepted
+    for name, vals, want in (("groups.security-group-id", ["sg-f9ekbxeq"], 0), ("network-interface-name", ["x"], 0),
+                             ("network-interface-description", ["x"], 0), ("tag-key", ["k"], 0), ("tag:Version", ["1"], 0),
+                             ("eni-type", ["1"], 3), ("eni-type", ["0"], 0), ("eni-qos", ["DEFAULT"], 3),
+                             ("address-ipv6", ["2001:db8::1"], 0), ("public-address-ip", ["198.19.0.1"], 0),
+                             ("address-type", ["GUA"], 0), ("termination-protection", ["false"], 3),
+                             ("traffic-protection", ["false"], 3), ("is-primary", ["true"], 3), ("is-primary", ["false"], 0)):
+        _, _, obj = a.call("DescribeNetworkInterfaces", {"Filters": [{"Name": name, "Values": vals}]})
+        check("documented filter %s=%s" % (name, vals), code_of(obj) is None and obj["Response"].get("TotalCount") == want, obj)
+    _, _, obj = a.call("DescribeNetworkInterfaces", {"Filters": [{"Name": "VPC-ID", "Values": ["vpc-sim00001"]}]})
+    check("filter names case-sensitive", code_of(obj) == "InvalidParameter.FilterInvalidKey", obj)
+    _, _, obj = a.call("DescribeNetworkInterfaces", {"Limit": 100})
+    check("describe limit 100 accepted", code_of(obj) is None, obj)
+    _, _, obj = a.call("DescribeNetworkInterfaces", {"NetworkInterfaceIds": [ENI_B]})
+    e3 = obj["Response"]["NetworkInterfaceSet"][0]
+    check("EniType 1 for a primary ENI", e3["EniType"] == 1 and e3["Primary"] is True, e3)
+    check("IP QosLevel DEFAULT", all(i["QosLevel"] == "DEFAULT" for i in e3["PrivateIpAddressSet"]), e3)
+    check("world upper-case MAC answered upper-case", e3["MacAddress"] == "52:54:00:00:00:0B", e3)
     _, _, obj = a.call("DescribeNetworkInterfaces", {"Filters": [{"Name": "address-ip", "Values": ["198.18.0.1", VIP]},
                                                                  {"Name": "ip-exact-match", "Values": ["true"]}]})
     check("describe exact multi", obj["Response"].get("TotalCount") == 1, obj)
@@ -306,7 +356,7 @@ def test_migrate_assign(e):
     res = wait_task(a, tid)
     check("task SUCCESS", res.get("Status") == "SUCCESS" and res.get("Output") == "SUCCESS", res)
     check("holder moved", e.holder(VIP) == ENI_A)
-    check("metadata follows", e.md("network/interfaces/macs/52:54:00:00:00:0a/local-ipv4s") == (200, "198.18.0.11\n" + VIP))
+    check("metadata follows", e.md("network/interfaces/macs/52:54:00:00:00:0A/local-ipv4s/") == (200, "198.18.0.11/\n" + VIP + "/"))
     e.ctl("/_sim/config", {"task_seconds": 0})
     _, _, obj = a.call("MigratePrivateIpAddress", mig)
     check("not held by source", code_of(obj) == "ResourceNotFound", obj)
@@ -320,6 +370,8 @@ def test_migrate_assign(e):
     check("unknown eni", code_of(obj) == "ResourceNotFound", obj)
     _, _, obj = a.call("MigratePrivateIpAddress", {"SourceNetworkInterfaceId": ENI_A, "PrivateIpAddress": VIP})
     check("missing parameter", code_of(obj) == "MissingParameter", obj)
+    _, _, obj = a.call("MigratePrivateIpAddress", {"SourceNetworkInterfaceId": ENI_A, "DestinationNetworkInterfaceId": ENI_A, "PrivateIpAddress": VIP})
+    check("migrate to itself UnsupportedOperation", code_of(obj) == "UnsupportedOperation", obj)
     _, _, obj = a.call("MigratePrivateIpAddress", {"SourceNetworkInterfaceId": ENI_A, "DestinationNetworkInterfaceId": ENI_B, "PrivateIpAddress": VIP})
     check("migrate back", code_of(obj) is None and wait_task(a, obj["Response"]["RequestId"]).get("Status") == "SUCCESS"
           and e.holder(VIP) == ENI_B, obj)
@@ -333,6 +385,32 @@ def test_migrate_assign(e):
     check("assign out of subnet", code_of(obj) == "InvalidParameterValue.Range", obj)
     _, _, obj = a.call("AssignPrivateIpAddresses", {"NetworkInterfaceId": ENI_A, "PrivateIpAddresses": [{"PrivateIpAddress": "198.18.0.1"}]})
     check("assign reserved", code_of(obj) == "InvalidParameterValue.Reserved", obj)
+    many = [{"PrivateIpAddress": "198.18.0.%d" % i} for i in range(150, 161)]
+    _, _, obj = a.call("AssignPrivateIpAddresses", {"NetworkInterfaceId": ENI_A, "PrivateIpAddresses": many})
+    check("assign more than 10 IPs", code_of(obj) == "InvalidParameterValue.LimitExceeded", obj)
+    _, _, obj = a.call("AssignPrivateIpAddresses", {"NetworkInterfaceId": ENI_A, "PrivateIpAddresses": [{"PrivateIpAddress": "198.18.0.150", "Primary": True}]})
+    check("assign primary refused", code_of(obj) == "UnsupportedOperation", obj)
+    _, _, obj = a.call("AssignPrivateIpAddresses", {"NetworkInterfaceId": ENI_A, "SecondaryPrivateIpAddressCount": 1, "QosLevel": "GOLD"})
+    check("assign bad QosLevel", code_of(obj) == "InvalidParameterValue.Range", obj)
+    e.ctl("/_sim/config", {"task_seconds": 0.6})
+    req = {"NetworkInterfaceId": ENI_A, "PrivateIpAddresses": [{"PrivateIpAddress": "198.18.0.150"}], "ClientToken": "tok-0001"}
+    _, _, obj = a.call("AssignPrivateIpAddresses", req)
+    r1 = obj["Response"]
+    check("assign with ClientToken", code_of(obj) is None and r1["PrivateIpAddressSet"][0]["State"] == "PENDING"
+          and r1["PrivateIpAddressSet"][0]["QosLevel"] == "DEFAULT", obj)
+    _, _, obj = a.call("DescribeNetworkInterfaces", {"NetworkInterfaceIds": [ENI_A]})
+    states = {i["PrivateIpAddress"]: i["State"] for i in obj["Response"]["NetworkInterfaceSet"][0]["PrivateIpAddressSet"]}
+    check("ip PENDING during assign task", states.get("198.18.0.150") == "PENDING", states)
+    _, _, obj = a.call("AssignPrivateIpAddresses", req)
+    check("ClientToken replay idempotent", code_of(obj) is None
+          and obj["Response"]["PrivateIpAddressSet"] == r1["PrivateIpAddressSet"], obj)
+    _, _, obj = a.call("AssignPrivateIpAddresses", dict(req, PrivateIpAddresses=[{"PrivateIpAddress": "198.18.0.151"}]))
+    check("ClientToken mismatch", code_of(obj) == "UnsupportedOperation.IdempotentParameterMismatch", obj)
+    check("assign task SUCCESS", wait_task(a, r1.get("RequestId", "")).get("Status") == "SUCCESS" and e.holder("198.18.0.150") == ENI_A)
+    e.ctl("/_sim/config", {"task_seconds": 0})
+    e.ctl("/_sim/holder", {"ip": "198.18.0.150", "eni": None})
+    _, _, obj = a.call("DescribeVpcTaskResult", {"TaskId": "not-a-task-id"})
+    check("malformed TaskId InvalidParameterValue", code_of(obj) == "InvalidParameterValue", obj)
     _, _, obj = a.call("DescribeVpcTaskResult", {"TaskId": "00000000-0000-0000-0000-000000000000"})
     check("unknown task", code_of(obj) == "ResourceNotFound", obj)
     st, _ = e.ctl("/_sim/holder", {"ip": FREE, "eni": None})

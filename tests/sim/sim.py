@@ -48,6 +48,17 @@ LEGACY_REGIONS = {"gz": "ap-guangzhou", "sh": "ap-shanghai", "bj": "ap-beijing",
                   "sg": "ap-singapore", "ca": "na-toronto", "shjr": "ap-shanghai-fsi",
                   "szjr": "ap-shenzhen-fsi"}
 FIXED_TIME = "2024-01-01 00:00:00"
+# Sources cited below (see PROTOCOL.md "Sources"):
+#   [MODELS]  tencentcloud-sdk-python tencentcloud/vpc/v20170312/models.py (API 3 field docs)
+#   [ERRS]    tencentcloud-sdk-go tencentcloud/vpc/v20170312/client.go (per-action error-code lists)
+#   [EXAMPLES] tencentcloud-cli tccli/examples/vpc/v20170312/ACTION.md (the API doc examples)
+#   [DNI]     https://cloud.tencent.com/document/api/215/15817 (DescribeNetworkInterfaces)
+#   [META]    https://www.tencentcloud.com/document/product/213/4934 (Querying Instance Metadata)
+#   [ROLE]    tencentcloud-sdk-go tencentcloud/common/cvm_role_provider.go (role JSON fields)
+#   [LEGACY]  https://doc.fincloud.tencent.cn/tcloud/NetWork/VPC/994362/ (API 2.0 MigratePrivateIpAddress)
+QOS_LEVELS = ("PT", "AU", "AG", "DEFAULT")          # [MODELS] AssignPrivateIpAddressesRequest.QosLevel
+MAX_ASSIGN_IPS = 10                                 # [MODELS] PrivateIpAddresses: at most 10 per call
+TASK_ID_RE = re.compile(r"^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[0-9]+)$")
 
 
 class ApiError(Exception):
@@ -208,7 +219,9 @@ class Sim:
                     raise ValueError("instance %s: primary_ip outside %s" % (ins["id"], sub))
                 self.instances[ins["id"]] = ins
                 self.enis[ins["eni"]] = {
-                    "id": ins["eni"], "mac": ins["mac"].lower(), "instance": ins["id"],
+                    # World files may spell a MAC in either case; metadata ([META]) and the API's
+                    # MacAddress ([EXAMPLES] DescribeNetworkInterfaces: "20:90:6F:F5:34:C7") use upper case.
+                    "id": ins["eni"], "mac": ins["mac"].upper(), "instance": ins["id"],
                     "subnet": sub, "primary_ip": ins["primary_ip"],
                     "ips": collections.OrderedDict([(ins["primary_ip"], "AVAILABLE")])}
                 for src in ins.get("source", []):
@@ -222,6 +235,8 @@ class Sim:
                 eni["ips"][ip] = "AVAILABLE"
             self.meta_instance = w.get("metadata_default_instance") or next(iter(self.instances))
             self.tasks = collections.OrderedDict()
+            self.client_tokens = {}
+            self.qos = {}               # IP -> QosLevel asked for at assignment (default DEFAULT)
             self.legacy_seq = 16000
             self.faults = []
             self.log = []
@@ -288,6 +303,7 @@ class Sim:
                     dst["ips"][ip] = "AVAILABLE"
             elif fail:
                 dst["ips"].pop(ip, None)
+                self.qos.pop(ip, None)
             else:
                 dst["ips"][ip] = "AVAILABLE"
         t["status"] = "FAILED" if fail else "SUCCESS"
@@ -452,8 +468,8 @@ class Sim:
         filters = p.get("Filters")
         if ids is not None and filters is not None:
             raise ApiError("InvalidParameter.Coexist", "NetworkInterfaceIds and Filters cannot be specified together.")
-        offset = opt_int(p, "Offset", 0)
-        limit = opt_int(p, "Limit", 20)
+        offset = opt_int(p, "Offset", 0)        # [MODELS] Offset: default 0
+        limit = opt_int(p, "Limit", 20)         # [MODELS]/[DNI] Limit: default 20, maximum 100
         if offset < 0:
             raise ApiError("InvalidParameterValue.Range", "Offset must be >= 0.")
         if limit < 0 or limit > 100:
@@ -473,19 +489,23 @@ class Sim:
         return {"NetworkInterfaceSet": [self.eni3(e) for e in page], "TotalCount": len(out)}
 
     def eni3(self, eni):
+        # Field set: [MODELS] NetworkInterface / PrivateIpAddressSpecification.  IP State values
+        # ([MODELS] PrivateIpAddressSpecification.State): PENDING, MIGRATING, DELETING, AVAILABLE.
         ips = []
         for ip, state in eni["ips"].items():
             ips.append({"PrivateIpAddress": ip, "Primary": ip == eni["primary_ip"],
                         "PublicIpAddress": "", "AddressId": "", "Description": "",
-                        "IsWanIpBlocked": False, "State": state, "QosLevel": "PT"})
+                        "IsWanIpBlocked": False, "State": state,
+                        "QosLevel": self.qos.get(ip, "DEFAULT")})
         return {"NetworkInterfaceId": eni["id"], "NetworkInterfaceName": "", "NetworkInterfaceDescription": "",
                 "SubnetId": eni["subnet"], "VpcId": self.vpc_id, "GroupSet": [], "Primary": True,
-                "MacAddress": eni["mac"].upper(), "State": "AVAILABLE", "NetworkInterfaceState": "AVAILABLE",
+                "MacAddress": eni["mac"], "State": "AVAILABLE", "NetworkInterfaceState": "AVAILABLE",
                 "PrivateIpAddressSet": ips,
                 "Attachment": {"InstanceId": eni["instance"], "DeviceIndex": 0,
                                "InstanceAccountId": "100000000001", "AttachTime": FIXED_TIME},
                 "Zone": self.zone, "CreatedTime": FIXED_TIME, "Ipv6AddressSet": [], "TagSet": [],
-                "EniType": 0, "Business": "cvm", "CdcId": "", "AttachType": 0, "ResourceId": "",
+                # [MODELS] EniType: 0 secondary ENI, 1 primary ENI (every simulated ENI is primary)
+                "EniType": 1, "Business": "cvm", "CdcId": "", "AttachType": 0, "ResourceId": "",
                 "QosLevel": ""}
 
     def find_eni(self, eni_id, region, legacy=False):
@@ -504,7 +524,9 @@ class Sim:
         src = self.find_eni(src_id, region, legacy)
         dst = self.find_eni(dst_id, region, legacy)
         if src is dst:
-            raise ApiError("InvalidParameterValue", "Source and destination network interface are the same.")
+            # [ERRS] MigratePrivateIpAddress lists no bare InvalidParameterValue; of its codes
+            # UnsupportedOperation fits (sim choice: the documents do not name this case).
+            raise ApiError("UnsupportedOperation", "Source and destination network interface are the same.")
         for eni in (src, dst):
             if self.busy(eni["id"]):
                 raise ApiError("UnsupportedOperation.MutexOperationTaskRunning",
@@ -517,7 +539,7 @@ class Sim:
         if src["subnet"] != dst["subnet"]:
             raise ApiError("UnsupportedOperation",
                            "The source and destination network interfaces must be in the same subnet.")
-        src["ips"][ip] = "MIGRATING"
+        src["ips"][ip] = "MIGRATING"        # [MODELS] State MIGRATING: 迁移中 (being migrated)
         return self._new_task("migrate", [ip], src["id"], dst["id"], rid, fault)
 
     def a3_migrate(self, p, region, rid, fault):
@@ -528,7 +550,7 @@ class Sim:
         self.do_migrate(src, dst, ip, region, rid, fault)
         return {}
 
-    def do_assign(self, eni_id, ip_texts, count, region, rid, fault, legacy=False):
+    def do_assign(self, eni_id, ip_texts, count, region, rid, fault, legacy=False, qos="DEFAULT"):
         eni = self.find_eni(eni_id, region, legacy)
         if self.busy(eni["id"]):
             raise ApiError("UnsupportedOperation.MutexOperationTaskRunning",
@@ -564,20 +586,39 @@ class Sim:
         if len(eni["ips"]) + len(wanted) > self.max_ips:
             raise ApiError("LimitExceeded", "`%s` cannot hold more than %d IPs." % (eni["id"], self.max_ips))
         for ip in wanted:
-            eni["ips"][ip] = "PENDING"
+            eni["ips"][ip] = "PENDING"      # [MODELS] State PENDING: 生产中 (being created)
+            self.qos[ip] = qos
         return self._new_task("assign", wanted, None, eni["id"], rid, fault)
 
     def a3_assign(self, p, region, rid, fault):
-        check_known(p, ("NetworkInterfaceId", "PrivateIpAddresses", "SecondaryPrivateIpAddressCount", "QosLevel"))
+        # Parameters: [MODELS] AssignPrivateIpAddressesRequest (incl. ClientToken, QosLevel).
+        check_known(p, ("NetworkInterfaceId", "PrivateIpAddresses", "SecondaryPrivateIpAddressCount",
+                        "QosLevel", "ClientToken"))
         eni_id = req_str(p, "NetworkInterfaceId")
         specs = p.get("PrivateIpAddresses")
         count = opt_int(p, "SecondaryPrivateIpAddressCount", 0)
         if count < 0:
             raise ApiError("InvalidParameterValue.Range", "SecondaryPrivateIpAddressCount must be >= 0.")
+        qos = opt_str(p, "QosLevel", "DEFAULT")
+        if qos not in QOS_LEVELS:
+            raise ApiError("InvalidParameterValue.Range", "QosLevel must be one of %s." % ", ".join(QOS_LEVELS))
+        token = opt_str(p, "ClientToken", None)
+        if token is not None and (len(token) > 64 or not token.isascii()):
+            raise ApiError("InvalidParameterValue.Malformed", "ClientToken: at most 64 ASCII characters.")
+        if token is not None and token in self.client_tokens:
+            # [MODELS] ClientToken keeps the request idempotent; [ERRS] names the mismatch code.
+            seen = self.client_tokens[token]
+            if seen["params"] != p:
+                raise ApiError("UnsupportedOperation.IdempotentParameterMismatch",
+                               "ClientToken `%s` was used with other parameters." % token)
+            return dict(seen["result"])
         texts = []
         if specs is not None:
             if not isinstance(specs, list):
                 raise ApiError("InvalidParameter", "PrivateIpAddresses must be an array.")
+            if len(specs) > MAX_ASSIGN_IPS:
+                raise ApiError("InvalidParameterValue.LimitExceeded",
+                               "At most %d PrivateIpAddresses per call." % MAX_ASSIGN_IPS)
             for s in specs:
                 if not isinstance(s, dict):
                     raise ApiError("InvalidParameter", "PrivateIpAddresses items must be objects.")
@@ -585,17 +626,27 @@ class Sim:
                                 "PublicIpAddress", "AddressId", "IsWanIpBlocked", "State"),
                             "PrivateIpAddresses.")
                 if s.get("Primary") is True:
-                    raise ApiError("InvalidParameterValue", "A primary IP cannot be assigned.")
+                    # [ERRS] AssignPrivateIpAddresses has no bare InvalidParameterValue; the
+                    # doc says the primary IP cannot be changed: UnsupportedOperation (sim choice).
+                    raise ApiError("UnsupportedOperation", "A primary IP cannot be assigned.")
                 texts.append(req_str(s, "PrivateIpAddress"))
-        t = self.do_assign(eni_id, texts, count, region, rid, fault)
-        return {"PrivateIpAddressSet": [
+        t = self.do_assign(eni_id, texts, count, region, rid, fault, qos=qos)
+        # Shape: [EXAMPLES] AssignPrivateIpAddresses (State PENDING, QosLevel DEFAULT).
+        result = {"PrivateIpAddressSet": [
             {"PrivateIpAddress": ip, "Primary": False, "PublicIpAddress": "", "AddressId": "",
-             "Description": "", "IsWanIpBlocked": False, "State": "PENDING", "QosLevel": "PT"}
+             "Description": "", "IsWanIpBlocked": False, "State": "PENDING", "QosLevel": qos}
             for ip in t["ips"]]}
+        if token is not None:
+            self.client_tokens[token] = {"params": json.loads(json.dumps(p)), "result": result}
+        return result
 
     def a3_task(self, p, region, rid, fault):
         check_known(p, ("TaskId",))
         tid = req_str(p, "TaskId")
+        if not TASK_ID_RE.match(tid):
+            # [ERRS] DescribeVpcTaskResult lists InvalidParameterValue; a task id is a RequestId
+            # ([MODELS] TaskId) or, for API 2 tasks, the numeric taskId ([LEGACY]).
+            raise ApiError("InvalidParameterValue", "Invalid TaskId `%s`." % tid)
         t = self.tasks.get(tid)
         if t is None:
             raise ApiError("ResourceNotFound", "The task `%s` does not exist." % tid)
@@ -675,7 +726,9 @@ class Sim:
     def eni2(self, eni):
         return {"vpcId": self.vpc_id, "subnetId": eni["subnet"], "zoneId": 100003,
                 "eniName": "", "eniDescription": "", "networkInterfaceId": eni["id"],
-                "primary": True, "macAddress": eni["mac"],
+                # sim: the API 2 documents show no macAddress example; kept lower case as the
+                # seed kit's vip.py saw it.  Clients compare MACs case-insensitively.
+                "primary": True, "macAddress": eni["mac"].lower(),
                 "privateIpAddressesSet": [
                     {"privateIpAddress": ip, "primary": ip == eni["primary_ip"],
                      "wanIp": "", "eipId": ""} for ip in eni["ips"]],
@@ -727,19 +780,29 @@ class Sim:
         if ins is None:
             return 404, "Not Found"
         eni = self.enis[ins["eni"]]
+        # [META]: paths are the documented ones only, matched exactly (case-sensitive).  The MAC is
+        # upper case in the answer of `mac` and in the macs/ paths (a lower-case MAC path is 404).
         mac = eni["mac"]
         macdir = "network/interfaces/macs/%s/" % mac
+        net = self.subnets[eni["subnet"]]
         avail = [ip for ip, st in eni["ips"].items() if st == "AVAILABLE"]
         files = {
             "instance-id": ins["id"], "mac": mac, "local-ipv4": eni["primary_ip"],
             "placement/region": self.region, "placement/zone": self.zone,
+            macdir + "mac": mac,
             macdir + "vpc-id": self.vpc_id, macdir + "subnet-id": eni["subnet"],
-            macdir + "local-ipv4s": "\n".join(avail),
             macdir + "primary-local-ipv4": eni["primary_ip"],
-            macdir + "vpc-cidr-block": str(self.vpc_cidr),
-            macdir + "subnet-cidr-block": str(self.subnets[eni["subnet"]]),
         }
+        # [META] local-ipv4s/ is a directory: one `IP/` per private IP, each with gateway,
+        # local-ipv4, subnet-mask (public-ipv4*: none here, so absent).
+        for ip in avail:
+            d = macdir + "local-ipv4s/%s/" % ip
+            files[d + "gateway"] = str(net.network_address + 1)
+            files[d + "local-ipv4"] = ip
+            files[d + "subnet-mask"] = str(net.netmask)
         if self.role:
+            # [ROLE] / tencentcloud-sdk-python common/credential.py: TmpSecretId, TmpSecretKey,
+            # ExpiredTime (unix), Expiration (RFC 3339), Token, Code "Success".
             cred = self.current_role()
             files["cam/security-credentials/"] = self.role["name"]
             files["cam/security-credentials/" + self.role["name"]] = json.dumps({
@@ -895,6 +958,15 @@ def req_str(p, name):
     return v
 
 
+def opt_str(p, name, default):
+    if name not in p:
+        return default
+    v = p[name]
+    if not isinstance(v, str):
+        raise ApiError("InvalidParameter", "The parameter `%s` must be a string." % name)
+    return v
+
+
 def opt_int(p, name, default):
     if name not in p:
         return default
@@ -924,8 +996,12 @@ def legacy_int(p, name, default):
     return int(v)
 
 
+# [MODELS]/[DNI] DescribeNetworkInterfacesRequest.Filters: every documented filter name.
 FILTER_NAMES = ("vpc-id", "subnet-id", "network-interface-id", "attachment.instance-id",
-                "address-ip", "ip-exact-match", "is-primary")
+                "groups.security-group-id", "network-interface-name", "network-interface-description",
+                "address-ip", "ip-exact-match", "tag-key", "is-primary", "eni-type", "eni-qos",
+                "address-ipv6", "public-address-ip", "address-type", "termination-protection",
+                "traffic-protection")
 
 
 def parse_filters(filters):
@@ -944,12 +1020,13 @@ def parse_filters(filters):
         name, values = f.get("Name"), f.get("Values")
         if not isinstance(name, str):
             raise ApiError("InvalidParameter.FilterInvalidKey", "Filter Name must be a string.")
-        if name not in FILTER_NAMES:
+        if name not in FILTER_NAMES and not (name.startswith("tag:") and len(name) > 4):
             raise ApiError("InvalidParameter.FilterInvalidKey", "Invalid filter name `%s`." % name)
         if not isinstance(values, list) or not all(isinstance(x, str) for x in values):
             raise ApiError("InvalidParameter.FilterValuesNotList", "Filter `%s` Values must be an array of strings." % name)
         if name == "ip-exact-match":
-            exact = any(v.lower() == "true" for v in values)
+            # [DNI] ip-exact-match: with several values only the first counts.
+            exact = bool(values) and values[0].lower() == "true"
             continue
         by_name.setdefault(name, []).extend(values)
     preds = []
@@ -963,13 +1040,29 @@ def parse_filters(filters):
             preds.append(lambda s, e, v=vals: e["id"] in v)
         elif name == "attachment.instance-id":
             preds.append(lambda s, e, v=vals: e["instance"] in v)
+        elif name in ("network-interface-name", "network-interface-description"):
+            preds.append(lambda s, e, v=vals: "" in v)         # simulated ENIs have empty names
         elif name == "is-primary":
-            preds.append(lambda s, e, v=vals: "true" in [x.lower() for x in v])
+            # [DNI] true: primary ENIs only; false: secondary ENIs only.  Every simulated ENI is primary.
+            preds.append(lambda s, e, v=vals: any(x.lower() == "true" for x in v))
+        elif name == "eni-type":
+            preds.append(lambda s, e, v=vals: "1" in v)         # [MODELS] "1" = primary ENI
+        elif name == "eni-qos":
+            preds.append(lambda s, e, v=vals: "DEFAULT" in v)
+        elif name in ("termination-protection", "traffic-protection"):
+            preds.append(lambda s, e, v=vals: "false" in [x.lower() for x in v])
         elif name == "address-ip":
-            if exact:
+            if exact or len(vals) > 1:
+                # [DNI] several IPs match exactly; one IP with ip-exact-match true matches exactly.
                 preds.append(lambda s, e, v=vals: any(ip in v for ip in e["ips"]))
-            else:   # fuzzy: the real API matches substrings unless ip-exact-match is true
-                preds.append(lambda s, e, v=vals: any(x in ip for ip in e["ips"] for x in v))
+            else:
+                # [DNI] "A single IP will be fuzzily matched with the suffix" (单IP后缀模糊匹配):
+                # the value with a wildcard suffix, i.e. a prefix match.
+                preds.append(lambda s, e, v=vals: any(ip.startswith(v[0]) for ip in e["ips"]) if v else False)
+        else:
+            # groups.security-group-id, tag-key, tag:KEY, address-ipv6, public-address-ip,
+            # address-type: simulated ENIs have no groups, tags, IPv6 or public addresses.
+            preds.append(lambda s, e: False)
     return preds
 
 
