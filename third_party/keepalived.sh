@@ -1,0 +1,49 @@
+#!/bin/sh
+# third_party/keepalived.sh: keepalived 2.3.3 from Debian trixie's source package, built once
+# with the system gcc, as a second VRRP peer for the end-to-end tests (not part of tcvip).
+#
+# usage: third_party/keepalived.sh OUTDIR          (make: build/keepalived-2.3.3)
+#
+# Fetches only keepalived_2.3.3.orig.tar.gz (own deb-src list under OUTDIR/apt, see lib.sh),
+# checks it against third_party/SHA256SUMS, unpacks it into OUTDIR/src/keepalived, builds it
+# in OUTDIR/obj and installs it under OUTDIR (binary: OUTDIR/sbin/keepalived). It behaves like
+# a packaged keepalived: /etc/keepalived, /run. OUTDIR/.built marks a finished build; with it
+# a re-run does nothing. Build deps (gcc, make, libssl-dev, pkg-config):
+# third_party/deps.sh test.
+set -eu
+
+out=${1:?usage: keepalived.sh OUTDIR}
+here=$(cd "$(dirname "$0")" && pwd)
+sums="$here/SHA256SUMS"
+mkdir -p "$out/dl" "$out/src"
+out=$(cd "$out" && pwd)
+
+# shellcheck source=lib.sh
+. "$here/lib.sh"
+
+ka_version=2.3.3   # (not "want": lib.sh's verify uses that name)
+[ -f "$out/.built" ] && [ -x "$out/sbin/keepalived" ] && exit 0
+tb=$(tarball keepalived)
+case $tb in "keepalived_$ka_version.orig.tar.gz") ;; *) die "SHA256SUMS pins $tb, not keepalived $ka_version" ;; esac
+
+fetch_pinned keepalived
+unpack "$tb" keepalived
+
+# VRRP only: no IPVS (LVS) checkers, hence no libnl (only IPVS uses it); no iptables/nftables
+# handling of VIPs; no systemd integration; no libmagic. Optional libraries are switched off
+# explicitly, so the result does not depend on which -dev packages happen to be installed
+# (SNMP and D-Bus are off by default).
+rm -rf "$out/obj" "$out/sbin" "$out/bin" "$out/share" "$out/etc"
+mkdir -p "$out/obj"
+cd "$out/obj"
+"$out/src/keepalived/configure" --prefix="$out" --sysconfdir=/etc --localstatedir=/var --runstatedir=/run \
+	--disable-lvs --disable-iptables --disable-nftables --disable-systemd ac_cv_lib_magic_magic_open=no \
+	>"$out/configure.log" 2>&1 || { tail -n 30 "$out/configure.log" >&2; die "keepalived: configure failed ($out/configure.log)"; }
+make -j"$(nproc 2>/dev/null || echo 2)" >"$out/make.log" 2>&1 || { tail -n 30 "$out/make.log" >&2; die "keepalived: build failed ($out/make.log)"; }
+cp keepalived/keepalived "$out/keepalived.tmp"
+mkdir -p "$out/sbin"
+mv "$out/keepalived.tmp" "$out/sbin/keepalived"
+v=$("$out/sbin/keepalived" --version 2>&1 | head -n 1)
+case $v in "Keepalived v$ka_version "*) ;; *) die "built keepalived says \"$v\", not v$ka_version" ;; esac
+touch "$out/.built"
+echo "  KA      $v: $out/sbin/keepalived"
