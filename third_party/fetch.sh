@@ -17,7 +17,7 @@ sums="$here/SHA256SUMS"
 mkdir -p "$out/dl" "$out/src"
 out=$(cd "$out" && pwd)
 
-# shellcheck source=lib.sh
+# shellcheck source=third_party/lib.sh
 . "$here/lib.sh"
 
 fetch_pinned bearssl jsmn

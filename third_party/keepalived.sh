@@ -18,7 +18,7 @@ sums="$here/SHA256SUMS"
 mkdir -p "$out/dl" "$out/src"
 out=$(cd "$out" && pwd)
 
-# shellcheck source=lib.sh
+# shellcheck source=third_party/lib.sh
 . "$here/lib.sh"
 
 ka_version=2.3.3   # (not "want": lib.sh's verify uses that name)
@@ -33,7 +33,7 @@ unpack "$tb" keepalived
 # handling of VIPs; no systemd integration; no libmagic. Optional libraries are switched off
 # explicitly, so the result does not depend on which -dev packages happen to be installed
 # (SNMP and D-Bus are off by default).
-rm -rf "$out/obj" "$out/sbin" "$out/bin" "$out/share" "$out/etc"
+rm -rf "${out:?}/obj" "${out:?}/sbin" "${out:?}/bin" "${out:?}/share" "${out:?}/etc"
 mkdir -p "$out/obj"
 cd "$out/obj"
 "$out/src/keepalived/configure" --prefix="$out" --sysconfdir=/etc --localstatedir=/var --runstatedir=/run \

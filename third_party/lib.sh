@@ -1,4 +1,5 @@
 # third_party/lib.sh: helpers shared by fetch.sh and keepalived.sh (sourced, POSIX sh).
+# shellcheck shell=sh disable=SC2154
 #
 # The caller sets `out` (an absolute OUTDIR, with OUTDIR/dl for downloads) and `sums`
 # (third_party/SHA256SUMS: "sha256  file  package=version" per line) before using them.
