@@ -8,8 +8,8 @@
 # checks it against third_party/SHA256SUMS, unpacks it into OUTDIR/src/keepalived, builds it
 # in OUTDIR/obj and installs it under OUTDIR (binary: OUTDIR/sbin/keepalived). It behaves like
 # a packaged keepalived: /etc/keepalived, /run. OUTDIR/.built marks a finished build; with it
-# a re-run does nothing. Build deps (gcc, make, libssl-dev, pkg-config):
-# third_party/deps.sh test.
+# a re-run does nothing. Build deps (gcc, make, pkg-config, libssl-dev, libnl-3-dev,
+# libnl-genl-3-dev) come with `third_party/deps.sh test`.
 set -eu
 
 out=${1:?usage: keepalived.sh OUTDIR}
@@ -29,15 +29,16 @@ case $tb in "keepalived_$ka_version.orig.tar.gz") ;; *) die "SHA256SUMS pins $tb
 fetch_pinned keepalived
 unpack "$tb" keepalived
 
-# VRRP only: no IPVS (LVS) checkers, hence no libnl (only IPVS uses it); no iptables/nftables
-# handling of VIPs; no systemd integration; no libmagic. Optional libraries are switched off
-# explicitly, so the result does not depend on which -dev packages happen to be installed
-# (SNMP and D-Bus are off by default).
+# VRRP plus the IPVS framework: the tests run it as `keepalived -P` (VRRP subsystem only), an
+# option keepalived has only when built with both. No iptables/nftables handling of VIPs, no
+# systemd integration, no libmagic: optional libraries are switched off explicitly, so the
+# result does not depend on which -dev packages happen to be installed (SNMP and D-Bus are off
+# by default).
 rm -rf "${out:?}/obj" "${out:?}/sbin" "${out:?}/bin" "${out:?}/share" "${out:?}/etc"
 mkdir -p "$out/obj"
 cd "$out/obj"
 "$out/src/keepalived/configure" --prefix="$out" --sysconfdir=/etc --localstatedir=/var --runstatedir=/run \
-	--disable-lvs --disable-iptables --disable-nftables --disable-systemd ac_cv_lib_magic_magic_open=no \
+	--disable-iptables --disable-nftables --disable-systemd ac_cv_lib_magic_magic_open=no \
 	>"$out/configure.log" 2>&1 || { tail -n 30 "$out/configure.log" >&2; die "keepalived: configure failed ($out/configure.log)"; }
 make -j"$(nproc 2>/dev/null || echo 2)" >"$out/make.log" 2>&1 || { tail -n 30 "$out/make.log" >&2; die "keepalived: build failed ($out/make.log)"; }
 cp keepalived/keepalived "$out/keepalived.tmp"
