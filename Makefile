@@ -1,5 +1,6 @@
 # Makefile: builds build/tcvip (static musl, stripped) and runs every test, benchmark and the demo.
-# make [V=1] | make test | make demo | make bench | make fuzz | make install [PREFIX=] [DESTDIR=] | make deps | make clean
+# make [V=1] | make test | make e2e [KEEPALIVED=PATH] | make demo | make bench | make fuzz
+# make install [PREFIX=] [DESTDIR=] | make deps | make clean
 
 V ?= 0
 Q := $(if $(filter 1,$(V)),,@)
@@ -22,6 +23,11 @@ BEARSSL_MUSL := $(TP)/bearssl-musl/libbearssl.a
 BEARSSL_GLIBC := $(TP)/bearssl-glibc/libbearssl.a
 BEARSSL_CFLAGS := -Oz -ffunction-sections -fdata-sections -fno-asynchronous-unwind-tables -fno-unwind-tables
 THIRD_PARTY := $(TP)/src/bearssl/.unpacked
+# keepalived 2.3.3 built from Debian's source package: make test runs some e2e scenarios with it
+# too. KEEPALIVED is the keepalived the e2e suite (make e2e) uses: the Debian package's by default.
+KA233 := $(B)/keepalived-2.3.3
+KA233_BUILT := $(KA233)/.built
+KEEPALIVED ?= /usr/sbin/keepalived
 
 SRCS := $(wildcard src/*.c) $(wildcard applets/*.c)
 OBJS := $(patsubst %.c,$(B)/musl/%.o,$(SRCS))
@@ -31,15 +37,25 @@ UNIT_SRCS := $(wildcard tests/unit/t_*.c)
 UNITS := $(patsubst tests/unit/%.c,$(B)/musl/tests/%,$(UNIT_SRCS))
 ASAN_UNITS := $(patsubst tests/unit/%.c,$(B)/asan/tests/%,$(UNIT_SRCS))
 
-.PHONY: all deps test unit asan shell e2e demo bench fuzz cppcheck install clean FORCE
+.PHONY: all deps deps-test test unit asan shell e2e demo bench fuzz cppcheck install clean FORCE
 all: deps $(B)/tcvip
 
+# deps: what building needs; deps-test: that and what tests, demo, benchmarks and fuzzers need.
 deps:
-	$(Q)sh third_party/deps.sh
+	$(Q)sh third_party/deps.sh build
 
-$(THIRD_PARTY): third_party/fetch.sh third_party/SHA256SUMS
+deps-test:
+	$(Q)sh third_party/deps.sh test
+
+$(THIRD_PARTY): third_party/fetch.sh third_party/lib.sh third_party/SHA256SUMS
 	@echo "  FETCH   bearssl jsmn (Debian source packages, pinned sha256)"
 	$(Q)sh third_party/fetch.sh $(TP)
+	$(Q)touch $@
+
+$(KA233_BUILT): third_party/keepalived.sh third_party/lib.sh third_party/SHA256SUMS | deps-test
+	@echo "  BUILD   keepalived 2.3.3 (Debian source package, system gcc; for the e2e tests)"
+	$(Q)sh third_party/keepalived.sh $(KA233)
+	$(Q)touch $@
 
 $(BEARSSL_MUSL): $(THIRD_PARTY) Makefile
 	@echo "  BUILD   BearSSL (musl-gcc)"
@@ -84,25 +100,25 @@ $(B)/musl/tests/t_%: $(B)/musl/tests/unit/t_%.o $(LIBOBJS) $(BEARSSL_MUSL)
 $(B)/asan/tests/t_%: $(B)/asan/tests/unit/t_%.o $(ASAN_LIBOBJS) $(BEARSSL_GLIBC)
 	$(Q)$(ASAN_CC) -fsanitize=address,undefined -o $@ $^
 
-unit: deps $(UNITS)
+unit: deps-test $(UNITS)
 	$(Q)sh tests/run.sh unit $(UNITS)
 
-asan: deps $(ASAN_UNITS)
+asan: deps-test $(ASAN_UNITS)
 	$(Q)sh tests/run.sh asan $(ASAN_UNITS)
 
-test: deps $(B)/tcvip $(UNITS) $(ASAN_UNITS)
-	$(Q)sh tests/run.sh all
+test: deps-test $(B)/tcvip $(UNITS) $(ASAN_UNITS) $(KA233_BUILT)
+	$(Q)KEEPALIVED=$(KEEPALIVED) sh tests/run.sh all
 
-e2e: deps $(B)/tcvip
-	$(Q)sh tests/run.sh e2e
+e2e: deps-test $(B)/tcvip
+	$(Q)KEEPALIVED=$(KEEPALIVED) sh tests/run.sh e2e
 
-demo: deps $(B)/tcvip
+demo: deps-test $(B)/tcvip
 	$(Q)sh tests/e2e/demo.sh
 
-bench: deps $(B)/tcvip
+bench: deps-test $(B)/tcvip
 	$(Q)sh tests/bench/bench.sh
 
-fuzz: deps $(THIRD_PARTY)
+fuzz: deps-test $(THIRD_PARTY)
 	$(Q)sh tests/fuzz/run.sh $${FUZZ_SECONDS:-30}
 
 cppcheck:

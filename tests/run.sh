@@ -1,9 +1,16 @@
 #!/bin/sh
 # tests/run.sh: runs test programs and scripts, sums their "N passed, N failed" lines.
-# usage: tests/run.sh unit|asan BIN... | tests/run.sh all | tests/run.sh e2e
+# usage: tests/run.sh unit|asan BIN... | tests/run.sh all | tests/run.sh e2e | tests/run.sh e2e@2.3.3
 set -u
+# KEEPALIVED: the keepalived the e2e scripts run (tests/e2e/lib.sh; unset: keepalived on PATH).
+case ${KEEPALIVED:-} in "" | /*) ;; */*) KEEPALIVED=$(pwd)/$KEEPALIVED ;; esac
+[ -n "${KEEPALIVED:-}" ] && export KEEPALIVED
 cd "$(dirname "$0")/.." || exit 2
 B=build
+# `all` runs these e2e scripts a second time with keepalived 2.3.3 (make builds it into
+# KA233_DIR), named tests/e2e/SCRIPT@2.3.3; `e2e@2.3.3` runs only those.
+KA233_AGAIN="test_stable.sh test_preempt.sh"
+KA233_DIR=$B/keepalived-2.3.3
 pass=0 fail=0 broken=""
 export TCVIP_BIN="$PWD/$B/tcvip"
 export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0}"
@@ -45,9 +52,20 @@ scripts() { # DIR: every test_*.sh in it
 	done
 }
 
+again_ka233() { # the KA233_AGAIN scripts with keepalived 2.3.3, if it is built
+	if [ ! -f "$KA233_DIR/.built" ] || [ ! -x "$KA233_DIR/sbin/keepalived" ]; then
+		echo "  (keepalived 2.3.3 not built in $KA233_DIR: make $KA233_DIR/.built; its runs left out)"
+		return 0
+	fi
+	for t in $KA233_AGAIN; do
+		run "tests/e2e/$t@2.3.3" env KEEPALIVED="$PWD/$KA233_DIR/sbin/keepalived" sh "tests/e2e/$t"
+	done
+}
+
 case "${1:-all}" in
 unit|asan) shift; units "$@" ;;
 e2e) scripts tests/e2e ;;
+e2e@2.3.3) again_ka233 ;;
 all)
 	units $B/musl/tests/t_*
 	units $B/asan/tests/t_*
@@ -55,8 +73,9 @@ all)
 	scripts tests/sim
 	scripts tests/sdk
 	scripts tests/e2e
+	again_ka233
 	;;
-*) echo "usage: tests/run.sh unit|asan BIN... | all | e2e" >&2; exit 2 ;;
+*) echo "usage: tests/run.sh unit|asan BIN... | all | e2e | e2e@2.3.3" >&2; exit 2 ;;
 esac
 echo
 [ -n "$broken" ] && echo "failed:$broken"

@@ -1,29 +1,39 @@
 #!/bin/sh
-# third_party/deps.sh: installs (Debian) or lists (elsewhere) what build, tests, demo and benchmarks need.
+# third_party/deps.sh: installs (Debian) or lists (elsewhere) what building, or also testing, needs.
+# usage: third_party/deps.sh build|test     (test, the default, implies build)
+#   build: make (the static binary) and the pinned source fetch (make deps)
+#   test:  tests, demo, benchmarks, fuzzers, and keepalived 2.3.3's build (make test, e2e, ...)
 set -eu
 
-# command:package pairs; a command already on PATH needs no package.
-NEEDS="musl-gcc:musl-tools gcc:gcc make:make ar:binutils keepalived:keepalived ip:iproute2
-openssl:openssl python3:python3 node:nodejs npm:npm hyperfine:hyperfine clang:clang
-cppcheck:cppcheck nft:nftables curl:curl xz:xz-utils file:file valgrind:valgrind
-dpkg-source:dpkg-dev /usr/bin/time:time pkill:procps flock:util-linux"
-# Files that must exist, with their package.
-FILES="/usr/share/keyrings/debian-archive-keyring.gpg:debian-archive-keyring
+# NEED:package pairs: a command already on PATH, or an absolute path that exists, needs no package.
+BUILD="musl-gcc:musl-tools gcc:gcc make:make ar:binutils strip:binutils xz:xz-utils
+dpkg-source:dpkg-dev /usr/lib/apt/apt-helper:apt
+/usr/share/keyrings/debian-archive-keyring.gpg:debian-archive-keyring
 /etc/ssl/certs/ca-certificates.crt:ca-certificates"
+TEST="keepalived:keepalived ip:iproute2 openssl:openssl python3:python3 node:nodejs npm:npm
+hyperfine:hyperfine clang:clang cppcheck:cppcheck nft:nftables curl:curl file:file
+valgrind:valgrind /usr/bin/time:time pkill:procps flock:util-linux
+pkg-config:pkg-config /usr/include/openssl/ssl.h:libssl-dev
+/usr/include/libnl3/netlink/netlink.h:libnl-3-dev /usr/include/libnl3/netlink/genl/genl.h:libnl-genl-3-dev"
+
+case ${1:-test} in
+build) NEEDS=$BUILD ;;
+test) NEEDS="$BUILD $TEST" ;;
+*) echo "usage: deps.sh build|test" >&2; exit 2 ;;
+esac
 
 missing=""
 for pair in $NEEDS; do
-	cmd=${pair%%:*} pkg=${pair#*:}
-	case $cmd in
-	/*) [ -x "$cmd" ] || missing="$missing $pkg" ;;
-	*) command -v "$cmd" >/dev/null 2>&1 || missing="$missing $pkg" ;;
+	need=${pair%%:*} pkg=${pair#*:}
+	case " $missing " in *" $pkg "*) continue ;; esac
+	case $need in
+	/*) [ -e "$need" ] || missing="$missing $pkg" ;;
+	*) command -v "$need" >/dev/null 2>&1 || missing="$missing $pkg" ;;
 	esac
 done
-for pair in $FILES; do
-	[ -e "${pair%%:*}" ] || missing="$missing ${pair#*:}"
-done
 # libFuzzer's runtime ships apart from clang on Debian.
-if command -v clang >/dev/null 2>&1 && ! echo 'int LLVMFuzzerTestOneInput(const char*d,long n){(void)d;(void)n;return 0;}' |
+if [ "${1:-test}" = test ] && command -v clang >/dev/null 2>&1 &&
+	! echo 'int LLVMFuzzerTestOneInput(const char*d,long n){(void)d;(void)n;return 0;}' |
 	clang -x c -fsanitize=fuzzer -o /dev/null - >/dev/null 2>&1; then
 	v=$(clang -dumpversion | cut -d. -f1)
 	missing="$missing libclang-rt-$v-dev"
@@ -35,7 +45,7 @@ if ! command -v apt-get >/dev/null 2>&1; then
 	exit 1
 fi
 if [ "$(id -u)" != 0 ]; then
-	echo "deps: missing:$missing; run 'make deps' as root (or apt-get install them)" >&2
+	echo "deps: missing:$missing; run 'make deps' (or 'make deps-test') as root, or apt-get install them" >&2
 	exit 1
 fi
 echo "  DEPS    apt-get install$missing"

@@ -50,7 +50,7 @@ e2e_skip() { echo "SKIP: $*"; t_done; exit 0; }
 e2e_require() {
 	local _c
 	need_root
-	for _c in keepalived ip unshare python3 curl openssl nft; do
+	for _c in "${KEEPALIVED:-keepalived}" ip unshare python3 curl openssl nft; do
 		command -v "$_c" >/dev/null 2>&1 || e2e_skip "$_c not installed (make deps)"
 	done
 	[ -x "$TCVIP_BIN" ] || e2e_skip "$TCVIP_BIN not built (make)"
@@ -366,7 +366,7 @@ e2e_ka_start() {
 	rm -f "$_d/k.pid" "$_d/v.pid"
 	# A clean environment, as under systemd: nothing of the caller's leaks into tcvip.
 	e2e_in "$1" env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin LANG=C \
-		keepalived -n -l -D -G -P -f /etc/keepalived/keepalived.conf \
+		"${KEEPALIVED:-keepalived}" -n -l -D -G -P -f /etc/keepalived/keepalived.conf \
 		-p "$_d/k.pid" -r "$_d/v.pid" >>"$_d/keepalived.log" 2>&1 &
 	echo $! >"$_d/sh.pid"
 	wait_for 5 test -s "$_d/k.pid" && wait_for 5 test -s "$_d/v.pid"
