@@ -320,23 +320,21 @@ e2e_tcvip_conf() {
 # E2E_KA_GLOBALS: global_defs lines: "-enable_script_security" drops that line of the
 # template, any other word is added (use_symlink_paths, for keepalived 2.3).
 e2e_node_setup() {
-	local _nd _mode _scripts _k _state _prio _f _g _sed
+	local _nd _mode _scripts _k _state _prio _f _g
 	_nd=$1 _mode=$2 _scripts=${3:-tcvip}
 	_k=/etc/netns/$(e2e_ns "$_nd")/keepalived
 	case $_nd in a) _state=MASTER _prio=50 ;; *) _state=BACKUP _prio=30 ;; esac
-	_sed=""
-	for _g in ${E2E_KA_GLOBALS:-}; do
-		case $_g in
-		-*) _sed="$_sed -e /^[[:space:]]*${_g#-}\$/d" ;;
-		*) _sed="$_sed -e s/^\(global_defs.*\)\$/\1\n   $_g/" ;;
-		esac
-	done
-	# shellcheck disable=SC2086
 	sed -e "s/@INTERFACE@/eth0/g" -e "s/@SELF_IP@/$(e2e_ip "$_nd")/g" \
 		-e "s/@PEER_IP@/$(e2e_ip "$(e2e_peer "$_nd")")/g" -e "s/@VIP@/$E2E_VIP/g" \
 		-e "s/@STATE@/$_state/g" -e "s/@PRIORITY@/$_prio/g" -e "s/@ROUTER_ID@/node_$_nd/g" \
-		-e "s/@AUTH_PASS@/e2etest/g" $_sed \
+		-e "s/@AUTH_PASS@/e2etest/g" \
 		"$E2E_HERE/../../image/keepalived.$_mode.conf" >"$_k/keepalived.conf" || return 1
+	for _g in ${E2E_KA_GLOBALS:-}; do
+		case $_g in
+		-*) sed -i "/^[[:space:]]*${_g#-}\$/d" "$_k/keepalived.conf" ;;
+		*) sed -i "s/^global_defs {\$/global_defs {\n   $_g/" "$_k/keepalived.conf" ;;
+		esac || return 1
+	done
 	chmod 0644 "$_k/keepalived.conf"
 	rm -f "$_k/notify_action.sh" "$_k/check_self.sh" "$_k/vip" "$_k/tcvip.conf"
 	if [ "$_scripts" = true ]; then
