@@ -197,16 +197,22 @@ static int parse_answer(struct cloud *cl, const char *action, const struct http_
 static int exchange(struct cloud *cl, const char *action, const char *headers, const char *body,
     size_t len, struct http_resp *r)
 {
+	int hr;
+
 	cl->code[0] = cl->msg[0] = cl->request_id[0] = 0;
 	cl->conn.timeout_ms = exchange_timeout(cl);
 	cl->calls++;
 	if (cl->buf_used < strlen(headers) + 1024)
 		cl->buf_used = strlen(headers) + 1024;
-	if (http_request(&cl->conn, "POST", cl->cfg->api == 3 ? "/" : API2_PATH, headers, body,
-	    len, cl->buf, sizeof cl->buf, r) < 0) {
+	/* Only reads may be resent by http.c; a change that went unanswered is looked at
+	 * again (Describe) by the caller before it is tried again. */
+	hr = http_request(&cl->conn, "POST", cl->cfg->api == 3 ? "/" : API2_PATH, headers, body,
+	    len, !strncmp(action, "Describe", 8) ? HTTP_REPLAYABLE : 0, cl->buf, sizeof cl->buf, r);
+	if (hr < 0) {
 		cl->buf_used = sizeof cl->buf;	/* unknown: wipe all of it */
-		set_error(cl, "transport", "no answer");
-		log_warn("%s: %s: no answer; will retry if time allows", cl->host, action);
+		set_error(cl, "transport", hr == HTTP_UNANSWERED ? "connection closed before the answer; "
+		    "not resent" : "no answer");
+		log_warn("%s: %s: %s; will retry if time allows", cl->host, action, cl->msg);
 		return CLOUD_RETRY;
 	}
 	if (cl->buf_used < r->head_len + r->body_len + 1)

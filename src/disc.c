@@ -82,9 +82,21 @@ static void cache_write(const struct node *nd, const struct cfg *c, const char *
 	state_write(c->state_dir, DISC_CACHE, text, len, 0600);
 }
 
+/* Region, ids, MACs and addresses: letters, digits and "-._:" only. An HTML page from a
+ * captive portal or a wrong proxy is not a value. */
+static int plain_value(const char *v)
+{
+	for (; *v; v++)
+		if (!((*v >= '0' && *v <= '9') || (*v >= 'a' && *v <= 'z') || (*v >= 'A' && *v <= 'Z') ||
+		    strchr("-._:", *v)))
+			return 0;
+	return 1;
+}
+
 /* Fetches one metadata value into an empty field; 1 if it learned it, 0 if it had it, -1. */
 static int learn(struct meta *m, const char *path, char *dst, size_t cap, const char *what)
 {
+	char safe[48];
 	int r;
 
 	if (*dst)
@@ -92,6 +104,13 @@ static int learn(struct meta *m, const char *path, char *dst, size_t cap, const 
 	r = meta_get(m, path, dst, cap);
 	if (r == 1)
 		log_err("metadata: %s (%s) not found; set it in the config", what, path);
+	if (r == 0 && *dst && !plain_value(dst)) {
+		log_sanitize(safe, sizeof safe, dst, strlen(dst));
+		log_err("metadata %s/latest/meta-data/%s: %s is not a plain value: \"%s\"", m->conn.host,
+		    path, what, safe);
+		*dst = 0;
+		return -1;
+	}
 	return r == 0 && *dst ? 1 : -1;
 }
 

@@ -13,7 +13,9 @@
 
 #define HTTP_CHUNK_LINE_MAX 4096	/* chunk-size line with extensions */
 #define HTTP_EOF_UNCLEAN (-3)		/* xfer_read: TLS peer closed without close_notify */
-#define HTTP_CLOSED (-2)		/* reused connection closed before any response byte */
+#define HTTP_CLOSED (-4)		/* reused connection closed before any response byte */
+#define STR_(x) #x
+#define STR(x) STR_(x)
 
 unsigned long http_stat_connects;
 unsigned long http_stat_handshakes;
@@ -54,22 +56,31 @@ static int line_end(const char *b, size_t len, size_t pos, size_t limit, size_t 
 	return i >= limit ? -1 : 0;
 }
 
-/* Finds the end of the head (after the empty line): 1, 0 need more, -1 malformed. */
-static int find_head_end(const char *b, size_t len, size_t *end)
+/* Finds the end of the head (after the empty line): 1, 0 need more, -1 malformed (*why). */
+static int find_head_end(const char *b, size_t len, size_t *end, const char **why)
 {
-	size_t pos = 0, eol = 0, lines = 0;
+	size_t pos = 0, eol = 0, lines = 0, i;
 	int rc;
 
 	for (;;) {
 		rc = line_end(b, len, pos, HTTP_HEAD_MAX, &eol);
+		if (rc < 0) {
+			for (i = pos; i < len && i < HTTP_HEAD_MAX && b[i] != '\n' && b[i] != '\r'; i++)
+				;
+			*why = i >= HTTP_HEAD_MAX ? "head larger than " STR(HTTP_HEAD_MAX) " bytes" :
+			    "bare CR or LF in the head";
+		}
 		if (rc <= 0)
 			return rc;
 		if (eol == pos) {
 			*end = eol + 2;
+			*why = "empty status line";
 			return pos ? 1 : -1;
 		}
-		if (++lines > HTTP_HEADERS_MAX + 1)
+		if (++lines > HTTP_HEADERS_MAX + 1) {
+			*why = "more than " STR(HTTP_HEADERS_MAX) " header lines";
 			return -1;
+		}
 		pos = eol + 2;
 	}
 }
@@ -190,13 +201,16 @@ static int parse_field(const char *l, size_t n, struct http_resp *r, struct head
 	return 0;
 }
 
-/* Parses the head [0, end): status line and fields. 0, or -1. */
-static int parse_head(const char *b, size_t end, struct http_resp *r, struct head_info *h)
+/* Parses the head [0, end): status line and fields. 0, or -1 (*why). */
+static int parse_head(const char *b, size_t end, struct http_resp *r, struct head_info *h,
+    const char **why)
 {
 	size_t pos = 0, eol = 0;
 
+	*why = "bad status line";
 	if (line_end(b, end, 0, end, &eol) != 1 || parse_status(b, eol, r, &h->minor) < 0)
 		return -1;
+	*why = "malformed header field";
 	for (pos = eol + 2; pos < end - 2; pos = eol + 2) {
 		if (line_end(b, end, pos, end, &eol) != 1)
 			return -1;
@@ -205,6 +219,7 @@ static int parse_head(const char *b, size_t end, struct http_resp *r, struct hea
 		if (parse_field(b + pos, eol - pos, r, h) < 0)
 			return -1;
 	}
+	*why = "chunked with Content-Length, or from HTTP/1.0";
 	if (r->chunked && (r->content_length >= 0 || h->minor == 0))
 		return -1;	/* smuggling sign, or chunked to a 1.1 request from a 1.0 server */
 	return 0;
@@ -331,22 +346,28 @@ static int parse_body(char *buf, size_t len, int eof, struct http_resp *r)
 int http_parse_response(char *buf, size_t len, int eof, struct http_resp *r)
 {
 	struct head_info h;
+	const char *why = "end of stream in the head";
 	size_t end = 0;
 	int rc;
 
 	memset(r, 0, sizeof *r);
 	memset(&h, 0, sizeof h);
 	r->content_length = -1;
-	rc = find_head_end(buf, len, &end);
+	rc = find_head_end(buf, len, &end, &why);
 	if (rc == 0 && eof)
 		rc = -1;
-	if (rc <= 0)
-		return rc;
-	if (parse_head(buf, end, r, &h) < 0)
-		return -1;
-	r->head_len = end;
-	r->keep_alive = h.minor == 1 ? !(h.conn & 1) : (h.conn & 2) && !(h.conn & 1);
-	return parse_body(buf, len, eof, r);
+	if (rc == 1 && parse_head(buf, end, r, &h, &why) < 0)
+		rc = -1;
+	if (rc == 1) {
+		r->head_len = end;
+		r->keep_alive = h.minor == 1 ? !(h.conn & 1) : (h.conn & 2) && !(h.conn & 1);
+		rc = parse_body(buf, len, eof, r);
+		why = r->chunked ? "bad chunked framing or end of stream in the body" :
+		    "end of stream in the body";
+	}
+	if (rc < 0)
+		r->error = why;
+	return rc;
 }
 
 /* ---- requests ---- */
@@ -545,15 +566,32 @@ static int send_request(struct http_conn *c, char *buf, size_t head_len, size_t 
 	return rc;
 }
 
-/* Final response after any 1xx interim ones: 1 complete, 0 need more, -1 malformed. */
-static int parse_final(char *buf, size_t *len, int eof, struct http_resp *r)
+/* Interim (1xx) responses seen before the final one, and the bytes they took. */
+struct interim {
+	unsigned count;
+	size_t bytes;
+};
+
+/* Final response after any 1xx interim ones: 1 complete, 0 need more, -1 malformed
+ * (r->error). Interim heads are bounded: at most HTTP_INTERIM_MAX, and together with the
+ * final head within HTTP_HEAD_MAX, so a peer cannot keep a request alive with them. */
+static int parse_final(char *buf, size_t *len, int eof, struct interim *im, struct http_resp *r)
 {
 	int rc;
 
 	for (;;) {
 		rc = http_parse_response(buf, *len, eof, r);
+		if (rc >= 0 && im->bytes && (r->head_len ? r->head_len : *len) + im->bytes > HTTP_HEAD_MAX) {
+			r->error = "interim (1xx) and final heads larger than " STR(HTTP_HEAD_MAX) " bytes";
+			return -1;
+		}
 		if (rc != 1 || r->status >= 200 || r->status == 101)
 			return rc;
+		if (++im->count > HTTP_INTERIM_MAX) {
+			r->error = "more than " STR(HTTP_INTERIM_MAX) " interim (1xx) responses";
+			return -1;
+		}
+		im->bytes += r->head_len;
 		memmove(buf, buf + r->head_len, *len - r->head_len);
 		*len -= r->head_len;
 		if (*len == 0)
@@ -566,11 +604,19 @@ static int parse_final(char *buf, size_t *len, int eof, struct http_resp *r)
 static int read_response(struct http_conn *c, char *buf, size_t cap, long long deadline,
     int reused, struct http_resp *r)
 {
+	struct interim im = { 0, 0 };
 	size_t len = 0;
 	long n;
 	int rc = 0;
 
 	for (;;) {
+		/* Every turn, whatever arrived: TLS may hand out buffered records without a
+		 * socket read, and a peer may never let recv() block. */
+		if (net_now_ms() >= deadline) {
+			log_err("%s:%d: read: timed out after %d ms (%zu bytes received)", c->host, c->port,
+			    c->timeout_ms, len + im.bytes);
+			return -1;
+		}
 		if (len >= cap - 1) {
 			log_err("%s:%d: response too large (more than %zu bytes)", c->host, c->port, cap - 1);
 			return -1;
@@ -578,13 +624,13 @@ static int read_response(struct http_conn *c, char *buf, size_t cap, long long d
 		n = xfer_read(c, buf + len, cap - 1 - len, deadline);
 		if (n > 0) {
 			len += (size_t)n;
-			rc = parse_final(buf, &len, 0, r);
+			rc = parse_final(buf, &len, 0, &im, r);
 		} else if (n == 0 || n == HTTP_EOF_UNCLEAN) {
 			if (len == 0 && reused)
 				return HTTP_CLOSED;
 			/* Without close_notify only a framed, complete body counts (truncation);
 			 * such a body was already complete before the end of stream. */
-			if (n == HTTP_EOF_UNCLEAN || len == 0 || (rc = parse_final(buf, &len, 1, r)) != 1) {
+			if (n == HTTP_EOF_UNCLEAN || len == 0 || (rc = parse_final(buf, &len, 1, &im, r)) != 1) {
 				log_err("%s:%d: connection closed %sbefore the end of the response (%zu bytes)",
 				    c->host, c->port, n ? "without TLS close_notify " : "", len);
 				return -1;
@@ -596,7 +642,8 @@ static int read_response(struct http_conn *c, char *buf, size_t cap, long long d
 			return -1;
 		}
 		if (rc < 0) {
-			log_err("%s:%d: malformed HTTP response", c->host, c->port);
+			log_err("%s:%d: malformed HTTP response: %s", c->host, c->port,
+			    r->error ? r->error : "unparsable");
 			return -1;
 		}
 		if (rc == 1 && r->status == 101) {
@@ -611,7 +658,7 @@ static int read_response(struct http_conn *c, char *buf, size_t cap, long long d
 }
 
 int http_request(struct http_conn *c, const char *method, const char *path,
-    const char *extra_headers, const void *body, size_t body_len,
+    const char *extra_headers, const void *body, size_t body_len, unsigned flags,
     char *buf, size_t cap, struct http_resp *r)
 {
 	long long deadline = net_now_ms() + c->timeout_ms;
@@ -635,9 +682,16 @@ int http_request(struct http_conn *c, const char *method, const char *path,
 			rc = read_response(c, buf, cap, deadline, reused, r);
 		if (rc != HTTP_CLOSED)
 			break;
+		http_close(c);
+		if (!(flags & HTTP_REPLAYABLE)) {
+			/* The server may have acted on it: only the caller can find out. */
+			log_err("%s:%d: %s %s: kept-alive connection closed before any answer; not resent "
+			    "(not replayable), the server may or may not have acted on it", c->host, c->port,
+			    method, path);
+			return HTTP_UNANSWERED;
+		}
 		log_debug("%s:%d: kept-alive connection was closed, resending %s %s", c->host, c->port,
 		    method, path);
-		http_close(c);
 		retried = 1;
 	}
 	r->retried = retried;	/* after the parser, which clears r */

@@ -8,6 +8,16 @@
 #define HTTP_HEAD_MAX 16384		/* status line + headers; also chunked trailers */
 #define HTTP_HEADERS_MAX 100
 #define HTTP_BODY_MAX (1LL << 30)	/* a larger Content-Length is malformed */
+#define HTTP_INTERIM_MAX 8		/* 1xx responses before the final one */
+
+/* http_request flags. */
+#define HTTP_REPLAYABLE 1u	/* idempotent (a GET, a Describe*): may be resent once if a
+				 * reused connection closes before the first response byte */
+
+/* http_request's result when a request that is not HTTP_REPLAYABLE went out on a reused
+ * connection that closed before any response byte: not resent, and whether the server
+ * acted on it is unknown (look before trying again). */
+#define HTTP_UNANSWERED (-2)
 
 /* One connection to one host; caller-owned, about 29 KiB. Do not copy it after the first request. */
 struct http_conn {
@@ -32,6 +42,7 @@ struct http_resp {
 	int keep_alive;		/* the connection may carry another request */
 	int chunked;
 	int retried;		/* the reused connection was closed: reconnected and resent once */
+	const char *error;	/* why http_parse_response returned -1 (static text), else NULL */
 };
 
 /* Process-wide counters for benchmarks and doctor. */
@@ -47,19 +58,22 @@ void http_init(struct http_conn *c, const char *host, int port, int use_tls,
  * body-less GET), Connection: keep-alive and extra_headers ("K: V\r\n..." or NULL), then
  * the body; reads the response into buf (headers and body; at most cap - 1 bytes, a
  * larger response is an error). Reuses the open connection when it can; connects (and
- * handshakes) when needed; if a reused connection turns out closed before any response
- * byte, reconnects and resends once (r->retried). timeout_ms bounds the whole exchange.
- * Returns 0 with r filled (any HTTP status), or -1 logged naming the host. HEAD is not
- * supported. Header values are never logged. */
+ * handshakes) when needed. If a reused connection turns out closed before any response
+ * byte, a request with flags & HTTP_REPLAYABLE is resent once on a new connection
+ * (r->retried); any other is not, and the result is HTTP_UNANSWERED. timeout_ms bounds
+ * the whole exchange whatever the peer sends (the clock is read on every turn; at most
+ * HTTP_INTERIM_MAX 1xx responses, counted in HTTP_HEAD_MAX). Returns 0 with r filled
+ * (any HTTP status), HTTP_UNANSWERED (logged), or -1 logged naming the host. HEAD is
+ * not supported. Header values are never logged. */
 int http_request(struct http_conn *c, const char *method, const char *path,
-    const char *extra_headers, const void *body, size_t body_len,
+    const char *extra_headers, const void *body, size_t body_len, unsigned flags,
     char *buf, size_t cap, struct http_resp *r);
 
 void http_close(struct http_conn *c);
 
 /* Pure parser of the len bytes received so far; eof: no more bytes will come.
  * Returns 1 complete (r filled; a chunked body is decoded in place, so call it no more
- * on this buffer), 0 need more, -1 malformed: bare CR or LF, folded or malformed header,
+ * on this buffer), 0 need more, -1 malformed (r->error says which): bare CR or LF, folded or malformed header,
  * head over HTTP_HEAD_MAX or HTTP_HEADERS_MAX lines, bad or absurd Content-Length,
  * Transfer-Encoding other than chunked or with Content-Length, bad chunk framing, or
  * eof before the end of a framed body. A body without framing ends at eof. */

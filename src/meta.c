@@ -50,7 +50,7 @@ int meta_get(struct meta *m, const char *path, char *out, size_t cap)
 
 	if (!m->ready || util_fmt(url, sizeof url, "/latest/meta-data/%s", path) < 0)
 		return -1;
-	if (http_request(&m->conn, "GET", url, "", NULL, 0, m->buf, sizeof m->buf, &r) < 0)
+	if (http_request(&m->conn, "GET", url, "", NULL, 0, HTTP_REPLAYABLE, m->buf, sizeof m->buf, &r) < 0)
 		return -1;	/* logged by http */
 	if (r.status == 404)
 		return 1;

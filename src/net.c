@@ -123,6 +123,10 @@ int net_send_all(int fd, const void *buf, size_t len, long long deadline_ms)
 	int w;
 
 	while (len > 0) {
+		if (net_now_ms() >= deadline_ms) {	/* every turn: a peer that keeps up cannot extend it */
+			errno = ETIMEDOUT;
+			return -1;
+		}
 		n = send(fd, p, len, MSG_NOSIGNAL | MSG_DONTWAIT);
 		if (n > 0) {
 			p += n;
@@ -150,6 +154,12 @@ ssize_t net_recv(int fd, void *buf, size_t cap, long long deadline_ms)
 	int w;
 
 	for (;;) {
+		/* Checked before every recv(), not only when it would block: a peer that always
+		 * has a byte ready (100 Continue forever) must not outlive the deadline. */
+		if (net_now_ms() >= deadline_ms) {
+			errno = ETIMEDOUT;
+			return -1;
+		}
 		n = recv(fd, buf, cap, MSG_DONTWAIT);
 		if (n >= 0)
 			return n;

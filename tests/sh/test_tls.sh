@@ -206,6 +206,15 @@ t0=$(date +%s)
 expect_err tarpit "TLS: BR_ERR_IO: timed out" -t 500 -c bundle.pem localhost "$(port tarpit)" /ok
 [ $(( $(date +%s) - t0 )) -le 3 ] && ok || bad "tarpit: took more than 3 s"
 
+# hostile peers after the handshake: each ends within the timeout, naming the host and what went wrong
+t0=$(date +%s%N)
+expect_err continue "localhost:$P: malformed HTTP response: more than 8 interim" -t 1000 -c bundle.pem localhost "$P" /continue
+expect_err garbage "localhost:$P: read: TLS: BR_ERR_" -t 1000 -c bundle.pem localhost "$P" /garbage
+expect_err stall_record "localhost:$P: read: timed out after 1000 ms" -t 1000 -c bundle.pem localhost "$P" /stall-record
+ms=$((($(date +%s%N) - t0) / 1000000))
+echo "  hostile TLS peers: ${ms} ms for 3 requests of timeout 1 s"
+[ "$ms" -lt 6000 ] && ok || bad "hostile TLS peers took ${ms} ms (bound 6000)"
+
 # trust anchor bundles
 expect_err no_file "nonexistent.pem: cannot open CA bundle" -a -c "$tmp/nonexistent.pem"
 : > empty.pem

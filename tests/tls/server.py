@@ -7,13 +7,16 @@ logs "NAME REQ <request line>" per request and "NAME HSFAIL <reason>" per failed
 to LOG_FILE, and exits by itself after 60 s. Paths: /ok (keep-alive, Content-Length),
 /close-notify (no length, close_notify), /abrupt-cl (length, then TCP close without
 close_notify), /abrupt-short (short body, no close_notify), /abrupt-delim (no length, no
-close_notify).
+close_notify); hostile ones: /continue (TLS records of "100 Continue" heads, for at most
+10 s), /garbage (bytes that are no TLS record, written past the TLS layer), /stall-record
+(a record header announcing 16 KiB, then one byte per 0.2 s, for at most 10 s).
 """
 import os
 import socket
 import ssl
 import sys
 import threading
+import time
 
 LOCK = threading.Lock()
 
@@ -79,6 +82,19 @@ def serve_conn(name, logf, conn):
                 conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n" + body)
             elif path == "/abrupt-delim":
                 conn.sendall(b"HTTP/1.1 200 OK\r\n\r\n" + body)
+            elif path == "/continue":
+                end = time.monotonic() + 10
+                while time.monotonic() < end:
+                    conn.sendall(b"HTTP/1.1 100 Continue\r\n\r\n" * 64)
+            elif path == "/garbage":
+                os.write(conn.fileno(), b"\x00garbage, not a TLS record\x00" * 64)
+                time.sleep(1)
+            elif path == "/stall-record":
+                os.write(conn.fileno(), b"\x17\x03\x03\x40\x00")
+                end = time.monotonic() + 10
+                while time.monotonic() < end:
+                    os.write(conn.fileno(), b"\x00")
+                    time.sleep(0.2)
             else:
                 conn.sendall(b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n")
                 continue

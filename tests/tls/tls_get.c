@@ -56,7 +56,8 @@ int main(int argc, char **argv)
 		return 1;
 	http_init(&c, argv[optind], atoi(argv[optind + 1]), 1, &ta, timeout);
 	for (i = 0; i < n && rc == 0; i++) {
-		if (http_request(&c, "GET", argv[optind + 2], "Accept: */*\r\n", NULL, 0, buf, sizeof buf, &r) < 0) {
+		if (http_request(&c, "GET", argv[optind + 2], "Accept: */*\r\n", NULL, 0, HTTP_REPLAYABLE, buf,
+		    sizeof buf, &r) < 0) {
 			rc = 1;
 			break;
 		}

@@ -163,14 +163,14 @@ static void test_malformed(void)
 	/* huge header line: refused as soon as the limit is passed, even without eof */
 	n = (size_t)snprintf(huge, sizeof huge, "HTTP/1.1 200 OK\r\nX-Big: ");
 	memset(huge + n, 'a', sizeof huge - n - 1);
-	check(parse_n(huge, sizeof huge - 1, 0, &r) == -1);
+	check(parse_n(huge, sizeof huge - 1, 0, &r) == -1 && !strcmp(r.error, "head larger than 16384 bytes"));
 	check(parse_n(huge, HTTP_HEAD_MAX / 2, 0, &r) == 0);
 	/* too many header lines */
 	n = (size_t)snprintf(huge, sizeof huge, "HTTP/1.1 200 OK\r\n");
 	for (i = 0; i < HTTP_HEADERS_MAX + 5; i++)
 		n += (size_t)snprintf(huge + n, sizeof huge - n, "X-%d: v\r\n", i);
 	n += (size_t)snprintf(huge + n, sizeof huge - n, "Content-Length: 0\r\n\r\n");
-	check(parse_n(huge, n, 0, &r) == -1);
+	check(parse_n(huge, n, 0, &r) == -1 && !strcmp(r.error, "more than 100 header lines"));
 }
 
 static void test_split_url(void)
@@ -201,7 +201,8 @@ static void test_split_url(void)
 
 /* ---- a scripted HTTP server thread on 127.0.0.1 ---- */
 
-enum scenario { KEEP, SLOW_CHUNKED, IDLE_CLOSE, DROP_SECOND, SILENT, BIG, SHORT, CLOSE_DELIM, CONTINUE };
+enum scenario { KEEP, SLOW_CHUNKED, IDLE_CLOSE, DROP_SECOND, SILENT, BIG, SHORT, CLOSE_DELIM, CONTINUE,
+	CONTINUE_FOREVER, CONTINUE_MANY };
 
 struct srv {
 	enum scenario sc;
@@ -256,10 +257,26 @@ static void msleep(int ms)
 	nanosleep(&ts, NULL);
 }
 
+/* "100 Continue" heads back to back, in writes large enough to keep the socket full,
+ * for at most 5 s (or until the client goes): a client must not wait for it to block. */
+static void continue_forever(int fd)
+{
+	static const char one[] = "HTTP/1.1 100 Continue\r\n\r\n";
+	static char many[(sizeof one - 1) * 1024];
+	long long end = net_now_ms() + 5000;
+	size_t i;
+
+	for (i = 0; i < 1024; i++)
+		memcpy(many + i * (sizeof one - 1), one, sizeof one - 1);
+	while (net_now_ms() < end && send(fd, many, sizeof many, MSG_NOSIGNAL) > 0)
+		;
+}
+
 /* Answers request number j of connection conn: 0 keep the connection, 1 close it. */
 static int respond(struct srv *s, int fd, int conn, int j)
 {
 	static char big[1200];
+	int i;
 
 	switch (s->sc) {
 	case KEEP:
@@ -300,6 +317,14 @@ static int respond(struct srv *s, int fd, int conn, int j)
 	case CONTINUE:
 		put(fd, "HTTP/1.1 100 Continue\r\n\r\n");
 		msleep(10);
+		put(fd, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
+		return 0;
+	case CONTINUE_FOREVER:
+		continue_forever(fd);
+		return 1;
+	case CONTINUE_MANY:
+		for (i = 0; i < HTTP_INTERIM_MAX + 1; i++)
+			put(fd, "HTTP/1.1 100 Continue\r\n\r\n");
 		put(fd, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
 		return 0;
 	}
@@ -370,11 +395,11 @@ static void test_keep_alive(void)
 		return;
 	}
 	http_init(&c, "127.0.0.1", s.port, 0, NULL, 2000);
-	check(http_request(&c, "GET", "/a?b=1", "X-Test: 1\r\n", NULL, 0, rbuf, sizeof rbuf, &r) == 0);
+	check(http_request(&c, "GET", "/a?b=1", "X-Test: 1\r\n", NULL, 0, HTTP_REPLAYABLE, rbuf, sizeof rbuf, &r) == 0);
 	check(r.status == 200 && body_is(&r, "ok") && r.body[2] == 0 && !r.retried);
 	check(c.fd >= 0 && c.alive);
-	check(http_request(&c, "POST", "/p", "Content-Type: application/json\r\n", "{\"k\":1}", 7, rbuf,
-	    sizeof rbuf, &r) == 0);
+	check(http_request(&c, "POST", "/p", "Content-Type: application/json\r\n", "{\"k\":1}", 7,
+	    HTTP_REPLAYABLE, rbuf, sizeof rbuf, &r) == 0);
 	check(r.status == 200 && body_is(&r, "ok") && !r.retried);
 	check(c.requests == 2);
 	http_close(&c);
@@ -386,17 +411,18 @@ static void test_keep_alive(void)
 	check(!strcmp(s.first, want));
 	/* refused before anything is sent: header injection, bad method, bad path, no host */
 	http_init(&c, "127.0.0.1", s.port, 0, NULL, 500);
-	check(http_request(&c, "GET", "/", "X: a\r\nInjected\r\n", NULL, 0, rbuf, sizeof rbuf, &r) == -1);
-	check(http_request(&c, "GET", "/", "X: a\r\n\r\nGET / HTTP/1.1\r\n", NULL, 0, rbuf, sizeof rbuf, &r) == -1);
-	check(http_request(&c, "GET", "/", "Content-Length: 3\r\n", NULL, 0, rbuf, sizeof rbuf, &r) == -1);
-	check(http_request(&c, "GET", "/", "X: a", NULL, 0, rbuf, sizeof rbuf, &r) == -1);
-	check(http_request(&c, "GET", "/a b", NULL, NULL, 0, rbuf, sizeof rbuf, &r) == -1);
-	check(http_request(&c, "GET", "x", NULL, NULL, 0, rbuf, sizeof rbuf, &r) == -1);
-	check(http_request(&c, "HEAD", "/", NULL, NULL, 0, rbuf, sizeof rbuf, &r) == -1);
-	check(http_request(&c, "get", "/", NULL, NULL, 0, rbuf, sizeof rbuf, &r) == -1);
-	check(http_request(&c, "GET", "/", NULL, NULL, 0, rbuf, 20, &r) == -1);	/* head does not fit */
+	check(http_request(&c, "GET", "/", "X: a\r\nInjected\r\n", NULL, 0, HTTP_REPLAYABLE, rbuf, sizeof rbuf, &r) == -1);
+	check(http_request(&c, "GET", "/", "X: a\r\n\r\nGET / HTTP/1.1\r\n", NULL, 0, HTTP_REPLAYABLE, rbuf,
+	    sizeof rbuf, &r) == -1);
+	check(http_request(&c, "GET", "/", "Content-Length: 3\r\n", NULL, 0, HTTP_REPLAYABLE, rbuf, sizeof rbuf, &r) == -1);
+	check(http_request(&c, "GET", "/", "X: a", NULL, 0, HTTP_REPLAYABLE, rbuf, sizeof rbuf, &r) == -1);
+	check(http_request(&c, "GET", "/a b", NULL, NULL, 0, HTTP_REPLAYABLE, rbuf, sizeof rbuf, &r) == -1);
+	check(http_request(&c, "GET", "x", NULL, NULL, 0, HTTP_REPLAYABLE, rbuf, sizeof rbuf, &r) == -1);
+	check(http_request(&c, "HEAD", "/", NULL, NULL, 0, HTTP_REPLAYABLE, rbuf, sizeof rbuf, &r) == -1);
+	check(http_request(&c, "get", "/", NULL, NULL, 0, HTTP_REPLAYABLE, rbuf, sizeof rbuf, &r) == -1);
+	check(http_request(&c, "GET", "/", NULL, NULL, 0, HTTP_REPLAYABLE, rbuf, 20, &r) == -1);	/* head does not fit */
 	http_init(&c, "bad host", 80, 0, NULL, 500);
-	check(http_request(&c, "GET", "/", NULL, NULL, 0, rbuf, sizeof rbuf, &r) == -1);
+	check(http_request(&c, "GET", "/", NULL, NULL, 0, HTTP_REPLAYABLE, rbuf, sizeof rbuf, &r) == -1);
 }
 
 /* One request against a fresh server running scenario sc; returns http_request's result. */
@@ -408,7 +434,7 @@ static int one(enum scenario sc, int timeout_ms, size_t cap, struct http_resp *r
 	if (srv_start(s, sc, 1) < 0)
 		return -2;
 	http_init(&c, "127.0.0.1", s->port, 0, NULL, timeout_ms);
-	rc = http_request(&c, "GET", "/", NULL, NULL, 0, rbuf, cap, r);
+	rc = http_request(&c, "GET", "/", NULL, NULL, 0, HTTP_REPLAYABLE, rbuf, cap, r);
 	if (rc == 0)
 		check(r->keep_alive ? c.fd >= 0 : c.fd < 0);
 	http_close(&c);
@@ -436,6 +462,57 @@ static void test_exchanges(void)
 	check(net_now_ms() - t0 < 2000);
 }
 
+/* A peer that never lets recv() block still cannot outlive the deadline; 1xx are bounded. */
+static void test_hostile(void)
+{
+	struct http_conn c;
+	struct http_resp r;
+	struct srv s;
+	long long t0, ms;
+	char b[8];
+	int sv[2];
+
+	/* net_recv/net_send_all look at the clock even when the socket is ready */
+	if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv) < 0) {
+		check(!"socketpair");
+		return;
+	}
+	check(write(sv[1], "data", 4) == 4);
+	errno = 0;
+	check(net_recv(sv[0], b, sizeof b, net_now_ms() - 1) == -1 && errno == ETIMEDOUT);
+	check(net_recv(sv[0], b, sizeof b, net_now_ms() + 1000) == 4);
+	errno = 0;
+	check(net_send_all(sv[0], "x", 1, net_now_ms() - 1) == -1 && errno == ETIMEDOUT);
+	close(sv[0]);
+	close(sv[1]);
+
+	if (srv_start(&s, CONTINUE_FOREVER, 1) < 0) {
+		check(!"server start");
+		return;
+	}
+	http_init(&c, "127.0.0.1", s.port, 0, NULL, 500);
+	t0 = net_now_ms();
+	check(http_request(&c, "GET", "/", NULL, NULL, 0, HTTP_REPLAYABLE, rbuf, sizeof rbuf, &r) == -1);
+	ms = net_now_ms() - t0;
+	check(ms < 1500);
+	if (ms >= 1500)
+		fprintf(stderr, "endless 100 Continue: http_request took %lld ms (timeout 500)\n", ms);
+	http_close(&c);
+	srv_stop(&s);
+	/* HTTP_INTERIM_MAX 1xx heads are fine (CONTINUE sends one), one more is refused at once */
+	t0 = net_now_ms();
+	check(one(CONTINUE_MANY, 2000, sizeof rbuf, &r, &s) == -1);
+	check(net_now_ms() - t0 < 1000);
+	check(r.error && strstr(r.error, "interim"));
+	/* parse errors say what was wrong */
+	check(parse("HTTP/1.1 200 OK\r\nContent-Length: x\r\n\r\n", 0, &r) == -1 &&
+	    !strcmp(r.error, "malformed header field"));
+	check(parse("HTTP/1.1 200 OK\n", 0, &r) == -1 && !strcmp(r.error, "bare CR or LF in the head"));
+	check(parse("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n", 0, &r) == -1 &&
+	    strstr(r.error, "chunked"));
+	check(parse("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n", 0, &r) == 1 && !r.error);
+}
+
 static void test_reconnect(void)
 {
 	struct http_conn c;
@@ -448,9 +525,9 @@ static void test_reconnect(void)
 		return;
 	}
 	http_init(&c, "127.0.0.1", s.port, 0, NULL, 2000);
-	check(http_request(&c, "GET", "/1", NULL, NULL, 0, rbuf, sizeof rbuf, &r) == 0 && r.keep_alive);
+	check(http_request(&c, "GET", "/1", NULL, NULL, 0, HTTP_REPLAYABLE, rbuf, sizeof rbuf, &r) == 0 && r.keep_alive);
 	msleep(100);
-	check(http_request(&c, "GET", "/2", NULL, NULL, 0, rbuf, sizeof rbuf, &r) == 0 && !r.retried);
+	check(http_request(&c, "GET", "/2", NULL, NULL, 0, HTTP_REPLAYABLE, rbuf, sizeof rbuf, &r) == 0 && !r.retried);
 	http_close(&c);
 	srv_stop(&s);
 	check(s.accepts == 2 && s.requests == 2);
@@ -461,9 +538,25 @@ static void test_reconnect(void)
 		return;
 	}
 	http_init(&c, "127.0.0.1", s.port, 0, NULL, 2000);
-	check(http_request(&c, "POST", "/1", NULL, "a", 1, rbuf, sizeof rbuf, &r) == 0 && !r.retried);
-	check(http_request(&c, "POST", "/2", NULL, "b", 1, rbuf, sizeof rbuf, &r) == 0);
+	check(http_request(&c, "POST", "/1", NULL, "a", 1, HTTP_REPLAYABLE, rbuf, sizeof rbuf, &r) == 0 && !r.retried);
+	check(http_request(&c, "POST", "/2", NULL, "b", 1, HTTP_REPLAYABLE, rbuf, sizeof rbuf, &r) == 0);
 	check(r.retried && r.status == 200 && body_is(&r, "ok"));
+	http_close(&c);
+	srv_stop(&s);
+	check(s.accepts == 2 && s.requests == 3);
+
+	/* The same drop for a request not marked replayable (a Migrate): not resent. The next
+	 * request opens the second connection: the server saw /2 once, on the first. */
+	if (srv_start(&s, DROP_SECOND, 2) < 0) {
+		check(!"server start");
+		return;
+	}
+	http_init(&c, "127.0.0.1", s.port, 0, NULL, 2000);
+	check(http_request(&c, "POST", "/1", NULL, "a", 1, 0, rbuf, sizeof rbuf, &r) == 0 && !r.retried);
+	check(http_request(&c, "POST", "/2", NULL, "b", 1, 0, rbuf, sizeof rbuf, &r) == HTTP_UNANSWERED);
+	check(c.fd < 0);
+	check(http_request(&c, "GET", "/3", NULL, NULL, 0, HTTP_REPLAYABLE, rbuf, sizeof rbuf, &r) == 0 &&
+	    !r.retried);
 	http_close(&c);
 	srv_stop(&s);
 	check(s.accepts == 2 && s.requests == 3);
@@ -485,7 +578,7 @@ static void test_connect_errors(void)
 	port = s.port;
 	srv_stop(&s);
 	http_init(&c, "127.0.0.1", port, 0, NULL, 1000);
-	check(http_request(&c, "GET", "/", NULL, NULL, 0, rbuf, sizeof rbuf, &r) == -1);
+	check(http_request(&c, "GET", "/", NULL, NULL, 0, HTTP_REPLAYABLE, rbuf, sizeof rbuf, &r) == -1);
 	check(c.fd < 0);
 	check(net_connect("127.0.0.1", 0, net_now_ms() + 100) == -1);
 	check(net_connect("name.invalid", 80, net_now_ms() + 100) == -1);
@@ -501,6 +594,7 @@ int main(void)
 	test_split_url();
 	test_keep_alive();
 	test_exchanges();
+	test_hostile();
 	test_reconnect();
 	test_connect_errors();
 	return check_done();
