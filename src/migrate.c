@@ -310,17 +310,22 @@ static int migrate_loop(struct run *r)
 int migrate_run(const struct cfg *c, int if_master)
 {
 	struct run r = { .c = c, .if_master = if_master };
-	long long t0 = util_now_ms();
+	long long t0 = util_now_ms(), waited;
 	int lock, rc;
 
-	r.deadline = t0 + c->migrate_timeout * 1000LL;
 	srandom((unsigned)(t0 ^ getpid()));
 	lock = state_lock(c->state_dir, c->migrate_timeout * 1000LL);
 	if (lock < 0) {
-		log_err("migrate: %s/lock: another migrate still running after %d s", c->state_dir,
-		    c->migrate_timeout);
+		/* nothing was done: nothing is recorded (last_migrate is evidence for check_self) */
+		log_err("migrate: %s/lock: another migrate still running after %d s; this one "
+		    "did nothing", c->state_dir, c->migrate_timeout);
 		return MIGRATE_FAILED;
 	}
+	waited = util_now_ms() - t0;
+	t0 += waited;	/* the budget starts once the lock is held */
+	if (waited >= 1000)
+		log_info("migrate: waited %lld ms for %s/lock", waited, c->state_dir);
+	r.deadline = t0 + c->migrate_timeout * 1000LL;
 	if (!still_master(&r))
 		rc = MIGRATE_NOT_MASTER;
 	else if (cloud_init(&cloud, c, "") < 0)

@@ -7,9 +7,10 @@ struct cloud_holder;
 enum { MIGRATE_DONE = 0, MIGRATE_FAILED = 1, MIGRATE_CONFIG = 2, MIGRATE_NOT_MASTER = 3 };
 
 /* Holder self: done; no holder: AssignPrivateIpAddresses; other: MigratePrivateIpAddress;
- * polls each task, confirms with a describe; retries per SPEC §3 within migrate_timeout.
- * Takes state_dir/lock. if_master: re-reads state_dir/state before every cloud call and
- * stops (MIGRATE_NOT_MASTER) once it is not MASTER. Records state_dir/last_migrate. */
+ * polls each task, confirms with a describe; retries per SPEC §3 within migrate_timeout,
+ * counted from when state_dir/lock is held. if_master: re-reads state_dir/state before
+ * every cloud call and stops (MIGRATE_NOT_MASTER) once it is not MASTER. Records
+ * state_dir/last_migrate, unless the lock was never obtained (nothing was done). */
 int migrate_run(const struct cfg *c, int if_master);
 /* 1 the cloud assigns every VIP to this ENI, 0 it does not, -1 unknown (logged).
  * deadline_ms (util_now_ms clock, 0 = cfg timeouts only) bounds the whole query.

@@ -97,4 +97,32 @@ expect "taskfail always: bounded task polls ($n)" lt "$n" 6
 expect "taskfail always: ends long before migrate_timeout (${MS} ms)" lt "$MS" 4000
 expect "taskfail always: B still holds" test "$(simctl holder-of 198.18.0.100)" = eni-simnodeb
 
+# --- the budget starts once the lock is held (item 10) ---
+reset; conf 198.18.0.100 "migrate_timeout = 3"
+mkdir -p "$d/state"; chmod 700 "$d/state"
+simctl task-seconds 1.5 >/dev/null
+timeout 10 flock "$d/state/lock" sleep 2.5 &
+l_pid=$!
+at_exit "kill $l_pid"
+wait_for 3 sh -c "! flock -n '$d/state/lock' true"
+timed "$d/vip" migrate
+expect "lock held 2.5 s of a 3 s budget, 1.5 s task: migrate exits 0 (rc $RC)" test "$RC" = 0
+expect "after the lock wait: A holds the VIP" on_a 198.18.0.100
+expect "after the lock wait: result=done" grep -q 'result=done' "$d/state/last_migrate"
+wait $l_pid
+simctl task-seconds 0 >/dev/null
+
+reset; conf 198.18.0.100 "migrate_timeout = 1"
+mkdir -p "$d/state"; chmod 700 "$d/state"
+timeout 10 flock "$d/state/lock" sleep 3 &
+l_pid=$!
+at_exit "kill $l_pid"
+wait_for 3 sh -c "! flock -n '$d/state/lock' true"
+timed "$d/vip" migrate
+expect "lock never obtained: migrate exits 1 (rc $RC)" test "$RC" = 1
+expect "lock never obtained: nothing recorded in last_migrate" test ! -e "$d/state/last_migrate"
+expect "lock never obtained: logged" grep -q 'lock' "$d/tcvip.log"
+expect "lock never obtained: no API call" test "$(sim_count DescribeNetworkInterfaces)" = 0
+wait $l_pid
+
 t_done
