@@ -68,6 +68,21 @@ void log_sanitize(char *dst, size_t cap, const char *src, size_t len)
 	dst[i] = 0;
 }
 
+int log_prepare(char *out, size_t cap, long long epoch, const char *msg)
+{
+	if (log_fd < 0 && log_path)
+		open_log_file();
+	return log_format(out, cap, epoch, (int)getpid(), msg);
+}
+
+void log_raw(const char *line, size_t n)
+{
+	if (log_fd >= 0 && write(log_fd, line, n) < 0)
+		(void)0;
+	if (write(2, line, n) < 0)
+		(void)0;
+}
+
 /* Truncates an over-long message visibly rather than dropping it. */
 static void mark_truncated(char *msg, size_t cap)
 {

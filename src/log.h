@@ -10,6 +10,11 @@ void log_set_stderr(int on);	/* 1: every line to stderr; 0: errors only (default
 void log_msg(int level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Formats "[YYYY-MM-DD HH:MM:SS] [pidN] msg\n" into out; returns its length or -1. */
 int log_format(char *out, size_t cap, long long epoch, int pid, const char *msg);
+/* For a signal handler: formats msg now as a line stamped epoch and opens log_file, so that
+ * log_raw() needs nothing but write(). Returns the length or -1. */
+int log_prepare(char *out, size_t cap, long long epoch, const char *msg);
+/* Async-signal-safe: writes a prepared line to log_file and stderr (not to syslog). */
+void log_raw(const char *line, size_t n);
 /* Copies src into dst replacing non-printable bytes by '?'; for text that came from the network. */
 void log_sanitize(char *dst, size_t cap, const char *src, size_t len);
 

@@ -1,8 +1,10 @@
 /* migrate.c: the outage path (make the cloud give every VIP to this ENI), the ownership query, the detached spawn. */
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/time.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -19,6 +21,7 @@
 #define BACKOFF_MAX_MS 3000
 #define POLL_MAX_MS 1000
 #define TASK_FAILED_MAX 3	/* rounds in a row ending in a FAILED task before giving up */
+#define HARD_SLACK_S 2		/* the process ends this long after migrate_timeout, stuck or not */
 
 /* One cloud client per process: large buffers, kept out of the stack. */
 static struct cloud cloud;
@@ -307,9 +310,52 @@ static int migrate_loop(struct run *r)
 	}
 }
 
-int migrate_run(const struct cfg *c, int if_master)
+/* The hard timer: whatever call the migrate is stuck in (DNS has no timeout), the process
+ * ends, releasing the lock, HARD_SLACK_S after the soft deadline. Line prepared at arm time. */
+static char hard_line[256];
+static size_t hard_len;
+
+static void hard_fire(int sig)
 {
-	struct run r = { .c = c, .if_master = if_master };
+	(void)sig;
+	log_raw(hard_line, hard_len);
+	_exit(MIGRATE_FAILED);
+}
+
+static void hard_arm(const struct cfg *c)
+{
+	int s = c->migrate_timeout + HARD_SLACK_S, n;
+	struct itimerval it = { { 0, 0 }, { s, 0 } };
+	struct sigaction sa;
+	sigset_t set;
+	char msg[160];
+
+	n = util_fmt(msg, sizeof msg, "migrate: hard deadline: still running %d s after taking "
+	    "%s/lock (stuck in a call); exiting 1", s, c->state_dir);
+	if (n < 0)
+		util_copy(msg, sizeof msg, "migrate: hard deadline: still running; exiting 1");
+	n = log_prepare(hard_line, sizeof hard_line, (long long)time(NULL) + s, msg);
+	hard_len = n > 0 ? (size_t)n : 0;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = hard_fire;
+	sigemptyset(&sa.sa_mask);
+	sigemptyset(&set);
+	sigaddset(&set, SIGALRM);
+	if (sigaction(SIGALRM, &sa, NULL) < 0 || sigprocmask(SIG_UNBLOCK, &set, NULL) < 0 ||
+	    setitimer(ITIMER_REAL, &it, NULL) < 0)
+		log_warn("migrate: cannot arm the hard deadline timer");
+}
+
+static void hard_disarm(void)
+{
+	struct itimerval it = { { 0, 0 }, { 0, 0 } };
+
+	setitimer(ITIMER_REAL, &it, NULL);
+}
+
+int migrate_run(const struct cfg *c, unsigned flags)
+{
+	struct run r = { .c = c, .if_master = !!(flags & MIGRATE_IF_MASTER) };
 	long long t0 = util_now_ms(), waited;
 	int lock, rc;
 
@@ -326,6 +372,8 @@ int migrate_run(const struct cfg *c, int if_master)
 	if (waited >= 1000)
 		log_info("migrate: waited %lld ms for %s/lock", waited, c->state_dir);
 	r.deadline = t0 + c->migrate_timeout * 1000LL;
+	if (flags & MIGRATE_HARD_DEADLINE)
+		hard_arm(c);
 	if (!still_master(&r))
 		rc = MIGRATE_NOT_MASTER;
 	else if (cloud_init(&cloud, c, "") < 0)
@@ -344,6 +392,8 @@ int migrate_run(const struct cfg *c, int if_master)
 	    r.taken_back ? "taken-back" : "failed", t0);
 	if (r.cl)
 		cloud_close(r.cl);
+	if (flags & MIGRATE_HARD_DEADLINE)
+		hard_disarm();
 	state_unlock(lock);
 	return rc;
 }

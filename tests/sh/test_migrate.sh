@@ -125,4 +125,69 @@ expect "lock never obtained: logged" grep -q 'lock' "$d/tcvip.log"
 expect "lock never obtained: no API call" test "$(sim_count DescribeNetworkInterfaces)" = 0
 wait $l_pid
 
+# --- no migrate outlives migrate_timeout + slack, even stuck in a call (item 6) ---
+# A metadata server that accepts and then never answers (silent) or streams 100 Continue
+# without end (stream), while every timeout is large.
+cat > "$T_TMP/stuck.py" <<'PY'
+import socket, sys, threading, time
+mode, portfile = sys.argv[1], sys.argv[2]
+s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("127.0.0.1", 0)); s.listen(16)
+open(portfile + ".tmp", "w").write(str(s.getsockname()[1])); __import__("os").rename(portfile + ".tmp", portfile)
+def serve(c):
+    end = time.monotonic() + 30
+    try:
+        while time.monotonic() < end:
+            if mode == "stream":
+                c.sendall(b"HTTP/1.1 100 Continue\r\n\r\n")
+            time.sleep(0.1)
+    except OSError:
+        pass
+    c.close()
+s.settimeout(40)
+for _ in range(20):
+    try:
+        c, _a = s.accept()
+    except OSError:
+        break
+    threading.Thread(target=serve, args=(c,), daemon=True).start()
+PY
+for mode in silent stream; do
+	rm -f "$T_TMP/$mode.port"
+	python3 "$T_TMP/stuck.py" $mode "$T_TMP/$mode.port" &
+	s_pid=$!
+	at_exit "kill $s_pid"
+	wait_for 5 test -s "$T_TMP/$mode.port" || not_ok "$mode server starts"
+	reset; conf 198.18.0.100 "migrate_timeout = 2" "timeout = 60"
+	sed -i "s|^metadata = .*|metadata = http://127.0.0.1:$(cat "$T_TMP/$mode.port")|" "$d/tcvip.conf"
+	timed "$d/vip" migrate
+	expect "$mode metadata: migrate exits 1 (rc $RC)" test "$RC" = 1
+	expect "$mode metadata: ends by migrate_timeout + 2 s slack (${MS} ms)" lt "$MS" 4500
+	expect "$mode metadata: the lock is free afterwards" flock -n "$d/state/lock" true
+	kill $s_pid 2>/dev/null; wait $s_pid 2>/dev/null
+done
+
+# A stuck libc call: the API's host name resolves through a DNS server that never answers
+# (a resolv.conf of our own, bind-mounted in a private mount namespace; musl waits 30 s x 10).
+if [ "${T_NETNS:-0}" = 1 ] && command -v unshare >/dev/null; then
+	python3 -c 'import socket, time
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1", 53)); s.settimeout(1)
+end = time.monotonic() + 40
+while time.monotonic() < end:
+    try: s.recvfrom(512)
+    except OSError: pass' &
+	dns_pid=$!
+	at_exit "kill $dns_pid"
+	printf 'nameserver 127.0.0.1\noptions timeout:30 attempts:10\n' > "$T_TMP/resolv.conf"
+	reset; conf 198.18.0.100 "migrate_timeout = 2" "timeout = 60"
+	sed -i "s|^endpoint = .*|endpoint = vpc.unanswered.test:$SIM_API_PORT|" "$d/tcvip.conf"
+	timed unshare --mount sh -c "mount --bind '$T_TMP/resolv.conf' /etc/resolv.conf && exec '$d/vip' migrate"
+	expect "DNS never answers: migrate exits 1 (rc $RC)" test "$RC" = 1
+	expect "DNS never answers: ends by migrate_timeout + 2 s slack (${MS} ms)" lt "$MS" 4500
+	expect "DNS never answers: the lock is free afterwards" flock -n "$d/state/lock" true
+	expect "DNS never answers: the hard deadline is logged" grep -q 'hard deadline' "$d/tcvip.log"
+	kill $dns_pid
+else
+	echo "SKIP: the unanswering-DNS case needs root (a private network and mount namespace)"
+fi
 t_done
