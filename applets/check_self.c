@@ -68,8 +68,8 @@ static void watchdog_arm(void)
 	sigset_t set;
 	int n;
 
-	n = log_format(watchdog_line, sizeof watchdog_line,
-	    (util_wall_ms() + CS_WATCHDOG_MS) / 1000, (int)getpid(),
+	n = log_prepare(watchdog_line, sizeof watchdog_line,
+	    (util_wall_ms() + CS_WATCHDOG_MS) / 1000,
 	    "check_self: watchdog: the run exceeded its time budget; exiting 0");
 	watchdog_len = n > 0 ? (size_t)n : 0;
 	memset(&sa, 0, sizeof sa);

@@ -42,7 +42,8 @@ static int vip_migrate(const struct cfg *c, int argc, char **argv)
 		} else
 			return usage_error("migrate: unknown option");
 	}
-	rc = migrate_run(c, if_master);
+	/* a process of its own: it may end itself at the hard deadline */
+	rc = migrate_run(c, MIGRATE_HARD_DEADLINE | (if_master ? MIGRATE_IF_MASTER : 0u));
 	return rc == MIGRATE_DONE ? 0 : rc == MIGRATE_CONFIG ? 2 : 1;
 }
 

@@ -689,7 +689,22 @@ int cloud_assign(struct cloud *cl, const char *vpc, const char *eni, const uint3
 	return rc == CLOUD_OK ? task_id(cl, task) : rc;
 }
 
-static int task_status3(struct cloud *cl)
+/* Copies the task's Output (API 3 Response.Output, API 2 data.output), sanitised, into out. */
+static void task_output(struct cloud *cl, int obj, const char *key, char *out, size_t cap)
+{
+	char raw[512];
+	int n;
+
+	if (!cap)
+		return;
+	*out = 0;
+	n = json_str(&cl->resp, json_get(&cl->resp, obj, key), raw, sizeof raw);
+	if (n > 0)
+		log_sanitize(out, cap, raw, (size_t)n);
+}
+
+static enum cloud_rc task_status3(struct cloud *cl, enum cloud_task_state *st, char *out,
+    size_t cap)
 {
 	char status[32];
 
@@ -697,34 +712,47 @@ static int task_status3(struct cloud *cl)
 	    sizeof status) < 1)
 		return CLOUD_RETRY;
 	if (!strcmp(status, "SUCCESS"))
-		return 1;
-	if (!strcmp(status, "RUNNING"))
-		return 0;
-	set_error(cl, "TaskFailed", status);
-	return CLOUD_RACE;
+		*st = CLOUD_TASK_SUCCESS;
+	else if (!strcmp(status, "RUNNING"))
+		*st = CLOUD_TASK_RUNNING;
+	else {
+		*st = CLOUD_TASK_FAILED;	/* FAILED, or a status we do not know */
+		task_output(cl, cl->resp_obj, "Output", out, cap);
+		set_error(cl, "TaskFailed", cap && *out ? out : status);
+	}
+	return CLOUD_OK;
 }
 
-static int task_status2(struct cloud *cl)
+static enum cloud_rc task_status2(struct cloud *cl, enum cloud_task_state *st, char *out,
+    size_t cap)
 {
-	long long st;
+	long long v;
 	int d = json_get(&cl->resp, 0, "data");
 
-	if (json_int(&cl->resp, json_get(&cl->resp, d, "status"), &st) < 0)
+	if (json_int(&cl->resp, json_get(&cl->resp, d, "status"), &v) < 0)
 		return CLOUD_RETRY;
-	if (st == 0)
-		return 1;
-	if (st == 2)
-		return 0;
-	set_error(cl, "TaskFailed", "status 1");
-	return CLOUD_RACE;
+	if (v == 0)
+		*st = CLOUD_TASK_SUCCESS;
+	else if (v == 2)
+		*st = CLOUD_TASK_RUNNING;
+	else {
+		*st = CLOUD_TASK_FAILED;
+		task_output(cl, d, "output", out, cap);
+		set_error(cl, "TaskFailed", cap && *out ? out : "status 1");
+	}
+	return CLOUD_OK;
 }
 
-int cloud_task(struct cloud *cl, const char *task)
+enum cloud_rc cloud_task(struct cloud *cl, const char *task, enum cloud_task_state *st,
+    char *out, size_t cap)
 {
 	struct sign_param p[MAX_PARAMS] = { { "taskId", task } };
 	struct json_w w;
 	int rc;
 
+	*st = CLOUD_TASK_RUNNING;
+	if (cap)
+		*out = 0;
 	json_w_init(&w, cl->body, sizeof cl->body);
 	json_w_obj(&w);
 	json_w_key(&w, "TaskId");
@@ -734,6 +762,6 @@ int cloud_task(struct cloud *cl, const char *task)
 		return CLOUD_FATAL;
 	rc = call(cl, "DescribeVpcTaskResult", cl->body, p, 1);
 	if (rc != CLOUD_OK)
-		return rc;
-	return cl->cfg->api == 3 ? task_status3(cl) : task_status2(cl);
+		return (enum cloud_rc)rc;
+	return cl->cfg->api == 3 ? task_status3(cl, st, out, cap) : task_status2(cl, st, out, cap);
 }

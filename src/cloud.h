@@ -70,8 +70,16 @@ int cloud_migrate(struct cloud *cl, const char *vpc, uint32_t vip, const char *f
     const char *to, char task[CLOUD_ID_LEN]);
 int cloud_assign(struct cloud *cl, const char *vpc, const char *eni, const uint32_t *vips, int n,
     char task[CLOUD_ID_LEN]);
-/* Task state: 1 SUCCESS, 0 RUNNING, CLOUD_RACE FAILED, or an error class. */
-int cloud_task(struct cloud *cl, const char *task);
+/* State of an asynchronous task (DescribeVpcTaskResult). */
+enum cloud_task_state {
+	CLOUD_TASK_RUNNING,
+	CLOUD_TASK_SUCCESS,
+	CLOUD_TASK_FAILED,	/* the change was not made; out has the task's Output */
+};
+/* Reads the task's state into *st; when it FAILED, its Output (sanitised, "" if none) into
+ * out (cap bytes). CLOUD_OK once the state was read, else the error class of the call. */
+enum cloud_rc cloud_task(struct cloud *cl, const char *task, enum cloud_task_state *st,
+    char *out, size_t cap);
 /* The last error as "Code: message (RequestId ...)". */
 const char *cloud_last_error(const struct cloud *cl);
 #endif

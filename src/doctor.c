@@ -133,7 +133,8 @@ static int auth_refused(const struct cloud *cl)
 static void check_api(struct doc *d)
 {
 	static const char *const fake_eni = "eni-00000000", *const fake_task = "0";
-	char task[CLOUD_ID_LEN];
+	char task[CLOUD_ID_LEN], out[64];
+	enum cloud_task_state st;
 	long long skew;
 	int rc;
 
@@ -157,7 +158,7 @@ static void check_api(struct doc *d)
 	cloud_assign(&d->cl, d->nd.vpc, fake_eni, d->c.vip, 1, task);
 	line(d, !auth_refused(&d->cl), "AssignPrivateIpAddresses",
 	    "grant vpc:AssignPrivateIpAddresses", "%s", auth_refused(&d->cl) ? d->cl.code : "allowed");
-	cloud_task(&d->cl, fake_task);
+	cloud_task(&d->cl, fake_task, &st, out, sizeof out);
 	line(d, !auth_refused(&d->cl), "DescribeVpcTaskResult",
 	    "grant vpc:DescribeVpcTaskResult", "%s", auth_refused(&d->cl) ? d->cl.code : "allowed");
 }

@@ -104,6 +104,11 @@ void log_sanitize(char *dst, size_t cap, const char *src, size_t len)
 	dst[i] = 0;
 }
 
+int log_prepare(char *out, size_t cap, long long epoch, const char *msg)
+{
+	return log_format(out, cap, epoch, (int)getpid(), msg);
+}
+
 /* Truncates an over-long message visibly rather than dropping it. */
 static void mark_truncated(char *msg, size_t cap)
 {

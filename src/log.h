@@ -11,6 +11,9 @@ void log_set_stderr(int on);	/* 1: every line to stderr; 0: errors only (default
 void log_msg(int level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Formats "[YYYY-MM-DD HH:MM:SS] [pidN] msg\n" into out; returns its length or -1. */
 int log_format(char *out, size_t cap, long long epoch, int pid, const char *msg);
+/* Formats msg as a line stamped epoch (the second a signal handler will fire in), for
+ * log_raw(). Returns the length or -1. */
+int log_prepare(char *out, size_t cap, long long epoch, const char *msg);
 /* Writes one ready line to log_file (opened if need be) and stderr: async-signal-safe, for a
  * signal handler's last word. */
 void log_raw(const char *line, size_t len);

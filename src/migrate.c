@@ -1,8 +1,10 @@
 /* migrate.c: the outage path (make the cloud give every VIP to this ENI), the ownership query, the detached spawn. */
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/time.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -18,6 +20,8 @@
 #define BACKOFF_FIRST_MS 200
 #define BACKOFF_MAX_MS 3000
 #define POLL_MAX_MS 1000
+#define TASK_FAILED_MAX 3	/* rounds in a row ending in a FAILED task before giving up */
+#define HARD_SLACK_S 2		/* the process ends this long after migrate_timeout, stuck or not */
 
 /* One cloud client per process: large buffers, kept out of the stack. */
 static struct cloud cloud;
@@ -81,32 +85,66 @@ static int backoff_wait(struct run *r)
 	return 1;
 }
 
-/* Polls a task to its end: 1 success, CLOUD_FATAL failed, CLOUD_RETRY out of time or not master. */
-static int poll_task(struct run *r, const char *what, const char *task)
+/* Outcome of one cloud change (poll_task, assign_free, migrate_held). */
+enum change_rc {
+	CHANGE_OK,		/* made (the task ended SUCCESS), or nothing to change */
+	CHANGE_TASK_FAILED,	/* a task ended FAILED: the change was not made; look again */
+	CHANGE_RACE,		/* the world moved under a call (CLOUD_RACE): back off, look again */
+	CHANGE_RETRY,		/* transient error: back off, retry */
+	CHANGE_STOP,		/* not MASTER any more, or out of time */
+	CHANGE_FATAL,		/* retrying will not help */
+};
+
+/* Outcome of one round (round_once). */
+enum round_rc {
+	ROUND_DONE,		/* every VIP is on this ENI and settled */
+	ROUND_CHANGED,		/* changes made: confirm with a describe at once */
+	ROUND_TASK_FAILED,	/* a task ended FAILED: describe again at once */
+	ROUND_WAIT,		/* a task runs, a holder raced or a transient error: back off */
+	ROUND_STOP,		/* not MASTER any more, or out of time */
+	ROUND_FATAL,		/* retrying will not help, or split brain */
+};
+
+static enum change_rc from_cloud(int rc)
 {
+	return rc == CLOUD_OK ? CHANGE_OK : rc == CLOUD_RACE ? CHANGE_RACE :
+	    rc == CLOUD_FATAL ? CHANGE_FATAL : CHANGE_RETRY;
+}
+
+/* Polls a task to its end. A FAILED task is logged with its Output and not polled again. */
+static enum change_rc poll_task(struct run *r, const char *what, const char *task)
+{
+	enum cloud_task_state st;
+	char out[160];
 	long long delay = 0;
-	int st;
+	int rc;
 
 	for (;;) {
 		util_sleep_ms(delay);
 		if (!still_master(r))
-			return CLOUD_RETRY;
-		st = cloud_task(r->cl, task);
-		if (st == 1)
-			return 1;
-		if (st == CLOUD_FATAL) {
-			log_err("migrate: %s: task %s failed: %s", what, task, cloud_last_error(r->cl));
-			return CLOUD_FATAL;
+			return CHANGE_STOP;
+		rc = cloud_task(r->cl, task, &st, out, sizeof out);
+		if (rc == CLOUD_OK && st == CLOUD_TASK_SUCCESS)
+			return CHANGE_OK;
+		if (rc == CLOUD_OK && st == CLOUD_TASK_FAILED) {
+			log_warn("migrate: %s: task %s FAILED: %s; looking again", what, task,
+			    *out ? out : "(no output)");
+			return CHANGE_TASK_FAILED;
 		}
+		if (rc == CLOUD_FATAL) {
+			log_err("migrate: %s: task %s: %s", what, task, cloud_last_error(r->cl));
+			return CHANGE_FATAL;
+		}
+		/* RUNNING, or a transient error reading it: poll again */
 		delay = delay ? delay * 2 : 50;
 		if (delay > POLL_MAX_MS)
 			delay = POLL_MAX_MS;
 		if (util_now_ms() + delay >= r->deadline)
-			return CLOUD_RETRY;
+			return CHANGE_STOP;
 	}
 }
 
-static int assign_free(struct run *r, const struct cloud_holder *h)
+static enum change_rc assign_free(struct run *r, const struct cloud_holder *h)
 {
 	uint32_t free_vips[CFG_MAX_VIPS];
 	char task[CLOUD_ID_LEN], ips[16];
@@ -116,36 +154,41 @@ static int assign_free(struct run *r, const struct cloud_holder *h)
 		if (!*h[i].eni)
 			free_vips[n++] = h[i].vip;
 	if (!n)
-		return CLOUD_OK;
+		return CHANGE_OK;
 	if (!still_master(r))
-		return CLOUD_RETRY;
+		return CHANGE_STOP;
 	log_info("migrate: assigning %d unheld VIP(s) (%s...) to %s", n,
 	    util_ipv4_str(free_vips[0], ips), r->nd.eni);
 	rc = cloud_assign(r->cl, r->nd.vpc, r->nd.eni, free_vips, n, task);
-	return rc == CLOUD_OK ? poll_task(r, "AssignPrivateIpAddresses", task) : rc;
+	return rc == CLOUD_OK ? poll_task(r, "AssignPrivateIpAddresses", task) : from_cloud(rc);
 }
 
-static int migrate_held(struct run *r, const struct cloud_holder *h)
+/* Moves every VIP held by another ENI. A failed task or a race on one VIP does not stop the
+ * others; the worst of those two is returned (a failed task first: it is looked at at once). */
+static enum change_rc migrate_held(struct run *r, const struct cloud_holder *h)
 {
 	char task[CLOUD_ID_LEN], ip[16];
-	int i, rc, raced = CLOUD_OK;
+	enum change_rc rc, worst = CHANGE_OK;
+	int i, crc;
 
 	for (i = 0; i < r->c->nvip; i++) {
 		if (!*h[i].eni || !strcmp(h[i].eni, r->nd.eni))
 			continue;
 		if (!still_master(r))
-			return CLOUD_RETRY;
+			return CHANGE_STOP;
 		log_info("migrate: moving %s from %s to %s", util_ipv4_str(h[i].vip, ip), h[i].eni,
 		    r->nd.eni);
-		rc = cloud_migrate(r->cl, r->nd.vpc, h[i].vip, h[i].eni, r->nd.eni, task);
-		if (rc == CLOUD_OK)
-			rc = poll_task(r, "MigratePrivateIpAddress", task);
-		if (rc == CLOUD_RACE)
-			raced = rc;	/* this VIP is looked at again; the others go on */
-		else if (rc < 0)
+		crc = cloud_migrate(r->cl, r->nd.vpc, h[i].vip, h[i].eni, r->nd.eni, task);
+		rc = crc == CLOUD_OK ? poll_task(r, "MigratePrivateIpAddress", task) : from_cloud(crc);
+		if (rc == CHANGE_TASK_FAILED)
+			worst = rc;
+		else if (rc == CHANGE_RACE) {
+			if (worst == CHANGE_OK)
+				worst = rc;
+		} else if (rc != CHANGE_OK)
 			return rc;
 	}
-	return raced;
+	return worst;
 }
 
 /* 1 every VIP on our ENI and settled, 0 not yet; busy set if any VIP is in a running task. */
@@ -169,25 +212,43 @@ static void holders_init(const struct cfg *c, struct cloud_holder *h)
 		h[i].vip = c->vip[i];
 }
 
-/* One round: describe, then assign/migrate what is not ours.
- * 1 done, 0 changes made (confirm next), 2 a task is running, <0 error class. */
-static int round_once(struct run *r, struct cloud_holder *h, char prev[][CLOUD_ID_LEN])
+static enum round_rc from_change(enum change_rc rc)
 {
-	int rc, busy, i, changed = 0;
+	switch (rc) {
+	case CHANGE_OK:
+		return ROUND_CHANGED;
+	case CHANGE_TASK_FAILED:
+		return ROUND_TASK_FAILED;
+	case CHANGE_RACE:
+	case CHANGE_RETRY:
+		return ROUND_WAIT;
+	case CHANGE_STOP:
+		return ROUND_STOP;
+	case CHANGE_FATAL:
+	default:
+		return ROUND_FATAL;
+	}
+}
+
+/* One round: describe, then assign the unheld VIPs and move the held ones. */
+static enum round_rc round_once(struct run *r, struct cloud_holder *h, char prev[][CLOUD_ID_LEN])
+{
+	enum change_rc rc;
+	int crc, busy, i, changed = 0;
 
 	if (!still_master(r))
-		return CLOUD_RETRY;
-	rc = cloud_holders(r->cl, r->nd.vpc, h, r->c->nvip);
-	if (rc < 0)
-		return rc;
+		return ROUND_STOP;
+	crc = cloud_holders(r->cl, r->nd.vpc, h, r->c->nvip);
+	if (crc != CLOUD_OK)
+		return crc == CLOUD_FATAL ? ROUND_FATAL : ROUND_WAIT;
 	if (all_here(r, h, &busy))
-		return 1;
+		return ROUND_DONE;
 	for (i = 0; i < r->c->nvip && r->moved; i++)
 		if (*h[i].eni && strcmp(h[i].eni, r->nd.eni) && !h[i].busy) {
 			log_warn("migrate: split brain suspected: %s took a VIP back right after "
 			    "this node took it; not fighting over it", h[i].eni);
 			r->taken_back = 1;
-			return CLOUD_FATAL;
+			return ROUND_FATAL;
 		}
 	for (i = 0; i < r->c->nvip; i++) {
 		changed |= prev[i][0] && strcmp(prev[i], h[i].eni);
@@ -196,12 +257,18 @@ static int round_once(struct run *r, struct cloud_holder *h, char prev[][CLOUD_I
 	if (changed)
 		log_warn("migrate: a VIP holder changed underneath; starting over");
 	if (busy)
-		return 2;
+		return ROUND_WAIT;
 	rc = assign_free(r, h);
-	if (rc == CLOUD_OK)
-		rc = migrate_held(r, h);
-	r->moved |= rc == CLOUD_OK;
-	return rc == CLOUD_OK ? 0 : rc;
+	if (rc == CHANGE_OK || rc == CHANGE_TASK_FAILED || rc == CHANGE_RACE) {
+		enum change_rc m = migrate_held(r, h);	/* the held VIPs too, whatever the assign did */
+
+		if (m != CHANGE_OK && m != CHANGE_RACE && m != CHANGE_TASK_FAILED)
+			rc = m;
+		else if (rc == CHANGE_OK || m == CHANGE_TASK_FAILED)
+			rc = m;
+	}
+	r->moved |= rc == CHANGE_OK;
+	return from_change(rc);
 }
 
 static void record(const struct run *r, const char *result, long long t0)
@@ -218,37 +285,95 @@ static int migrate_loop(struct run *r)
 {
 	static struct cloud_holder h[CFG_MAX_VIPS];
 	static char prev[CFG_MAX_VIPS][CLOUD_ID_LEN];
-	int rc;
+	enum round_rc rc;
+	int failed_tasks = 0;
 
 	holders_init(r->c, h);
 	for (;;) {
 		rc = round_once(r, h, prev);
-		if (rc == 1)
+		if (rc == ROUND_DONE)
 			return MIGRATE_DONE;
 		if (!still_master(r))
 			return MIGRATE_NOT_MASTER;
-		if (rc == CLOUD_FATAL || util_now_ms() >= r->deadline)
+		if (rc == ROUND_FATAL || rc == ROUND_STOP || util_now_ms() >= r->deadline)
 			return MIGRATE_FAILED;
-		/* 0: changes made, confirm at once; 2 (a task runs) and errors: back off. */
-		if (rc != 0 && !backoff_wait(r))
+		if (rc == ROUND_TASK_FAILED && ++failed_tasks >= TASK_FAILED_MAX) {
+			log_err("migrate: %d rounds in a row ended in a FAILED task; giving up",
+			    failed_tasks);
+			return MIGRATE_FAILED;
+		}
+		if (rc != ROUND_TASK_FAILED)
+			failed_tasks = 0;
+		/* changes made or a task failed: describe at once; a task runs or errors: back off */
+		if (rc == ROUND_WAIT && !backoff_wait(r))
 			return MIGRATE_FAILED;
 	}
 }
 
-int migrate_run(const struct cfg *c, int if_master)
+/* The hard timer: whatever call the migrate is stuck in (DNS has no timeout), the process
+ * ends, releasing the lock, HARD_SLACK_S after the soft deadline. Line prepared at arm time. */
+static char hard_line[256];
+static size_t hard_len;
+
+static void hard_fire(int sig)
 {
-	struct run r = { .c = c, .if_master = if_master };
-	long long t0 = util_now_ms();
+	(void)sig;
+	log_raw(hard_line, hard_len);
+	_exit(MIGRATE_FAILED);
+}
+
+static void hard_arm(const struct cfg *c)
+{
+	int s = c->migrate_timeout + HARD_SLACK_S, n;
+	struct itimerval it = { { 0, 0 }, { s, 0 } };
+	struct sigaction sa;
+	sigset_t set;
+	char msg[160];
+
+	n = util_fmt(msg, sizeof msg, "migrate: hard deadline: still running %d s after taking "
+	    "%s/lock (stuck in a call); exiting 1", s, c->state_dir);
+	if (n < 0)
+		util_copy(msg, sizeof msg, "migrate: hard deadline: still running; exiting 1");
+	n = log_prepare(hard_line, sizeof hard_line, (long long)time(NULL) + s, msg);
+	hard_len = n > 0 ? (size_t)n : 0;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = hard_fire;
+	sigemptyset(&sa.sa_mask);
+	sigemptyset(&set);
+	sigaddset(&set, SIGALRM);
+	if (sigaction(SIGALRM, &sa, NULL) < 0 || sigprocmask(SIG_UNBLOCK, &set, NULL) < 0 ||
+	    setitimer(ITIMER_REAL, &it, NULL) < 0)
+		log_warn("migrate: cannot arm the hard deadline timer");
+}
+
+static void hard_disarm(void)
+{
+	struct itimerval it = { { 0, 0 }, { 0, 0 } };
+
+	setitimer(ITIMER_REAL, &it, NULL);
+}
+
+int migrate_run(const struct cfg *c, unsigned flags)
+{
+	struct run r = { .c = c, .if_master = !!(flags & MIGRATE_IF_MASTER) };
+	long long t0 = util_now_ms(), waited;
 	int lock, rc;
 
-	r.deadline = t0 + c->migrate_timeout * 1000LL;
 	srandom((unsigned)(t0 ^ getpid()));
 	lock = state_lock(c->state_dir, c->migrate_timeout * 1000LL);
 	if (lock < 0) {
-		log_err("migrate: %s/lock: another migrate still running after %d s", c->state_dir,
-		    c->migrate_timeout);
+		/* nothing was done: nothing is recorded (last_migrate is evidence for check_self) */
+		log_err("migrate: %s/lock: another migrate still running after %d s; this one "
+		    "did nothing", c->state_dir, c->migrate_timeout);
 		return MIGRATE_FAILED;
 	}
+	waited = util_now_ms() - t0;
+	t0 += waited;	/* the budget starts once the lock is held */
+	if (waited >= 1000)
+		log_info("migrate: waited %lld ms for %s/lock", waited, c->state_dir);
+	r.deadline = t0 + c->migrate_timeout * 1000LL;
+	if (flags & MIGRATE_HARD_DEADLINE)
+		hard_arm(c);
 	if (!still_master(&r))
 		rc = MIGRATE_NOT_MASTER;
 	else if (cloud_init(&cloud, c, "") < 0)
@@ -267,6 +392,8 @@ int migrate_run(const struct cfg *c, int if_master)
 	    r.taken_back ? "taken-back" : "failed", t0);
 	if (r.cl)
 		cloud_close(r.cl);
+	if (flags & MIGRATE_HARD_DEADLINE)
+		hard_disarm();
 	state_unlock(lock);
 	return rc;
 }

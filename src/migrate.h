@@ -6,11 +6,17 @@ struct cloud_holder;
 
 enum { MIGRATE_DONE = 0, MIGRATE_FAILED = 1, MIGRATE_CONFIG = 2, MIGRATE_NOT_MASTER = 3 };
 
+/* migrate_run flags */
+#define MIGRATE_IF_MASTER 1u		/* re-read state_dir/state before every cloud call */
+#define MIGRATE_HARD_DEADLINE 2u	/* the caller lets the process _exit(1) if stuck */
+
 /* Holder self: done; no holder: AssignPrivateIpAddresses; other: MigratePrivateIpAddress;
- * polls each task, confirms with a describe; retries per SPEC §3 within migrate_timeout.
- * Takes state_dir/lock. if_master: re-reads state_dir/state before every cloud call and
- * stops (MIGRATE_NOT_MASTER) once it is not MASTER. Records state_dir/last_migrate. */
-int migrate_run(const struct cfg *c, int if_master);
+ * polls each task, confirms with a describe; retries per SPEC §3 within migrate_timeout,
+ * counted from when state_dir/lock is held. MIGRATE_IF_MASTER: stops (MIGRATE_NOT_MASTER)
+ * once state_dir/state is not MASTER. MIGRATE_HARD_DEADLINE: a SIGALRM timer ends the
+ * process (exit 1, lock released) 2 s after migrate_timeout, even inside a stuck call.
+ * Records state_dir/last_migrate, unless the lock was never obtained (nothing done). */
+int migrate_run(const struct cfg *c, unsigned flags);
 /* 1 the cloud assigns every VIP to this ENI, 0 it does not, -1 unknown (logged).
  * deadline_ms (util_now_ms clock, 0 = cfg timeouts only) bounds the whole query.
  * h (may be NULL) gets each VIP's holder, c->nvip entries. */
