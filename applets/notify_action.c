@@ -21,8 +21,6 @@ const char notify_action_usage[] =
 #include "util.h"
 #include "vrrp.h"
 
-#define NOTIFY_LOCK_MS 2000	/* the lock is held for one read and two renames */
-
 struct notify_args {
 	const char *state;
 	const char *name;	/* instance or group name, "" in the seed form */
@@ -41,7 +39,7 @@ static int parse_args(int argc, char **argv, struct notify_args *a)
 		a->state = argv[argc - 2];
 	} else
 		return -1;
-	return vrrp_state_valid(a->state) ? 0 : -1;
+	return vrrp_event_known(a->state) ? 0 : -1;
 }
 
 /* Logs a refused call where the operator will look: keepalived throws our stderr away. */
@@ -59,44 +57,6 @@ static void log_bad_args(int argc, char **argv)
 	}
 	log_sanitize(clean, sizeof clean, shown, sizeof shown);
 	log_err("notify: bad arguments '%s': want STATE or ... INSTANCE|GROUP NAME STATE PRIORITY", clean);
-}
-
-/* On MASTER: a fresh start for check_self's failure count and its next cloud query. */
-static int become_master(const struct cfg *c)
-{
-	char path[4096];
-
-	if (state_write_int(c->state_dir, VRRP_FAILED, 0) < 0)
-		return -1;
-	if (util_fmt(path, sizeof path, "%s/%s", c->state_dir, VRRP_QUERIED) >= 0)
-		unlink(path);
-	return migrate_spawn(c);
-}
-
-/* Writes the state and its record, unless a later notify already did (keepalived forked
- * them in event order, and they race). 1 recorded, 0 superseded, -1 error (logged). */
-static int record(const struct cfg *c, const char *state, char *prev, size_t cap)
-{
-	struct vrrp_record me, last;
-	char line[VRRP_STATE_MAX + 1];
-	int fd, n, rc = 1;
-
-	fd = state_lock_file(c->state_dir, VRRP_RECORD_LOCK, NOTIFY_LOCK_MS);
-	if (fd < 0)
-		log_warn("notify: %s/%s: not taken in %d ms; recording %s unordered",
-		    c->state_dir, VRRP_RECORD_LOCK, NOTIFY_LOCK_MS, state);
-	vrrp_state_read(c->state_dir, prev, cap);
-	vrrp_self(&me);
-	n = util_fmt(line, sizeof line, "%s\n", state);
-	if (vrrp_record_read(c->state_dir, &last) == 0 && !vrrp_later(&me, &last))
-		rc = 0;
-	else if (n < 0 || state_replace(c->state_dir, VRRP_STATE, line, (size_t)n, 0644) < 0 ||
-	    vrrp_record_write(c->state_dir, &me) < 0) {
-		log_err("notify: %s: cannot record state %s", c->state_dir, state);
-		rc = -1;
-	}
-	state_unlock(fd);
-	return rc;
 }
 
 /* keepalived's notify_master_rx_lower_pri: the master heard a lower priority, so another node
@@ -134,7 +94,7 @@ int notify_action_main(int argc, char **argv)
 	log_sanitize(name, sizeof name, a.name, strlen(a.name));
 	if (!strcmp(a.state, "MASTER_RX_LOWER_PRI"))
 		return rx_lower_pri(&c, name);
-	r = record(&c, a.state, prev, sizeof prev);
+	r = vrrp_transition(c.state_dir, a.state, 0, prev, sizeof prev);
 	if (r < 0)
 		return 1;
 	if (r == 0) {
@@ -144,7 +104,7 @@ int notify_action_main(int argc, char **argv)
 	}
 	log_info("notify: %s -> %s%s%s%s", *prev ? prev : "(none)", a.state,
 	    *name ? " (" : "", name, *name ? ")" : "");
-	if (!strcmp(a.state, "MASTER") && become_master(&c) < 0) {
+	if (!strcmp(a.state, "MASTER") && (vrrp_master_reset(c.state_dir) < 0 || migrate_spawn(&c) < 0)) {
 		log_err("notify: MASTER: could not start the migrate; check_self will retry");
 		return 1;
 	}

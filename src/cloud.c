@@ -107,6 +107,8 @@ static int ensure_ready(struct cloud *cl)
 			return CLOUD_FATAL;
 		cl->ta_loaded = 1;
 	}
+	if (cl->creds_loaded && cl->creds.expires && cl->creds.expires - time(NULL) < 300)
+		cl->creds_loaded = 0;	/* a long-lived client: role credentials about to expire */
 	if (!cl->creds_loaded) {
 		int r;
 
@@ -117,6 +119,27 @@ static int ensure_ready(struct cloud *cl)
 		cl->creds_loaded = 1;
 	}
 	return CLOUD_OK;
+}
+
+enum cloud_rc cloud_warm(struct cloud *cl)
+{
+	int rc = ensure_ready(cl);
+
+	if (rc != CLOUD_OK)
+		return rc;
+	cl->deadline_ms = 0;
+	cl->conn.timeout_ms = exchange_timeout(cl);
+	return http_connect(&cl->conn) < 0 ? CLOUD_RETRY : CLOUD_OK;
+}
+
+int cloud_conn_fd(const struct cloud *cl)
+{
+	return cl->conn.fd;
+}
+
+void cloud_conn_drop(struct cloud *cl)
+{
+	http_close(&cl->conn);
 }
 
 static int starts(const char *s, const char *prefix)

@@ -59,6 +59,13 @@ int cloud_endpoint(const struct cfg *c, char *host, int hostcap, int *port);
 /* Prepares a client (no network yet). region: API region name. 0 or -1 (logged). */
 int cloud_init(struct cloud *cl, const struct cfg *c, const char *region);
 void cloud_close(struct cloud *cl);
+/* For a long-lived client (the notify FIFO consumer): trust anchors and credentials loaded
+ * (role credentials renewed 300 s before they expire) and the connection open, so that the
+ * next call sends at once. CLOUD_OK or the error class. */
+enum cloud_rc cloud_warm(struct cloud *cl);
+/* The open connection's fd (-1 if none): readable while idle means the server closed it. */
+int cloud_conn_fd(const struct cloud *cl);
+void cloud_conn_drop(struct cloud *cl);
 
 /* This node's ENI: DescribeNetworkInterfaces by attachment.instance-id, matched by MAC. */
 int cloud_find_eni(struct cloud *cl, const char *vpc, const char *instance, const char *mac,

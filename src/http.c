@@ -707,6 +707,14 @@ int http_request(struct http_conn *c, const char *method, const char *path,
 	return 0;
 }
 
+int http_connect(struct http_conn *c)
+{
+	if (c->fd >= 0 && c->alive && !net_idle_broken(c->fd))
+		return 0;
+	http_close(c);
+	return conn_open(c, net_now_ms() + c->timeout_ms);
+}
+
 void http_close(struct http_conn *c)
 {
 	if (c->fd >= 0) {

@@ -69,6 +69,9 @@ int http_request(struct http_conn *c, const char *method, const char *path,
     const char *extra_headers, const void *body, size_t body_len, unsigned flags,
     char *buf, size_t cap, struct http_resp *r);
 
+/* Opens (and handshakes) the connection now unless an open one is still good: so that the
+ * next request goes out without a handshake. 0, or -1 logged naming the host. */
+int http_connect(struct http_conn *c);
 void http_close(struct http_conn *c);
 
 /* Pure parser of the len bytes received so far; eof: no more bytes will come.

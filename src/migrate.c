@@ -23,8 +23,13 @@
 #define TASK_FAILED_MAX 3	/* rounds in a row ending in a FAILED task before giving up */
 #define HARD_SLACK_S 2		/* the process ends this long after migrate_timeout, stuck or not */
 
-/* One cloud client per process: large buffers, kept out of the stack. */
+/* One cloud client per process: large buffers, kept out of the stack. MIGRATE_KEEP keeps it
+ * set up between runs (cloud_ready). */
 static struct cloud cloud;
+static int cloud_ready;
+/* Called before every look at state_dir/state (the FIFO consumer reads its events there). */
+static void (*check_hook)(void *);
+static void *check_arg;
 
 struct run {
 	const struct cfg *c;
@@ -43,6 +48,8 @@ static int still_master(const struct run *r)
 
 	if (!r->if_master)
 		return 1;
+	if (check_hook)
+		check_hook(check_arg);
 	if (state_read(r->c->state_dir, "state", st, sizeof st) >= 0 && !strcmp(st, "MASTER"))
 		return 1;
 	log_info("migrate: stopping, this node is no longer MASTER (state %s)", *st ? st : "none");
@@ -353,10 +360,23 @@ static void hard_disarm(void)
 	setitimer(ITIMER_REAL, &it, NULL);
 }
 
+/* The kept client, else a new one; its call count restarts. 0, or -1 (logged). */
+static int client_ready(const struct cfg *c)
+{
+	if (!cloud_ready) {
+		if (cloud_init(&cloud, c, "") < 0)
+			return -1;
+		cloud_ready = 1;
+	}
+	cloud.calls = 0;
+	return 0;
+}
+
 int migrate_run(const struct cfg *c, unsigned flags)
 {
 	struct run r = { .c = c, .if_master = !!(flags & MIGRATE_IF_MASTER) };
 	long long t0 = util_now_ms(), waited;
+	unsigned long hs = http_stat_handshakes;
 	int lock, rc;
 
 	srandom((unsigned)(t0 ^ getpid()));
@@ -376,26 +396,62 @@ int migrate_run(const struct cfg *c, unsigned flags)
 		hard_arm(c);
 	if (!still_master(&r))
 		rc = MIGRATE_NOT_MASTER;
-	else if (cloud_init(&cloud, c, "") < 0)
+	else if (client_ready(c) < 0)
 		rc = MIGRATE_CONFIG;
 	else if (setup(&r, r.deadline, 1) < 0)
 		rc = MIGRATE_FAILED;
 	else
 		rc = migrate_loop(&r);
 	if (rc == MIGRATE_DONE)
-		log_info("migrate: every VIP is on %s (%lld ms, %u API calls)", r.nd.eni,
-		    util_now_ms() - t0, r.cl->calls);
+		log_info("migrate: every VIP is on %s (%lld ms, %u API calls, %lu TLS handshakes)",
+		    r.nd.eni, util_now_ms() - t0, r.cl->calls, http_stat_handshakes - hs);
 	else if (rc == MIGRATE_FAILED)
 		log_err("migrate: failed after %lld ms: %s", util_now_ms() - t0,
 		    r.cl && *r.cl->code ? cloud_last_error(r.cl) : "see above");
 	record(&r, rc == MIGRATE_DONE ? "done" : rc == MIGRATE_NOT_MASTER ? "not-master" :
 	    r.taken_back ? "taken-back" : "failed", t0);
-	if (r.cl)
-		cloud_close(r.cl);
+	if (!(flags & MIGRATE_KEEP) && cloud_ready) {
+		cloud_close(&cloud);
+		cloud_ready = 0;
+	}
 	if (flags & MIGRATE_HARD_DEADLINE)
 		hard_disarm();
 	state_unlock(lock);
 	return rc;
+}
+
+int migrate_prepare(const struct cfg *c)
+{
+	struct run r = { .c = c };
+	int rc;
+
+	if (client_ready(c) < 0)
+		return -1;
+	r.deadline = util_now_ms() + c->timeout * 1000LL;
+	if (setup(&r, r.deadline, 0) < 0)
+		return -1;
+	rc = cloud_warm(&cloud);
+	if (rc != CLOUD_OK)
+		log_warn("migrate: %s: cannot get ready (%s); a migrate will try again", cloud.host,
+		    rc == CLOUD_FATAL ? "credentials or trust anchors" : "not reachable");
+	return rc == CLOUD_OK ? 0 : -1;
+}
+
+int migrate_conn_fd(void)
+{
+	return cloud_ready ? cloud_conn_fd(&cloud) : -1;
+}
+
+void migrate_conn_drop(void)
+{
+	if (cloud_ready)
+		cloud_conn_drop(&cloud);
+}
+
+void migrate_set_check_hook(void (*fn)(void *), void *arg)
+{
+	check_hook = fn;
+	check_arg = arg;
 }
 
 int migrate_query(const struct cfg *c, long long deadline_ms, struct cloud_holder *out)

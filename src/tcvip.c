@@ -31,16 +31,18 @@ static const char tcvip_usage_text[] =
 "       tcvip [-c FILE] [-v] APPLET [ARGS...]\n"
 "\n"
 "keepalived VIP failover for Tencent Cloud VPC. The applet is the name it is\n"
-"called by (notify_action.sh, check_self.sh, vip), else the first argument.\n"
+"called by (notify_action.sh, check_self.sh, notify_fifo.sh, vip), else the first\n"
+"argument.\n"
 "Called as tcvip (keepalived runs a symlinked script by its real path):\n"
 "  tcvip STATE, or ... INSTANCE|GROUP NAME STATE PRIORITY   -> notify_action\n"
+"  tcvip ... FIFO (the last argument is a FIFO)              -> notify_fifo\n"
 "  tcvip with no arguments, started by keepalived           -> check_self\n"
 "  tcvip with no arguments, started by anything else        -> this text, exit 2\n"
 "\n"
 "  -c FILE     config file (default $TCVIP_CONFIG, else /etc/keepalived/tcvip.conf)\n"
 "  -v          debug log\n"
-"  --install   symlink DIR/notify_action.sh, DIR/check_self.sh, DIR/vip to this\n"
-"              binary (DIR defaults to /etc/keepalived, made if missing);\n"
+"  --install   symlink DIR/notify_action.sh, check_self.sh, notify_fifo.sh and vip\n"
+"              to this binary (DIR defaults to /etc/keepalived, made if missing);\n"
 "              replaces links, other files only with --force\n"
 "  --list      list applets\n"
 "  --version   version and build\n";
@@ -194,7 +196,8 @@ static int make_dirs(const char *dir)
 
 int tcvip_install(const char *dir, const char *target, int force)
 {
-	static const char *const names[] = { "notify_action.sh", "check_self.sh", "vip" };
+	static const char *const names[] = { "notify_action.sh", "check_self.sh", "notify_fifo.sh",
+	    "vip" };
 	struct stat tst;
 	size_t i;
 
@@ -243,7 +246,7 @@ static int install_main(int argc, char **argv)
 static int notify_generic(int argc, char **argv)
 {
 	return argc >= 4 && (!strcmp(argv[argc - 4], "INSTANCE") || !strcmp(argv[argc - 4], "GROUP")) &&
-	    vrrp_state_valid(argv[argc - 2]);
+	    vrrp_event_known(argv[argc - 2]);
 }
 
 /* Which applet a call under our own name means, with argv[0..argc) the arguments after the
@@ -251,10 +254,14 @@ static int notify_generic(int argc, char **argv)
  * link's name is lost and only the arguments tell. NULL: none. */
 static const struct applet *applet_by_args(int argc, char **argv)
 {
+	struct stat st;
+
 	if (argc == 0)
 		return vrrp_parent_is_keepalived() ? find_applet("check_self") : NULL;
-	if ((argc == 1 && vrrp_state_valid(argv[0])) || notify_generic(argc, argv))
+	if ((argc == 1 && vrrp_event_known(argv[0])) || notify_generic(argc, argv))
 		return find_applet("notify_action");
+	if (stat(argv[argc - 1], &st) == 0 && S_ISFIFO(st.st_mode))
+		return find_applet("notify_fifo");	/* keepalived appends the FIFO's path */
 	return NULL;
 }
 

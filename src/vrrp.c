@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <limits.h>
 
+#include "log.h"
 #include "state.h"
 #include "util.h"
 #include "vrrp.h"
@@ -20,6 +21,18 @@ int vrrp_state_valid(const char *s)
 		if (i >= VRRP_STATE_MAX - 1 || !((s[i] >= 'A' && s[i] <= 'Z') || s[i] == '_'))
 			return 0;
 	return 1;
+}
+
+int vrrp_event_known(const char *s)
+{
+	static const char *const known[] = { "MASTER", "BACKUP", "FAULT", "STOP", "DELETED",
+	    "MASTER_RX_LOWER_PRI", "MASTER_PRIORITY", "BACKUP_PRIORITY" };
+	size_t i;
+
+	for (i = 0; s && i < UTIL_ARRAY_LEN(known); i++)
+		if (!strcmp(s, known[i]))
+			return 1;
+	return 0;
 }
 
 int vrrp_state_read(const char *dir, char *out, size_t cap)
@@ -248,4 +261,39 @@ int vrrp_state_stale(const char *dir)
 	if (vrrp_record_read(dir, &rec) < 0)
 		return 1;	/* no notify of any keepalived recorded it */
 	return strcmp(rec.boot, me.boot) || rec.ka.pid != me.ka.pid || rec.ka.start != me.ka.start;
+}
+
+int vrrp_transition(const char *dir, const char *state, int ordered, char *prev, size_t cap)
+{
+	struct vrrp_record me, last;
+	char line[VRRP_STATE_MAX + 1];
+	int fd, n, rc = 1;
+
+	fd = state_lock_file(dir, VRRP_RECORD_LOCK, VRRP_LOCK_MS);
+	if (fd < 0)
+		log_warn("notify: %s/%s: not taken in %d ms; recording %s unordered", dir,
+		    VRRP_RECORD_LOCK, VRRP_LOCK_MS, state);
+	vrrp_state_read(dir, prev, cap);
+	vrrp_self(&me);
+	n = util_fmt(line, sizeof line, "%s\n", state);
+	if (!ordered && vrrp_record_read(dir, &last) == 0 && !vrrp_later(&me, &last))
+		rc = 0;
+	else if (n < 0 || state_replace(dir, VRRP_STATE, line, (size_t)n, 0644) < 0 ||
+	    vrrp_record_write(dir, &me) < 0) {
+		log_err("notify: %s: cannot record state %s", dir, state);
+		rc = -1;
+	}
+	state_unlock(fd);
+	return rc;
+}
+
+int vrrp_master_reset(const char *dir)
+{
+	char path[4096];
+
+	if (state_write_int(dir, VRRP_FAILED, 0) < 0)
+		return -1;
+	if (util_fmt(path, sizeof path, "%s/%s", dir, VRRP_QUERIED) >= 0)
+		unlink(path);
+	return 0;
 }

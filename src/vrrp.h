@@ -14,6 +14,9 @@
 
 /* 1 if s is a plain upper-case word (A-Z, then A-Z or '_'), as keepalived sends states. */
 int vrrp_state_valid(const char *s);
+/* 1 if s is a state or event keepalived sends (2.2/2.3 lib/notify.c, vrrp_notify.c): MASTER,
+ * BACKUP, FAULT, STOP, DELETED, MASTER_RX_LOWER_PRI, MASTER_PRIORITY, BACKUP_PRIORITY. */
+int vrrp_event_known(const char *s);
 /* Reads state_dir/state into out: "" when missing, unreadable or not a valid state.
  * Returns the length (0 for ""). */
 int vrrp_state_read(const char *dir, char *out, size_t cap);
@@ -46,6 +49,14 @@ int vrrp_later(const struct vrrp_record *a, const struct vrrp_record *b);
  * came from another keepalived process (it restarted, the host rebooted) or none is recorded.
  * Compares process identities, never clocks. 0 when no keepalived runs us (an operator). */
 int vrrp_state_stale(const char *dir);
+/* Records a transition to state: state_dir/state (seed format) and the record, under
+ * notify.lock. Unless ordered (the notify FIFO delivers events in order), a transition whose
+ * notify started before the recorded one is dropped: keepalived forks notifies in event order
+ * and they race. prev gets the state before. 1 recorded, 0 dropped, -1 error (logged). */
+#define VRRP_LOCK_MS 2000	/* notify.lock is held for one read and two renames */
+int vrrp_transition(const char *dir, const char *state, int ordered, char *prev, size_t cap);
+/* On becoming MASTER: check_self's failure count to 0 and its next cloud check due. 0 or -1. */
+int vrrp_master_reset(const char *dir);
 /* 1 if our parent process is keepalived (the VRRP child that runs scripts): how a call under
  * the binary's own name with no arguments is known to be the track script. */
 int vrrp_parent_is_keepalived(void);

@@ -28,6 +28,10 @@ static void t_state_valid(void)
 	check(!vrrp_state_valid("-MASTER"));
 	check(vrrp_state_valid("ABCDEFGHIJKLMNOPQRSTUVWXYZABCDE"));	/* 31 chars */
 	check(!vrrp_state_valid("ABCDEFGHIJKLMNOPQRSTUVWXYZABCDEF"));	/* 32 */
+	check(vrrp_event_known("MASTER") && vrrp_event_known("MASTER_RX_LOWER_PRI"));
+	check(vrrp_event_known("DELETED") && vrrp_event_known("BACKUP_PRIORITY"));
+	check(!vrrp_event_known("FOO") && !vrrp_event_known("X") && !vrrp_event_known(NULL));
+	check(!vrrp_event_known("master") && !vrrp_event_known("MASTER "));
 }
 
 static void t_state_read(const char *dir)
