@@ -260,6 +260,8 @@ int vrrp_state_stale(const char *dir)
 		return 0;	/* not run by keepalived (an operator): nothing to compare */
 	if (vrrp_record_read(dir, &rec) < 0)
 		return 1;	/* no notify of any keepalived recorded it */
+	if (!rec.ka.pid && !strcmp(rec.boot, me.boot))
+		return 0;	/* an operator's notify_action, run by hand this boot: taken as said */
 	return strcmp(rec.boot, me.boot) || rec.ka.pid != me.ka.pid || rec.ka.start != me.ka.start;
 }
 

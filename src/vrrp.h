@@ -47,7 +47,8 @@ int vrrp_record_write(const char *dir, const struct vrrp_record *r);
 int vrrp_later(const struct vrrp_record *a, const struct vrrp_record *b);
 /* 1 if state_dir/state is not the view of the keepalived that runs us: the recorded notify
  * came from another keepalived process (it restarted, the host rebooted) or none is recorded.
- * Compares process identities, never clocks. 0 when no keepalived runs us (an operator). */
+ * Compares process identities, never clocks. 0 when no keepalived runs us, or when an operator
+ * ran the notify by hand this boot (no keepalived above it): that is taken as said. */
 int vrrp_state_stale(const char *dir);
 /* Records a transition to state: state_dir/state (seed format) and the record, under
  * notify.lock. Unless ordered (the notify FIFO delivers events in order), a transition whose

@@ -52,6 +52,14 @@ scripts() { # DIR: every test_*.sh in it
 	done
 }
 
+# The notify FIFO form (image/keepalived.MODE-fifo.conf) of these scenarios, again.
+FIFO_AGAIN="test_stable.sh test_storm.sh test_transient_master.sh"
+again_fifo() {
+	for t in $FIFO_AGAIN; do
+		run "tests/e2e/$t@fifo" env E2E_FORM=fifo sh "tests/e2e/$t"
+	done
+}
+
 again_ka233() { # the KA233_AGAIN scripts with keepalived 2.3.3, if it is built
 	if [ ! -f "$KA233_DIR/.built" ] || [ ! -x "$KA233_DIR/sbin/keepalived" ]; then
 		# make test builds it: a missing build is a failure, not a skip
@@ -68,6 +76,7 @@ case "${1:-all}" in
 unit|asan) shift; units "$@" ;;
 e2e) scripts tests/e2e ;;
 e2e@2.3.3) again_ka233 ;;
+e2e@fifo) again_fifo ;;
 all)
 	units $B/musl/tests/t_*
 	units $B/asan/tests/t_*
@@ -76,6 +85,7 @@ all)
 	scripts tests/sdk
 	scripts tests/e2e
 	again_ka233
+	again_fifo
 	;;
 *) echo "usage: tests/run.sh unit|asan BIN... | all | e2e | e2e@2.3.3" >&2; exit 2 ;;
 esac

@@ -312,7 +312,7 @@ e2e_tcvip_conf() {
 }
 
 # e2e_node_setup NODE MODE [SCRIPTS]: writes NODE's /etc/keepalived from the MODE template
-# (stable or preempt); SCRIPTS=tcvip (default) lays the applets, SCRIPTS=true links /bin/true
+# (stable or preempt; E2E_FORM=fifo: the notify FIFO form of it); SCRIPTS=tcvip (default) lays the applets, SCRIPTS=true links /bin/true
 # for a keepalived-only run. How the applets are laid, E2E_LINKS:
 #   symlink (default) the user's install: the bare binary alone in a root-owned directory
 #                     ($E2E_RUN/bin) and `ln -s` under the kit's names;
@@ -328,7 +328,7 @@ e2e_node_setup() {
 		-e "s/@PEER_IP@/$(e2e_ip "$(e2e_peer "$_nd")")/g" -e "s/@VIP@/$E2E_VIP/g" \
 		-e "s/@STATE@/$_state/g" -e "s/@PRIORITY@/$_prio/g" -e "s/@ROUTER_ID@/node_$_nd/g" \
 		-e "s/@AUTH_PASS@/e2etest/g" \
-		"$E2E_HERE/../../image/keepalived.$_mode.conf" >"$_k/keepalived.conf" || return 1
+		"$E2E_HERE/../../image/keepalived.$_mode${E2E_FORM:+-$E2E_FORM}.conf" >"$_k/keepalived.conf" || return 1
 	for _g in ${E2E_KA_GLOBALS:-}; do
 		case $_g in
 		-*) sed -i "/^[[:space:]]*${_g#-}\$/d" "$_k/keepalived.conf" ;;
@@ -336,12 +336,13 @@ e2e_node_setup() {
 		esac || return 1
 	done
 	chmod 0644 "$_k/keepalived.conf"
-	rm -f "$_k/notify_action.sh" "$_k/check_self.sh" "$_k/vip" "$_k/tcvip.conf"
+	rm -f "$_k/notify_action.sh" "$_k/check_self.sh" "$_k/notify_fifo.sh" "$_k/vip" "$_k/tcvip.conf"
 	if [ "$_scripts" = true ]; then
 		ln -s /bin/true "$_k/notify_action.sh"
 		ln -s /bin/true "$_k/check_self.sh"
+		ln -s /bin/true "$_k/notify_fifo.sh"
 	else
-		for _f in notify_action.sh check_self.sh vip; do
+		for _f in notify_action.sh check_self.sh notify_fifo.sh vip; do
 			case ${E2E_LINKS:-symlink} in
 			symlink) ln -s "$E2E_RUN/bin/tcvip" "$_k/$_f" ;;
 			hard) ln "$E2E_RUN/bin/tcvip" "$_k/$_f" ;;

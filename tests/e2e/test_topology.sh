@@ -11,7 +11,7 @@ for n in a b; do
 	expect "node $n: metadata.tencentyun.com resolves to the cloud" \
 		sh -c "ip netns exec $(e2e_ns $n) getent hosts metadata.tencentyun.com | grep -q '^$E2E_CLOUD_IP '"
 	T_OUT=$(ip netns exec "$(e2e_ns $n)" curl -sS --max-time 5 http://metadata.tencentyun.com/latest/meta-data/mac 2>&1)
-	expect "node $n: metadata answers by source address (mac $(e2e_mac $n))" test "$T_OUT" = "$(e2e_mac $n)"
+	expect "node $n: metadata answers by source address, MAC in upper case as documented ($(e2e_mac $n | tr a-f A-F))" test "$T_OUT" = "$(e2e_mac $n | tr a-f A-F)"
 	expect "node $n: eth0 has the MAC the world file says" \
 		sh -c "ip -n $(e2e_ns $n) -o link show eth0 | grep -q 'link/ether $(e2e_mac $n) '"
 	expect "node $n: API over TLS verifies with the system bundle (test CA)" \

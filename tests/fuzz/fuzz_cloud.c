@@ -13,6 +13,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char eni[CLOUD_ID_LEN], task[CLOUD_ID_LEN];
 	struct find_eni f = { "52:54:00:00:00:0a", eni };
 	struct http_resp r;
+	enum cloud_task_state st;
+	char out[256];
 	int rc, i;
 
 	if (size < 1 || size >= sizeof cl.buf)
@@ -44,8 +46,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	each_eni(&cl, match_mac, &f);
 	task_id(&cl, task);
 	if (cfg.api == 3)
-		task_status3(&cl);
+		task_status3(&cl, &st, out, sizeof out);
 	else
-		task_status2(&cl);
+		task_status2(&cl, &st, out, sizeof out);
+	if (strlen(out) >= sizeof out)
+		abort();
 	return 0;
 }

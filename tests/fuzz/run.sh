@@ -10,6 +10,7 @@ CFLAGS="-std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined -fno-s
 	-Isrc -Ibuild -Ibuild/tp/src/bearssl/inc -Ibuild/tp/src/jsmn"
 mkdir -p "$B"
 [ -f "$BEARSSL" ] || make -s "$BEARSSL" >/dev/null || exit 2
+make -s build/version.h >/dev/null || exit 2
 pass=0 fail=0
 for t in tests/fuzz/fuzz_*.c; do
 	name=$(basename "$t" .c)
