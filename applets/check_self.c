@@ -4,7 +4,10 @@ const char check_self_usage[] =
 "\n"
 "keepalived vrrp_script (finishes within 3 s). MASTER: puts a missing VIP on\n"
 "the NIC, asks the cloud every query_interval s, migrates if needed, exits 1\n"
-"after fault_after failures. Else: removes a stray VIP, restarts keepalived.\n";
+"after fault_after failures. Else: removes a stray VIP, restarts keepalived.\n"
+"A missing or unknown state, or one another keepalived wrote, is left alone.\n"
+"exit: 0 healthy (also: config broken, logged: never FAULT both nodes for it),\n"
+"      1 fault (keepalived hands over), 2 usage. Any non-zero exit means FAULT.\n";
 
 #include <fcntl.h>
 #include <signal.h>
@@ -427,8 +430,13 @@ int check_self_main(int argc, char **argv)
 		return 2;
 	}
 	(void)argv;
-	if (tcvip_setup(&t.c) < 0)
-		return 2;
+	if (tcvip_setup(&t.c) < 0) {
+		/* The same broken file on both nodes must not turn a working pair into an outage:
+		 * exit 2 would put both in FAULT and take the VIP off both. Keep keepalived's view. */
+		log_err("check_self: the config is broken (see above): not acting, exit 0 so that "
+		    "keepalived keeps its state; fix it (vip doctor)");
+		return 0;
+	}
 	t.nl.fd = -1;
 	vrrp_state_read(t.c.state_dir, t.state, sizeof t.state);
 	if (!*t.state) {

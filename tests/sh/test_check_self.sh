@@ -381,10 +381,17 @@ else
 	unset -f python3
 fi
 
-# Bad usage and bad config: exit 2.
+# Bad usage: exit 2 (keepalived: FAULT, seen at once when the pair is set up).
 run_cs extra-arg
 expect "extra argument: exit 2" test "$RC" = 2
+# A broken config (the same file pushed to both nodes): exit 0 and a loud log line, so that
+# keepalived keeps its master and the VIP, instead of both nodes going FAULT.
+vip_on || vip_add
 echo "bogus_key = 1" >> "$CONF"
+setstate MASTER
 run_cs
-expect "bad config: exit 2" test "$RC" = 2
+expect "bad config: exit 0, keepalived keeps its state ($RC)" test "$RC" = 0
+expect "bad config: the VIP stays on the NIC" vip_on
+expect "bad config: the error names file:line and says it does not act" \
+	sh -c "ip netns exec $NS '$C' -c '$CONF' 2>&1 | grep -q 'tcvip.conf:[0-9]*.*bogus_key' && ip netns exec $NS '$C' -c '$CONF' 2>&1 | grep -q 'config is broken.*not acting'"
 t_done

@@ -103,6 +103,15 @@ expect "role: A holds the VIP" test "$(holder)" = eni-simnodea
 expect "role: credentials cached 0600" test "$(stat -c %a "$d/state/role_credentials")" = 600
 expect_rc 0 "status shows the credentials source" "$d/vip" status
 expect_out 'credentials: +CVM role' "status names the role, not the secret"
+# The API refuses the cached token (expired early, rotated): tcvip fetches the role's
+# credentials anew and the call goes through.
+ino=$(stat -c %i "$d/state/role_credentials")
+simctl holder $VIP eni-simnodeb >/dev/null; simctl log-clear >/dev/null
+simctl fault '{"action":"DescribeNetworkInterfaces","count":1,"kind":"error","code":"AuthFailure.TokenFailure"}' >/dev/null
+expect_rc 0 "role: a TokenFailure refreshes the credentials and the migrate lands" "$d/vip" migrate
+expect "role: refreshed after TokenFailure: A holds the VIP" test "$(holder)" = eni-simnodea
+expect "role: the TokenFailure was met once" test "$(sim_count DescribeNetworkInterfaces AuthFailure.TokenFailure)" = 1
+expect "role: the cache was written anew (temp + rename: a new inode)" test "$(stat -c %i "$d/state/role_credentials")" != "$ino"
 reset; conf
 TENCENTCLOUD_SECRET_ID=$KEY_ID TENCENTCLOUD_SECRET_KEY=$KEY expect_rc 0 "migrate with env credentials" "$d/vip" migrate
 printf 'secret_id = %s\nsecret_key = %s\n' "$KEY_ID" "$KEY" > "$d/creds"; chmod 644 "$d/creds"
