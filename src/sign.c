@@ -6,6 +6,7 @@
 #include "bearssl.h"
 #include "log.h"
 #include "sign.h"
+#include "util.h"
 
 #define TC3_ALGO "TC3-HMAC-SHA256"
 #define YEAR_10000 253402300800LL	/* keeps the scope date at 10 characters */
@@ -130,7 +131,7 @@ static int utc_date(char out[11], long long ts)
 		log_err("sign: timestamp %lld out of range", ts);
 		return -1;
 	}
-	if (strftime(out, 11, "%Y-%m-%d", &tm) != 10) {
+	if (util_fmt(out, 11, "%04d-%02d-%02d", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday) != 10) {
 		log_err("sign: cannot format the date of timestamp %lld", ts);
 		return -1;
 	}

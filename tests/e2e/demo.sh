@@ -32,7 +32,9 @@ sed -e 's/^\(secret_key *= *\).*/\1********/' "$E2E_RUN/tcvip.conf" | sed 's/^/ 
 for n in a b; do e2e_node_setup "$n" stable || fail "node $n: setup failed"; done
 say "Node a's keepalived.conf (Tencent's seed layout, stable mode: both BACKUP, nopreempt)"
 sed -n '/^vrrp_script/,$p' "/etc/netns/$(e2e_ns a)/keepalived/keepalived.conf" | grep -vE '^ *(!|$)' | sed 's/^/   | /'
-line "/etc/keepalived/notify_action.sh and check_self.sh are tcvip itself (tcvip --install)."
+say "The install on each node: one binary, alone in its directory, and symlinks under the kit's names"
+line "$E2E_RUN/bin holds: $(ls "$E2E_RUN/bin")"
+ls -l "/etc/netns/$(e2e_ns a)/keepalived" | awk '$1 ~ /^l/ { print "   | /etc/keepalived/" $9 " -> " $11 }'
 say "Starting keepalived on both nodes"
 for n in a b; do e2e_ka_start "$n" || fail "keepalived did not start on $n"; done
 M=$(e2e_wait_master 30) || fail "no keepalived master after 30 s"
