@@ -10,12 +10,10 @@ const char check_self_usage[] =
 "      1 fault (keepalived hands over), 2 usage. Any non-zero exit means FAULT.\n";
 
 #include <fcntl.h>
-#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/time.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -52,37 +50,11 @@ struct tick {
 	int naddr;
 };
 
-/* keepalived kills a script that overruns and counts it as a failure: never overrun. The
- * watchdog's line is formatted when armed, stamped with the second it fires in. */
-static char watchdog_line[160];
-static size_t watchdog_len;
-
-static void watchdog_fire(int sig)
-{
-	(void)sig;
-	log_raw(watchdog_line, watchdog_len);
-	_exit(0);
-}
-
+/* keepalived kills a script that overruns and counts it as a failure: never overrun. */
 static void watchdog_arm(void)
 {
-	struct itimerval it = { { 0, 0 }, { CS_WATCHDOG_MS / 1000, (CS_WATCHDOG_MS % 1000) * 1000 } };
-	struct sigaction sa;
-	sigset_t set;
-	int n;
-
-	n = log_prepare(watchdog_line, sizeof watchdog_line,
-	    (util_wall_ms() + CS_WATCHDOG_MS) / 1000,
-	    "check_self: watchdog: the run exceeded its time budget; exiting 0");
-	watchdog_len = n > 0 ? (size_t)n : 0;
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = watchdog_fire;
-	sigemptyset(&sa.sa_mask);
-	sigemptyset(&set);
-	sigaddset(&set, SIGALRM);
-	/* a parent may have blocked SIGALRM, and a blocked alarm never fires */
-	if (sigaction(SIGALRM, &sa, NULL) < 0 || sigprocmask(SIG_UNBLOCK, &set, NULL) < 0 ||
-	    setitimer(ITIMER_REAL, &it, NULL) < 0)
+	if (log_deadline(CS_WATCHDOG_MS, 0,
+	    "check_self: watchdog: the run exceeded its time budget; exiting 0") < 0)
 		log_warn("check_self: cannot arm the watchdog timer");
 }
 

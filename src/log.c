@@ -2,6 +2,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <sys/stat.h>
+#include <sys/time.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -68,6 +70,41 @@ void log_raw(const char *line, size_t len)
 		return;
 	if (write(2, line, len) < 0)
 		return;
+}
+
+static char deadline_line[256];
+static size_t deadline_len;
+static int deadline_code;
+
+static void deadline_fire(int sig)
+{
+	(void)sig;
+	log_raw(deadline_line, deadline_len);
+	_exit(deadline_code);
+}
+
+int log_deadline(long long ms, int exit_code, const char *msg)
+{
+	struct itimerval it = { { 0, 0 }, { (time_t)(ms / 1000), (suseconds_t)(ms % 1000) * 1000 } };
+	struct sigaction sa;
+	sigset_t set;
+	int n;
+
+	if (ms > 0) {
+		n = log_prepare(deadline_line, sizeof deadline_line,
+		    (long long)time(NULL) + (ms + 999) / 1000, msg);
+		deadline_len = n > 0 ? (size_t)n : 0;
+		deadline_code = exit_code;
+		memset(&sa, 0, sizeof sa);
+		sa.sa_handler = deadline_fire;
+		sigemptyset(&sa.sa_mask);
+		sigemptyset(&set);
+		sigaddset(&set, SIGALRM);
+		/* a parent may have blocked SIGALRM, and a blocked alarm never fires */
+		if (sigaction(SIGALRM, &sa, NULL) < 0 || sigprocmask(SIG_UNBLOCK, &set, NULL) < 0)
+			return -1;
+	}
+	return setitimer(ITIMER_REAL, &it, NULL);
 }
 
 void log_set_stderr(int on)

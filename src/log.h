@@ -17,6 +17,10 @@ int log_prepare(char *out, size_t cap, long long epoch, const char *msg);
 /* Writes one ready line to log_file (opened if need be) and stderr: async-signal-safe, for a
  * signal handler's last word. */
 void log_raw(const char *line, size_t len);
+/* A process's time budget: after ms, msg goes to log_file and stderr (prepared now, stamped
+ * with the second it fires in) and the process _exits with exit_code, whatever call it is
+ * stuck in. SIGALRM is unblocked. ms = 0 disarms. 0 or -1. */
+int log_deadline(long long ms, int exit_code, const char *msg);
 /* Copies src into dst replacing non-printable bytes by '?'; for text that came from the network. */
 void log_sanitize(char *dst, size_t cap, const char *src, size_t len);
 

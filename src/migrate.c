@@ -1,10 +1,8 @@
 /* migrate.c: the outage path (make the cloud give every VIP to this ENI), the ownership query, the detached spawn. */
 #include <fcntl.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/time.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -318,46 +316,17 @@ static int migrate_loop(struct run *r)
 }
 
 /* The hard timer: whatever call the migrate is stuck in (DNS has no timeout), the process
- * ends, releasing the lock, HARD_SLACK_S after the soft deadline. Line prepared at arm time. */
-static char hard_line[256];
-static size_t hard_len;
-
-static void hard_fire(int sig)
-{
-	(void)sig;
-	log_raw(hard_line, hard_len);
-	_exit(MIGRATE_FAILED);
-}
-
+ * ends, releasing the lock, HARD_SLACK_S after the soft deadline. */
 static void hard_arm(const struct cfg *c)
 {
-	int s = c->migrate_timeout + HARD_SLACK_S, n;
-	struct itimerval it = { { 0, 0 }, { s, 0 } };
-	struct sigaction sa;
-	sigset_t set;
+	int s = c->migrate_timeout + HARD_SLACK_S;
 	char msg[160];
 
-	n = util_fmt(msg, sizeof msg, "migrate: hard deadline: still running %d s after taking "
-	    "%s/lock (stuck in a call); exiting 1", s, c->state_dir);
-	if (n < 0)
+	if (util_fmt(msg, sizeof msg, "migrate: hard deadline: still running %d s after taking "
+	    "%s/lock (stuck in a call); exiting 1", s, c->state_dir) < 0)
 		util_copy(msg, sizeof msg, "migrate: hard deadline: still running; exiting 1");
-	n = log_prepare(hard_line, sizeof hard_line, (long long)time(NULL) + s, msg);
-	hard_len = n > 0 ? (size_t)n : 0;
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = hard_fire;
-	sigemptyset(&sa.sa_mask);
-	sigemptyset(&set);
-	sigaddset(&set, SIGALRM);
-	if (sigaction(SIGALRM, &sa, NULL) < 0 || sigprocmask(SIG_UNBLOCK, &set, NULL) < 0 ||
-	    setitimer(ITIMER_REAL, &it, NULL) < 0)
+	if (log_deadline(s * 1000LL, MIGRATE_FAILED, msg) < 0)
 		log_warn("migrate: cannot arm the hard deadline timer");
-}
-
-static void hard_disarm(void)
-{
-	struct itimerval it = { { 0, 0 }, { 0, 0 } };
-
-	setitimer(ITIMER_REAL, &it, NULL);
 }
 
 /* The kept client, else a new one; its call count restarts. 0, or -1 (logged). */
@@ -415,7 +384,7 @@ int migrate_run(const struct cfg *c, unsigned flags)
 		cloud_ready = 0;
 	}
 	if (flags & MIGRATE_HARD_DEADLINE)
-		hard_disarm();
+		log_deadline(0, 0, "");
 	state_unlock(lock);
 	return rc;
 }

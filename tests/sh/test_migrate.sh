@@ -186,6 +186,17 @@ while time.monotonic() < end:
 	expect "DNS never answers: ends by migrate_timeout + 2 s slack (${MS} ms)" lt "$MS" 4500
 	expect "DNS never answers: the lock is free afterwards" flock -n "$d/state/lock" true
 	expect "DNS never answers: the hard deadline is logged" grep -q 'hard deadline' "$d/tcvip.log"
+	# check_self stuck in the same lookup, started by a parent that blocked SIGALRM: the
+	# watchdog unblocks it, logs, and the tick still ends within keepalived's 3 s.
+	reset; conf 198.18.0.100 "timeout = 60" "query_interval = 0"
+	sed -i "s|^endpoint = .*|endpoint = vpc.unanswered.test:$SIM_API_PORT|" "$d/tcvip.conf"
+	mkdir -p "$d/state" && echo MASTER > "$d/state/state"
+	ln -sf "$TCVIP_BIN" "$d/check_self.sh"
+	timed unshare --mount sh -c "mount --bind '$T_TMP/resolv.conf' /etc/resolv.conf && exec python3 -c 'import os, signal, sys
+signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGALRM}); os.execv(sys.argv[1], sys.argv[1:])' '$d/check_self.sh'"
+	expect "check_self stuck in DNS, SIGALRM blocked by its parent: exit 0 (rc $RC)" test "$RC" = 0
+	expect "... ends within 3 s (${MS} ms)" lt "$MS" 3500
+	expect "... the watchdog is logged in log_file" grep -q 'check_self: watchdog: the run exceeded its time budget' "$d/tcvip.log"
 	kill $dns_pid
 else
 	echo "SKIP: the unanswering-DNS case needs root (a private network and mount namespace)"
