@@ -47,8 +47,11 @@ int cloud_endpoint(const struct cfg *c, char *host, int hostcap, int *port)
 /* The clock offset learnt from a SignatureExpire, kept for the next process. */
 static void load_clock_offset(struct cloud *cl)
 {
-	cl->clock_offset = state_read_int(cl->cfg->state_dir, "clock_offset", 0);
-	if (cl->clock_offset < -86400 * 365 || cl->clock_offset > 86400 * 365)
+	char text[32];
+
+	cl->clock_offset = 0;
+	if (state_read_cache(cl->cfg->state_dir, STATE_CLOCK_OFFSET, text, sizeof text) < 0 ||
+	    util_parse_int(util_trim(text), -86400 * 365, 86400 * 365, &cl->clock_offset) < 0)
 		cl->clock_offset = 0;
 }
 
@@ -152,7 +155,7 @@ static void fix_clock(struct cloud *cl, const char *date)
 	}
 	cl->clock_offset = server - (long long)time(NULL);
 	log_warn("%s: clock differs from the API by %lld s; correcting", cl->host, cl->clock_offset);
-	state_write_int(cl->cfg->state_dir, "clock_offset", cl->clock_offset);
+	state_write_int(cl->cfg->state_dir, STATE_CLOCK_OFFSET, cl->clock_offset);
 }
 
 /* Time left for one exchange: cfg timeout capped by the caller's deadline. */

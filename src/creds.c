@@ -12,7 +12,7 @@
 #include "state.h"
 #include "util.h"
 
-#define ROLE_CACHE "role_credentials"
+#define ROLE_CACHE STATE_ROLE_CACHE
 #define ROLE_MARGIN 300		/* refresh this long before ExpiredTime */
 
 void creds_wipe(struct creds *cr)
@@ -62,7 +62,7 @@ static int parse_role_json(struct creds *cr, const char *text, size_t len)
 static int role_cached(struct creds *cr, const struct cfg *c)
 {
 	char text[8192];
-	int n = state_read(c->state_dir, ROLE_CACHE, text, sizeof text);
+	int n = state_read_cache(c->state_dir, ROLE_CACHE, text, sizeof text);
 
 	if (n <= 0 || parse_role_json(cr, text, (size_t)n) < 0)
 		return 1;

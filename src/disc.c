@@ -12,7 +12,7 @@
 #include "state.h"
 #include "util.h"
 
-#define DISC_CACHE "discovered"
+#define DISC_CACHE STATE_DISC_CACHE
 
 struct field {
 	const char *key;
@@ -43,7 +43,7 @@ static void cache_read(struct node *nd, const struct cfg *c, const char *boot)
 	char text[1024], *line, *save = NULL;
 	size_t i;
 
-	if (state_read(c->state_dir, DISC_CACHE, text, sizeof text) <= 0)
+	if (state_read_cache(c->state_dir, DISC_CACHE, text, sizeof text) <= 0)
 		return;
 	line = strtok_r(text, "\n", &save);
 	if (!line || strncmp(line, "boot=", 5) || strcmp(line + 5, boot))

@@ -753,7 +753,7 @@ void tls_anchors_free(struct tls_anchors *ta)
 }
 
 /* ---- the anchors cache ---- */
-#define TA_CACHE "anchors.cache"
+#define TA_CACHE STATE_TA_CACHE
 #define TA_MAGIC 0x31434154u	/* "TAC1" little-endian: a byte-swapped file fails too */
 #define TA_LAYOUT (1u << 24 | (unsigned)sizeof(void *) << 16 | \
 	(unsigned)sizeof(br_x509_trust_anchor) << 8 | (unsigned)offsetof(br_x509_trust_anchor, pkey))
@@ -829,11 +829,12 @@ static int rebase_all(struct tls_anchors *ta, int to_ptr)
 
 /* Loads ta from file when it holds the anchors of this very bundle (path, st): one read,
  * then checks. 0, or -1 with nothing loaded (a cache failing a check: logged at debug). */
-static int cache_read(struct tls_anchors *ta, const char *path, const struct stat *st, const char *file)
+static int cache_read(struct tls_anchors *ta, const char *path, const struct stat *st,
+    const char *dir, const char *file)
 {
 	struct ta_cache want, *h;
 	struct stat cs;
-	int ok = 0, fd = open(file, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	int ok = 0, fd = state_open_cache(dir, TA_CACHE);
 
 	if (fd < 0)
 		return -1;
@@ -889,7 +890,7 @@ int tls_anchors_load_cached(struct tls_anchors *ta, const char *ca_file, const c
 	if (!cache_dir || !*cache_dir || !path || strlen(path) >= sizeof ta->path ||
 	    (size_t)snprintf(file, sizeof file, "%s/" TA_CACHE, cache_dir) >= sizeof file)
 		cache_dir = NULL;
-	if (cache_dir && stat(path, &st) == 0 && cache_read(ta, path, &st, file) == 0)
+	if (cache_dir && stat(path, &st) == 0 && cache_read(ta, path, &st, cache_dir, file) == 0)
 		return 1;
 	if (load_any(ta, ca_file, &st) < 0)
 		return -1;
