@@ -224,6 +224,21 @@ int cfg_check_private(const char *path, int fd)
 	return 0;
 }
 
+int cfg_check_owner_st(const char *path, const struct stat *st)
+{
+	if (st->st_uid != geteuid() && st->st_uid != 0) {
+		log_err("%s: owned by uid %u, not by this user or root; refusing it", path,
+		    (unsigned)st->st_uid);
+		return -1;
+	}
+	if (st->st_mode & 022) {
+		log_err("%s: writable by group or others (mode %03o); run: chmod go-w %s", path,
+		    (unsigned)(st->st_mode & 0777), path);
+		return -1;
+	}
+	return 0;
+}
+
 /* The config names a command run as root: only its owner may write it. */
 int cfg_check_owner(const char *path, int fd)
 {
@@ -233,17 +248,7 @@ int cfg_check_owner(const char *path, int fd)
 		log_err("%s: %s", path, strerror(errno));
 		return -1;
 	}
-	if (st.st_uid != geteuid() && st.st_uid != 0) {
-		log_err("%s: owned by uid %u, not by this user or root; refusing it", path,
-		    (unsigned)st.st_uid);
-		return -1;
-	}
-	if (st.st_mode & 022) {
-		log_err("%s: writable by group or others (mode %03o); run: chmod go-w %s", path,
-		    (unsigned)(st.st_mode & 0777), path);
-		return -1;
-	}
-	return 0;
+	return cfg_check_owner_st(path, &st);
 }
 
 /* Strips a comment: '#' at the start or after white space. */
@@ -394,7 +399,9 @@ int cfg_load_credentials(const char *path, char *id, int idcap, char *key, int k
 	f = open_config(path, &fd);
 	if (!f)
 		return -1;
-	rc = cfg_check_private(path, fd);
+	rc = cfg_check_owner(path, fd);
+	if (rc == 0)
+		rc = cfg_check_private(path, fd);
 	if (rc == 0)
 		rc = parse_file(path, f, creds_line, &cc);
 	fclose(f);

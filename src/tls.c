@@ -13,6 +13,7 @@
 
 #include <bearssl.h>
 
+#include "cfg.h"
 #include "log.h"
 #include "net.h"
 #include "state.h"
@@ -657,6 +658,8 @@ static int load_file(struct tls_anchors *ta, const char *path, struct stat *st)
 		log_err("%s: stat: %s", path, strerror(errno));
 	else if (!S_ISREG(st->st_mode))
 		log_err("%s: CA bundle is not a regular file", path);
+	else if (cfg_check_owner_st(path, st) < 0)	/* whoever writes it can read our API traffic */
+		;
 	else if (st->st_size == 0)
 		log_err("%s: CA bundle is empty", path);
 	else if (st->st_size > TLS_BUNDLE_MAX)
@@ -890,7 +893,8 @@ int tls_anchors_load_cached(struct tls_anchors *ta, const char *ca_file, const c
 	if (!cache_dir || !*cache_dir || !path || strlen(path) >= sizeof ta->path ||
 	    (size_t)snprintf(file, sizeof file, "%s/" TA_CACHE, cache_dir) >= sizeof file)
 		cache_dir = NULL;
-	if (cache_dir && stat(path, &st) == 0 && cache_read(ta, path, &st, cache_dir, file) == 0)
+	if (cache_dir && stat(path, &st) == 0 && S_ISREG(st.st_mode) && cfg_check_owner_st(path, &st) == 0 &&
+	    cache_read(ta, path, &st, cache_dir, file) == 0)
 		return 1;
 	if (load_any(ta, ca_file, &st) < 0)
 		return -1;
