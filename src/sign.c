@@ -6,6 +6,7 @@
 #include "bearssl.h"
 #include "log.h"
 #include "sign.h"
+#include "util.h"
 
 #define TC3_ALGO "TC3-HMAC-SHA256"
 #define YEAR_10000 253402300800LL	/* keeps the scope date at 10 characters */
@@ -21,10 +22,7 @@ struct sink {
 
 void sign_wipe(void *p, size_t n)
 {
-	volatile unsigned char *v = p;
-
-	while (n--)
-		*v++ = 0;
+	util_wipe(p, n);
 }
 
 static void put(struct sink *s, const void *p, size_t n)
