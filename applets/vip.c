@@ -59,6 +59,7 @@ int vip_main(int argc, char **argv)
 {
 	static struct cfg c;
 	const char *cmd = argc > 1 ? argv[1] : "";
+	int rc;
 
 	if (argc < 2)
 		return usage_error("missing COMMAND");
@@ -75,10 +76,13 @@ int vip_main(int argc, char **argv)
 	if (tcvip_setup(&c) < 0)
 		return 2;
 	if (!strcmp(cmd, "migrate"))
-		return vip_migrate(&c, argc, argv);
-	if (argc > 2 + (!strcmp(cmd, "status") && !strcmp(argv[argc - 1], "--json")))
-		return usage_error("unexpected argument");
-	if (!strcmp(cmd, "query"))
-		return vip_query(&c);
-	return status_run(&c, argc > 2);
+		rc = vip_migrate(&c, argc, argv);
+	else if (argc > 2 + (!strcmp(cmd, "status") && !strcmp(argv[argc - 1], "--json")))
+		rc = usage_error("unexpected argument");
+	else if (!strcmp(cmd, "query"))
+		rc = vip_query(&c);
+	else
+		rc = status_run(&c, argc > 2);
+	cfg_wipe_secrets(&c);
+	return rc;
 }

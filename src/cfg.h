@@ -35,6 +35,8 @@ void cfg_defaults(struct cfg *c);
 /* Loads and validates path into c. Errors are logged as "file:line: message".
  * Returns 0, or -1 (the caller exits 2). */
 int cfg_load(struct cfg *c, const char *path);
+/* Wipes the secret_key copy in c: once the process no longer builds API clients from c. */
+void cfg_wipe_secrets(struct cfg *c);
 /* Parses one "key = value" line's value into c (used by cfg_load and tests). */
 int cfg_set(struct cfg *c, const char *key, const char *value, char *why, int whylen);
 /* Reads secret_id/secret_key from a credentials file (same syntax, same permission rule). */

@@ -28,6 +28,7 @@ conf() {
 }
 keys() { conf "secret_id = $KEY_ID" "secret_key = $KEY" "$@"; }
 holder() { simctl holder-of $VIP; }
+holder_is() { [ "$(holder)" = "$1" ]; }
 reset() { simctl reset >/dev/null; rm -rf "$S" "$L"; }
 
 # --- state_dir: a symbolic link is refused, its target neither chmodded nor written ---
@@ -73,7 +74,7 @@ for kind in symlink fifo; do
 	t0=$(date +%s)
 	expect_rc 0 "log_file is a $kind: notify MASTER exits 0" timeout 10 "$d/notify_action.sh" MASTER
 	expect "log_file $kind: state written" test "$(cat "$S/state")" = MASTER
-	expect "log_file $kind: the spawned migrate lands" wait_for 15 test "$(holder)" = eni-simnodea
+	expect "log_file $kind: the spawned migrate lands" wait_for 15 holder_is eni-simnodea
 	expect "log_file $kind: bounded" test $(($(date +%s) - t0)) -le 15
 	expect "log_file $kind: the link's target is untouched" test ! -s "$T_TMP/victim"
 	expect_rc 0 "log_file $kind: vip migrate exits 0" timeout 10 "$d/vip" migrate
