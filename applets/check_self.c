@@ -24,6 +24,7 @@ const char check_self_usage[] =
 #include "meta.h"
 #include "migrate.h"
 #include "nl.h"
+#include "proc.h"
 #include "state.h"
 #include "tcvip.h"
 #include "util.h"
@@ -309,8 +310,8 @@ static int master(struct tick *t)
 /* Runs restart_command detached (own session, no shell, not waited for: it restarts our parent). */
 static void restart(const struct tick *t)
 {
-	char buf[sizeof t->c.restart_command], *argv[CFG_MAX_ARGV];
-	int fd, argc = cfg_split_argv(t->c.restart_command, buf, sizeof buf, argv, CFG_MAX_ARGV);
+	char buf[sizeof t->c.restart_command], path[512], *argv[CFG_MAX_ARGV];
+	int argc = cfg_split_argv(t->c.restart_command, buf, sizeof buf, argv, CFG_MAX_ARGV);
 	pid_t pid;
 
 	long long now = util_now_ms(), last = state_read_int(t->c.state_dir, CS_RESTARTED, -1);
@@ -324,27 +325,16 @@ static void restart(const struct tick *t)
 		    (now - last) / 1000, CS_RESTART_MIN_S);
 		return;
 	}
-	state_write_int(t->c.state_dir, CS_RESTARTED, now);
-	pid = fork();
-	if (pid < 0) {
-		log_err("check_self: restart_command '%s': fork failed", t->c.restart_command);
+	if (proc_resolve(argv[0], path, sizeof path) < 0) {
+		log_err("check_self: restart_command '%s': no executable %s in " PROC_PATH,
+		    t->c.restart_command, argv[0]);
 		return;
 	}
-	if (pid > 0) {
+	state_write_int(t->c.state_dir, CS_RESTARTED, now);
+	pid = proc_spawn("check_self: restart_command", path, argv, PROC_SCRUB, NULL, NULL);
+	if (pid > 0)
 		log_warn("check_self: started restart_command '%s' (pid %d)", t->c.restart_command,
 		    (int)pid);
-		return;
-	}
-	setsid();
-	fd = open("/dev/null", O_RDWR | O_CLOEXEC);
-	if (fd >= 0) {
-		dup2(fd, 0);
-		dup2(fd, 1);
-		dup2(fd, 2);
-	}
-	execvp(argv[0], argv);
-	log_err("check_self: restart_command '%s': cannot run %s", t->c.restart_command, argv[0]);
-	_exit(127);
 }
 
 /* First configured VIP on the NIC, or 0. */
@@ -431,5 +421,6 @@ int check_self_main(int argc, char **argv)
 	else
 		rc = not_master(&t);
 	nl_close(&t.nl);
+	cfg_wipe_secrets(&t.c);
 	return rc;
 }

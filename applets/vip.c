@@ -9,8 +9,14 @@ const char vip_usage[] =
 "                         false (exit 0/1); unknown on error (exit 3)\n"
 "  status [--json]        local state, VIPs on the NIC, cloud holders, ENI,\n"
 "                         endpoint, credentials source, last migrate\n"
-"  doctor                 checklist of everything failover needs, with fixes\n"
-"                         (exit 0 only if every check passes)\n";
+"  doctor [--probe-write] checklist of everything failover needs, with fixes\n"
+"                         (exit 0 only if every check passes). API permissions\n"
+"                         are checked read-only (DescribeNetworkInterfaces,\n"
+"                         DescribeVpcTaskResult); --probe-write also sends\n"
+"                         MigratePrivateIpAddress (eni-00000000 to eni-00000000)\n"
+"                         and AssignPrivateIpAddresses (to eni-00000000) for\n"
+"                         the first VIP: real calls the cloud refuses for the\n"
+"                         ENI after it checked the permission\n";
 
 #include <stdio.h>
 #include <string.h>
@@ -59,6 +65,7 @@ int vip_main(int argc, char **argv)
 {
 	static struct cfg c;
 	const char *cmd = argc > 1 ? argv[1] : "";
+	int rc;
 
 	if (argc < 2)
 		return usage_error("missing COMMAND");
@@ -69,16 +76,22 @@ int vip_main(int argc, char **argv)
 		tcvip_usage(vip_usage);
 		return 0;
 	}
-	if (!strcmp(cmd, "doctor"))
-		return doctor_run(cfg_path(tcvip.config));
+	if (!strcmp(cmd, "doctor")) {
+		if (argc > 3 || (argc == 3 && strcmp(argv[2], "--probe-write")))
+			return usage_error("doctor takes only --probe-write");
+		return doctor_run(cfg_path(tcvip.config), argc == 3);
+	}
 	log_set_stderr(1);
 	if (tcvip_setup(&c) < 0)
 		return 2;
 	if (!strcmp(cmd, "migrate"))
-		return vip_migrate(&c, argc, argv);
-	if (argc > 2 + (!strcmp(cmd, "status") && !strcmp(argv[argc - 1], "--json")))
-		return usage_error("unexpected argument");
-	if (!strcmp(cmd, "query"))
-		return vip_query(&c);
-	return status_run(&c, argc > 2);
+		rc = vip_migrate(&c, argc, argv);
+	else if (argc > 2 + (!strcmp(cmd, "status") && !strcmp(argv[argc - 1], "--json")))
+		rc = usage_error("unexpected argument");
+	else if (!strcmp(cmd, "query"))
+		rc = vip_query(&c);
+	else
+		rc = status_run(&c, argc > 2);
+	cfg_wipe_secrets(&c);
+	return rc;
 }

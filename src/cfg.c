@@ -11,9 +11,10 @@
 
 #include "cfg.h"
 #include "log.h"
+#include "proc.h"
 #include "util.h"
 
-enum kind { K_STR, K_INT, K_VIP, K_API, K_ENDPOINT, K_METADATA, K_ID, K_PATH };
+enum kind { K_STR, K_INT, K_VIP, K_API, K_ENDPOINT, K_METADATA, K_ID, K_PATH, K_CMD };
 
 struct key {
 	const char *name;
@@ -50,7 +51,7 @@ static const struct key keys[] = {
 	I(query_interval, 0, 86400),
 	I(fault_after, 1, 1000),
 	I(recheck_delay, 0, 2),
-	S(restart_command, K_STR),
+	S(restart_command, K_CMD),
 };
 
 const char *cfg_path(const char *explicit_path)
@@ -188,6 +189,12 @@ static int set_value(struct cfg *c, const struct key *k, const char *v, char *wh
 		if (*v && *v != '/')
 			return util_fmt(why, (size_t)whylen, "%s must be an absolute path", k->name), -1;
 		break;
+	case K_CMD:	/* run as root: an absolute path, or a bare name looked up in PROC_PATH */
+		n = (long long)strcspn(v, " \t");
+		if (*v != '/' && memchr(v, '/', (size_t)n))
+			return util_fmt(why, (size_t)whylen, "%s must start with an absolute path or a "
+			    "bare command name (looked up in " PROC_PATH ")", k->name), -1;
+		break;
 	case K_STR:
 		break;
 	}
@@ -224,6 +231,21 @@ int cfg_check_private(const char *path, int fd)
 	return 0;
 }
 
+int cfg_check_owner_st(const char *path, const struct stat *st)
+{
+	if (st->st_uid != geteuid() && st->st_uid != 0) {
+		log_err("%s: owned by uid %u, not by this user or root; refusing it", path,
+		    (unsigned)st->st_uid);
+		return -1;
+	}
+	if (st->st_mode & 022) {
+		log_err("%s: writable by group or others (mode %03o); run: chmod go-w %s", path,
+		    (unsigned)(st->st_mode & 0777), path);
+		return -1;
+	}
+	return 0;
+}
+
 /* The config names a command run as root: only its owner may write it. */
 int cfg_check_owner(const char *path, int fd)
 {
@@ -233,17 +255,7 @@ int cfg_check_owner(const char *path, int fd)
 		log_err("%s: %s", path, strerror(errno));
 		return -1;
 	}
-	if (st.st_uid != geteuid() && st.st_uid != 0) {
-		log_err("%s: owned by uid %u, not by this user or root; refusing it", path,
-		    (unsigned)st.st_uid);
-		return -1;
-	}
-	if (st.st_mode & 022) {
-		log_err("%s: writable by group or others (mode %03o); run: chmod go-w %s", path,
-		    (unsigned)(st.st_mode & 0777), path);
-		return -1;
-	}
-	return 0;
+	return cfg_check_owner_st(path, &st);
 }
 
 /* Strips a comment: '#' at the start or after white space. */
@@ -278,29 +290,70 @@ static int split_line(char *line, char **key, char **value)
 
 typedef int (*line_fn)(void *ctx, const char *key, const char *value, char *why, int whylen);
 
-/* Reads path line by line; on error logs "path:line: why". */
-static int parse_file(const char *path, FILE *f, line_fn fn, void *ctx)
-{
-	char line[1024], why[256], *key, *value;
-	int lineno = 0, r;
+#define CFG_MAX_BYTES 65536	/* a config (or credentials file) larger than this is an error */
 
-	while (fgets(line, sizeof line, f)) {
+/* Reads all of fd with read() into text (no stdio buffer keeps a copy of a secret): the
+ * length, or -1 (logged). */
+static int read_all(const char *path, int fd, char *text, size_t cap)
+{
+	size_t len = 0;
+	ssize_t n;
+
+	while ((n = read(fd, text + len, cap - len)) > 0 && (len += (size_t)n) < cap)
+		;
+	if (n < 0) {
+		log_err("%s: %s", path, strerror(errno));
+		return -1;
+	}
+	if (len >= cap) {
+		log_err("%s: larger than %zu bytes", path, cap - 1);
+		return -1;
+	}
+	text[len] = 0;
+	return (int)len;
+}
+
+/* Reads fd (path) line by line; on error logs "path:line: why". Every copy of the text
+ * (secret_key may be in it) is wiped before returning. */
+static int parse_file(const char *path, int fd, line_fn fn, void *ctx)
+{
+	char text[CFG_MAX_BYTES], line[1024], why[256], *key, *value, *p, *nl;
+	int lineno = 0, r = 0;
+	size_t n;
+
+	r = read_all(path, fd, text, sizeof text);
+	if (r >= 0 && strlen(text) != (size_t)r) {
+		log_err("%s: holds a NUL byte", path);
+		r = -1;
+	}
+	r = r < 0 ? -1 : 0;
+	for (p = text; r == 0 && *p; p = nl ? nl + 1 : p + n) {
+		nl = strchr(p, '\n');
+		n = nl ? (size_t)(nl - p) : strlen(p);
 		lineno++;
-		if (!strchr(line, '\n') && !feof(f)) {
+		if (n >= sizeof line) {
 			log_err("%s:%d: line too long", path, lineno);
-			return -1;
+			r = -1;
+			break;
 		}
+		memcpy(line, p, n);
+		line[n] = 0;
 		r = split_line(line, &key, &value);
 		if (r < 0) {
 			log_err("%s:%d: expected 'key = value'", path, lineno);
-			return -1;
+			break;
 		}
 		if (r && fn(ctx, key, value, why, sizeof why) < 0) {
 			log_err("%s:%d: %s", path, lineno, why);
-			return -1;
+			r = -1;
+			break;
 		}
+		r = 0;
 	}
-	return 0;
+	util_wipe(text, sizeof text);
+	util_wipe(line, sizeof line);
+	util_wipe(why, sizeof why);
+	return r < 0 ? -1 : 0;
 }
 
 static int cfg_line(void *ctx, const char *key, const char *value, char *why, int whylen)
@@ -308,21 +361,21 @@ static int cfg_line(void *ctx, const char *key, const char *value, char *why, in
 	return cfg_set(ctx, key, value, why, whylen);
 }
 
-static FILE *open_config(const char *path, int *fd)
+static int open_config(const char *path)
 {
-	FILE *f;
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	struct stat st;
 
-	*fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (*fd < 0) {
+	if (fd < 0) {
 		log_err("%s: cannot read config: %s", path, strerror(errno));
-		return NULL;
+		return -1;
 	}
-	f = fdopen(*fd, "r");
-	if (!f) {
-		log_err("%s: %s", path, strerror(errno));
-		close(*fd);
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		log_err("%s: not a regular file", path);
+		close(fd);
+		return -1;
 	}
-	return f;
+	return fd;
 }
 
 static int check_complete(const struct cfg *c, const char *path)
@@ -338,9 +391,13 @@ static int check_complete(const struct cfg *c, const char *path)
 	return 0;
 }
 
+void cfg_wipe_secrets(struct cfg *c)
+{
+	util_wipe(c->secret_key, sizeof c->secret_key);
+}
+
 int cfg_load(struct cfg *c, const char *path)
 {
-	FILE *f;
 	int fd, rc;
 
 	cfg_defaults(c);
@@ -348,17 +405,19 @@ int cfg_load(struct cfg *c, const char *path)
 		log_err("%s: config path too long", path);
 		return -1;
 	}
-	f = open_config(path, &fd);
-	if (!f)
+	fd = open_config(path);
+	if (fd < 0)
 		return -1;
 	rc = cfg_check_owner(path, fd);
 	if (rc == 0)
-		rc = parse_file(path, f, cfg_line, c);
+		rc = parse_file(path, fd, cfg_line, c);
 	if (rc == 0)
 		rc = check_complete(c, path);
 	if (rc == 0 && *c->secret_key)
 		rc = cfg_check_private(path, fd);
-	fclose(f);
+	close(fd);
+	if (rc < 0)
+		cfg_wipe_secrets(c);
 	return rc;
 }
 
@@ -387,17 +446,18 @@ static int creds_line(void *ctx, const char *key, const char *value, char *why, 
 int cfg_load_credentials(const char *path, char *id, int idcap, char *key, int keycap)
 {
 	struct creds_ctx cc = { id, key, idcap, keycap };
-	FILE *f;
 	int fd, rc;
 
 	*id = *key = 0;
-	f = open_config(path, &fd);
-	if (!f)
+	fd = open_config(path);
+	if (fd < 0)
 		return -1;
-	rc = cfg_check_private(path, fd);
+	rc = cfg_check_owner(path, fd);
 	if (rc == 0)
-		rc = parse_file(path, f, creds_line, &cc);
-	fclose(f);
+		rc = cfg_check_private(path, fd);
+	if (rc == 0)
+		rc = parse_file(path, fd, creds_line, &cc);
+	close(fd);
 	if (rc == 0 && (!*id || !*key)) {
 		log_err("%s: needs both secret_id and secret_key", path);
 		rc = -1;

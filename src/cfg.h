@@ -35,14 +35,19 @@ void cfg_defaults(struct cfg *c);
 /* Loads and validates path into c. Errors are logged as "file:line: message".
  * Returns 0, or -1 (the caller exits 2). */
 int cfg_load(struct cfg *c, const char *path);
+/* Wipes the secret_key copy in c: once the process no longer builds API clients from c. */
+void cfg_wipe_secrets(struct cfg *c);
 /* Parses one "key = value" line's value into c (used by cfg_load and tests). */
 int cfg_set(struct cfg *c, const char *key, const char *value, char *why, int whylen);
 /* Reads secret_id/secret_key from a credentials file (same syntax, same permission rule). */
 int cfg_load_credentials(const char *path, char *id, int idcap, char *key, int keycap);
 /* Refuses a file holding secrets that group or others may read or write. 0 ok, -1 (logged). */
 int cfg_check_private(const char *path, int fd);
-/* Refuses a config not owned by us (or root) or writable by group/others. 0 or -1 (logged). */
+/* Refuses a config not owned by us (or root) or writable by group/others. 0 or -1 (logged).
+ * The same rule for the trust anchors (ca_file) and credentials_file. */
 int cfg_check_owner(const char *path, int fd);
+struct stat;
+int cfg_check_owner_st(const char *path, const struct stat *st);
 /* Splits restart_command into argv (pointers into buf). Returns argc or -1. */
 int cfg_split_argv(const char *cmd, char *buf, int bufcap, char **argv, int max);
 #endif

@@ -47,8 +47,11 @@ int cloud_endpoint(const struct cfg *c, char *host, int hostcap, int *port)
 /* The clock offset learnt from a SignatureExpire, kept for the next process. */
 static void load_clock_offset(struct cloud *cl)
 {
-	cl->clock_offset = state_read_int(cl->cfg->state_dir, "clock_offset", 0);
-	if (cl->clock_offset < -86400 * 365 || cl->clock_offset > 86400 * 365)
+	char text[32];
+
+	cl->clock_offset = 0;
+	if (state_read_cache(cl->cfg->state_dir, STATE_CLOCK_OFFSET, text, sizeof text) < 0 ||
+	    util_parse_int(util_trim(text), -86400 * 365, 86400 * 365, &cl->clock_offset) < 0)
 		cl->clock_offset = 0;
 }
 
@@ -175,7 +178,7 @@ static void fix_clock(struct cloud *cl, const char *date)
 	}
 	cl->clock_offset = server - (long long)time(NULL);
 	log_warn("%s: clock differs from the API by %lld s; correcting", cl->host, cl->clock_offset);
-	state_write_int(cl->cfg->state_dir, "clock_offset", cl->clock_offset);
+	state_write_int(cl->cfg->state_dir, STATE_CLOCK_OFFSET, cl->clock_offset);
 }
 
 /* Time left for one exchange: cfg timeout capped by the caller's deadline. */
@@ -191,9 +194,10 @@ static int exchange_timeout(const struct cloud *cl)
 	return t < 1 ? 1 : (int)t;
 }
 
+/* Code and Message come from the network: sanitised here, once, for every log line. */
 static void set_error(struct cloud *cl, const char *code, const char *msg)
 {
-	util_copy(cl->code, sizeof cl->code, code);
+	log_sanitize(cl->code, sizeof cl->code, code, strlen(code));
 	log_sanitize(cl->msg, sizeof cl->msg, msg, strlen(msg));
 }
 
@@ -250,7 +254,7 @@ static int api_error(struct cloud *cl, const char *action, const char *code, con
 	int k;
 
 	set_error(cl, code, msg);
-	k = classify(code);
+	k = classify(cl->code);
 	if (k == CALL_EXPIRED)
 		fix_clock(cl, r->date);
 	log_msg(k == CLOUD_FATAL ? LOG_ERR : LOG_WARNING, "%s: %s: %s", cl->host, action,
@@ -261,7 +265,7 @@ static int api_error(struct cloud *cl, const char *action, const char *code, con
 /* API 3 answer: {"Response": {..., "Error": {"Code", "Message"}, "RequestId"}}. */
 static int answer3(struct cloud *cl, const char *action, const struct http_resp *r)
 {
-	char code[96], msg[256];
+	char code[96], msg[256], rid[sizeof cl->request_id];
 	int err;
 
 	cl->resp_obj = json_get(&cl->resp, 0, "Response");
@@ -269,8 +273,8 @@ static int answer3(struct cloud *cl, const char *action, const struct http_resp 
 		set_error(cl, "malformed", "no Response object");
 		return CLOUD_RETRY;
 	}
-	json_str(&cl->resp, json_get(&cl->resp, cl->resp_obj, "RequestId"), cl->request_id,
-	    sizeof cl->request_id);
+	if (json_str(&cl->resp, json_get(&cl->resp, cl->resp_obj, "RequestId"), rid, sizeof rid) > 0)
+		log_sanitize(cl->request_id, sizeof cl->request_id, rid, strlen(rid));
 	err = json_get(&cl->resp, cl->resp_obj, "Error");
 	if (err < 0)
 		return CLOUD_OK;
@@ -382,6 +386,30 @@ static int send2(struct cloud *cl, const char *action, struct sign_param *p, int
 	return rc == CLOUD_OK ? answer2(cl, action, &r) : rc;
 }
 
+/* What goes into request headers (X-TC-Region, X-TC-Token, Authorization) must not hold a
+ * line break: a CRLF in a value from metadata would add headers of its sender's choice.
+ * CLOUD_OK, or CLOUD_FATAL (logged, naming the value, never its secret content). */
+static int header_safe(const struct cloud *cl, const char *action)
+{
+	char safe[80];
+	const char *what = NULL;
+
+	if (!util_valid_region(cl->region)) {
+		log_sanitize(safe, sizeof safe, cl->region, strlen(cl->region));
+		log_err("%s: %s: region \"%s\" is not a region name (a-z, 0-9, -); request not sent",
+		    cl->host, action, safe);
+		return CLOUD_FATAL;
+	}
+	if (!util_printable(cl->creds.id) || !util_printable(cl->creds.key))
+		what = "secret id or key";
+	else if (!util_printable(cl->creds.token))
+		what = "session token";
+	if (what)
+		log_err("%s: %s: the %s from %s holds a control character or line break; "
+		    "request not sent", cl->host, action, what, cl->creds.source);
+	return what ? CLOUD_FATAL : CLOUD_OK;
+}
+
 /* One logical call: retried once after a clock correction, once after a token refresh. */
 static int call(struct cloud *cl, const char *action, const char *body3, struct sign_param *p2,
     int n2)
@@ -390,7 +418,7 @@ static int call(struct cloud *cl, const char *action, const char *body3, struct 
 	struct sign_param copy[MAX_PARAMS];
 
 	rc = ensure_ready(cl);
-	while (rc == CLOUD_OK) {
+	while (rc == CLOUD_OK && (rc = header_safe(cl, action)) == CLOUD_OK) {
 		if (cl->cfg->api == 3)
 			rc = send3(cl, action, body3);
 		else {
@@ -485,8 +513,11 @@ static int match_mac(struct cloud *cl, int e, void *arg)
 	if (json_str(&cl->resp, json_get(&cl->resp, e, k3(cl, "MacAddress", "macAddress")), mac,
 	    sizeof mac) < 0 || strcasecmp(mac, f->mac))
 		return 0;
-	return json_str(&cl->resp, json_get(&cl->resp, e, k3(cl, "NetworkInterfaceId",
-	    "networkInterfaceId")), f->eni, CLOUD_ID_LEN) > 0;
+	if (json_str(&cl->resp, json_get(&cl->resp, e, k3(cl, "NetworkInterfaceId",
+	    "networkInterfaceId")), f->eni, CLOUD_ID_LEN) > 0 && util_valid_id(f->eni))
+		return 1;
+	f->eni[0] = 0;	/* not an id: as good as none */
+	return 0;
 }
 
 int cloud_find_eni(struct cloud *cl, const char *vpc, const char *instance, const char *mac,
@@ -538,7 +569,7 @@ static int note_holder(struct cloud *cl, int e, void *arg)
 	uint32_t addr;
 
 	if (json_str(j, json_get(j, e, k3(cl, "NetworkInterfaceId", "networkInterfaceId")), eni,
-	    sizeof eni) < 1)
+	    sizeof eni) < 1 || !util_valid_id(eni))
 		return 0;
 	set = json_get(j, e, k3(cl, "PrivateIpAddressSet", "privateIpAddressesSet"));
 	for (i = 0; (a = json_elem(j, set, i)) >= 0; i++) {

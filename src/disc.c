@@ -12,16 +12,41 @@
 #include "state.h"
 #include "util.h"
 
-#define DISC_CACHE "discovered"
+#define DISC_CACHE STATE_DISC_CACHE
+
+/* What each value must look like, whether from metadata, the API or the cache: a value
+ * from plain HTTP goes into request headers, metadata paths, logs and the cache. */
+static int valid_mac(const char *v)
+{
+	unsigned char mac[6];
+
+	return nl_parse_mac(v, mac) == 0;
+}
+
+static int valid_ipv4(const char *v)
+{
+	uint32_t a;
+
+	return util_ipv4_parse(v, &a) == 0;
+}
+
+static int valid_ifname(const char *v)
+{
+	size_t n = strlen(v);
+
+	return n > 0 && n < 16 && !strchr(v, '/') && util_printable(v) && !strchr(v, ' ');
+}
 
 struct field {
 	const char *key;
 	size_t off, cap;
+	int (*valid)(const char *v);
 };
 
-#define F(name) { #name, offsetof(struct node, name), sizeof(((struct node *)0)->name) }
+#define F(name, fn) { #name, offsetof(struct node, name), sizeof(((struct node *)0)->name), fn }
 static const struct field fields[] = {
-	F(instance), F(mac), F(region), F(vpc), F(ifname), F(eni),
+	F(instance, util_valid_id), F(mac, valid_mac), F(region, util_valid_region),
+	F(vpc, util_valid_id), F(ifname, valid_ifname), F(eni, util_valid_id),
 };
 
 /* The cache is only good for the boot that wrote it (an image cloned to a new CVM boots anew). */
@@ -43,7 +68,7 @@ static void cache_read(struct node *nd, const struct cfg *c, const char *boot)
 	char text[1024], *line, *save = NULL;
 	size_t i;
 
-	if (state_read(c->state_dir, DISC_CACHE, text, sizeof text) <= 0)
+	if (state_read_cache(c->state_dir, DISC_CACHE, text, sizeof text) <= 0)
 		return;
 	line = strtok_r(text, "\n", &save);
 	if (!line || strncmp(line, "boot=", 5) || strcmp(line + 5, boot))
@@ -55,7 +80,7 @@ static void cache_read(struct node *nd, const struct cfg *c, const char *boot)
 		*eq = 0;
 		for (i = 0; i < UTIL_ARRAY_LEN(fields); i++) {
 			char *dst = (char *)nd + fields[i].off;
-			if (!strcmp(line, fields[i].key) && !*dst)
+			if (!strcmp(line, fields[i].key) && !*dst && fields[i].valid(eq + 1))
 				util_copy(dst, fields[i].cap, eq + 1);
 		}
 	}
@@ -82,19 +107,11 @@ static void cache_write(const struct node *nd, const struct cfg *c, const char *
 	state_write(c->state_dir, DISC_CACHE, text, len, 0600);
 }
 
-/* Region, ids, MACs and addresses: letters, digits and "-._:" only. An HTML page from a
- * captive portal or a wrong proxy is not a value. */
-static int plain_value(const char *v)
-{
-	for (; *v; v++)
-		if (!((*v >= '0' && *v <= '9') || (*v >= 'a' && *v <= 'z') || (*v >= 'A' && *v <= 'Z') ||
-		    strchr("-._:", *v)))
-			return 0;
-	return 1;
-}
-
-/* Fetches one metadata value into an empty field; 1 if it learned it, 0 if it had it, -1. */
-static int learn(struct meta *m, const char *path, char *dst, size_t cap, const char *what)
+/* Fetches one metadata value into an empty field, if it passes valid(); 1 if it learned it,
+ * 0 if it had it, -1 (logged: an HTML page from a captive portal or a value with a line
+ * break is not a value). */
+static int learn(struct meta *m, const char *path, char *dst, size_t cap, const char *what,
+    int (*valid)(const char *v))
 {
 	char safe[48];
 	int r;
@@ -104,7 +121,7 @@ static int learn(struct meta *m, const char *path, char *dst, size_t cap, const 
 	r = meta_get(m, path, dst, cap);
 	if (r == 1)
 		log_err("metadata: %s (%s) not found; set it in the config", what, path);
-	if (r == 0 && *dst && !plain_value(dst)) {
+	if (r == 0 && *dst && !valid(dst)) {
 		log_sanitize(safe, sizeof safe, dst, strlen(dst));
 		log_err("metadata %s/latest/meta-data/%s: %s is not a plain value: \"%s\"", m->conn.host,
 		    path, what, safe);
@@ -126,7 +143,7 @@ static int learn_ifname(struct node *nd, struct meta *m)
 		return -1;
 	if (nl_parse_mac(nd->mac, mac) == 0)
 		r = nl_ifname_by_mac(&n, mac, nd->ifname);
-	if (r != 0 && learn(m, "local-ipv4", ip, sizeof ip, "local IPv4") > 0 &&
+	if (r != 0 && learn(m, "local-ipv4", ip, sizeof ip, "local IPv4", valid_ipv4) > 0 &&
 	    util_ipv4_parse(ip, &a) == 0)
 		r = nl_ifname_by_addr(&n, a, nd->ifname);
 	nl_close(&n);
@@ -142,18 +159,18 @@ static int learn_all(struct node *nd, struct meta *m, struct cloud *cl, int need
 	int got = 0, r = 0;
 
 	if ((need & DISC_REGION) && (r = learn(m, "placement/region", nd->region,
-	    sizeof nd->region, "region")) < 0)
+	    sizeof nd->region, "region", util_valid_region)) < 0)
 		return -1;
 	got |= r;
 	if (((need & DISC_IF) && !*nd->ifname) || ((need & DISC_ENI) && !*nd->eni) ||
 	    ((need & DISC_VPC) && !*nd->vpc)) {
-		if ((r = learn(m, "mac", nd->mac, sizeof nd->mac, "MAC address")) < 0)
+		if ((r = learn(m, "mac", nd->mac, sizeof nd->mac, "MAC address", valid_mac)) < 0)
 			return -1;
 		got |= r;	/* kept as metadata spells it (upper case): it is also a metadata path */
 	}
 	if ((need & (DISC_VPC | DISC_ENI)) && !*nd->vpc) {
 		if (util_fmt(path, sizeof path, "network/interfaces/macs/%s/vpc-id", nd->mac) < 0 ||
-		    learn(m, path, nd->vpc, sizeof nd->vpc, "VPC id") < 0)
+		    learn(m, path, nd->vpc, sizeof nd->vpc, "VPC id", util_valid_id) < 0)
 			return -1;
 		got = 1;
 	}
@@ -163,7 +180,8 @@ static int learn_all(struct node *nd, struct meta *m, struct cloud *cl, int need
 		got = 1;
 	}
 	if ((need & DISC_ENI) && !*nd->eni) {
-		if (learn(m, "instance-id", nd->instance, sizeof nd->instance, "instance id") < 0 ||
+		if (learn(m, "instance-id", nd->instance, sizeof nd->instance, "instance id",
+		    util_valid_id) < 0 ||
 		    !cl || cloud_find_eni(cl, nd->vpc, nd->instance, nd->mac, nd->eni) != CLOUD_OK)
 			return -1;
 		got = 1;

@@ -414,19 +414,27 @@ static int valid_path(const char *p)
 }
 
 /* "Name: value\r\n" lines; the fields http_request writes itself are refused. */
+/* Extra header lines: each "Name: value\r\n", none of the framing headers, and no name
+ * twice (a value smuggling a CRLF and a second X-TC-Action or Authorization shows here). */
 static int valid_extra(const char *x)
 {
-	const char *eol, *v;
-	size_t nl, vl;
+	const char *eol, *v, *names[HTTP_MAX_EXTRA];
+	size_t nl, vl, lens[HTTP_MAX_EXTRA];
+	int n = 0, i;
 
 	while (*x) {
 		eol = strchr(x, '\r');	/* the first CR must start the CRLF that ends the line */
-		if (!eol || eol[1] != '\n' || memchr(x, '\n', (size_t)(eol - x)))
+		if (!eol || eol[1] != '\n' || memchr(x, '\n', (size_t)(eol - x)) || n == HTTP_MAX_EXTRA)
 			return 0;
 		if (split_field(x, (size_t)(eol - x), &nl, &v, &vl) < 0 || name_is(x, nl, "host") ||
 		    name_is(x, nl, "content-length") || name_is(x, nl, "connection") ||
 		    name_is(x, nl, "transfer-encoding"))
 			return 0;
+		for (i = 0; i < n; i++)
+			if (lens[i] == nl && !strncasecmp(names[i], x, nl))
+				return 0;
+		names[n] = x;
+		lens[n++] = nl;
 		x = eol + 2;
 	}
 	return 1;

@@ -9,6 +9,7 @@
 #define HTTP_HEADERS_MAX 100
 #define HTTP_BODY_MAX (1LL << 30)	/* a larger Content-Length is malformed */
 #define HTTP_INTERIM_MAX 8		/* 1xx responses before the final one */
+#define HTTP_MAX_EXTRA 16		/* extra request header lines (distinct names) */
 
 /* http_request flags. */
 #define HTTP_REPLAYABLE 1u	/* idempotent (a GET, a Describe*): may be resent once if a

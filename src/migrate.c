@@ -11,6 +11,7 @@
 #include "disc.h"
 #include "log.h"
 #include "migrate.h"
+#include "proc.h"
 #include "state.h"
 #include "tcvip.h"
 #include "util.h"
@@ -444,33 +445,14 @@ int migrate_query(const struct cfg *c, long long deadline_ms, struct cloud_holde
 int migrate_spawn(const struct cfg *c)
 {
 	char *argv[6];
-	int argc = 0, fd;
-	pid_t pid = fork();
+	int argc = 0;
 
-	if (pid < 0) {
-		log_err("migrate: fork failed");
-		return -1;
-	}
-	if (pid > 0)
-		return 0;
-	setsid();
-	fd = open("/dev/null", O_RDWR);
-	if (fd >= 0) {
-		dup2(fd, 0);
-		dup2(fd, 1);
-		dup2(fd, 2);
-		if (fd > 2)
-			close(fd);
-	}
-	for (fd = 3; fd < 256; fd++)
-		close(fd);
-	setenv("TCVIP_CONFIG", c->path, 1);
 	argv[argc++] = "vip";
 	if (tcvip.verbose)
 		argv[argc++] = "-v";
 	argv[argc++] = "migrate";
 	argv[argc++] = "--if-master";
 	argv[argc] = NULL;
-	execv("/proc/self/exe", argv);
-	_exit(127);
+	/* The environment is kept: TENCENTCLOUD_SECRET_* may be the credentials it needs. */
+	return proc_spawn("migrate", "/proc/self/exe", argv, 0, "TCVIP_CONFIG", c->path) < 0 ? -1 : 0;
 }

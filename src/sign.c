@@ -22,10 +22,7 @@ struct sink {
 
 void sign_wipe(void *p, size_t n)
 {
-	volatile unsigned char *v = p;
-
-	while (n--)
-		*v++ = 0;
+	util_wipe(p, n);
 }
 
 static void put(struct sink *s, const void *p, size_t n)

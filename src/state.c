@@ -29,33 +29,67 @@ static int mkdir_parents(char *path)
 	return 0;
 }
 
+/* Opens dir itself, never through a symbolic link. The fd, or -1 (errno set). */
+static int dir_open(const char *dir)
+{
+	return open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+}
+
+/* Logs why dir_open(dir) failed (errno). */
+static void dir_error(const char *dir)
+{
+	struct stat st;
+	int e = errno;
+
+	if (e == ELOOP || (lstat(dir, &st) == 0 && S_ISLNK(st.st_mode)))
+		log_err("%s: state_dir is a symbolic link; refusing it", dir);
+	else if (e == ENOTDIR)
+		log_err("%s: state_dir is not a directory", dir);
+	else
+		log_err("%s: cannot open state_dir: %s", dir, strerror(e));
+}
+
+static const char *const caches[] = {
+	STATE_TA_CACHE, STATE_ROLE_CACHE, STATE_DISC_CACHE, STATE_CLOCK_OFFSET,
+};
+
 int state_dir_ensure(const char *dir)
 {
 	char path[4096];
 	struct stat st;
+	size_t i;
+	int fd = dir_open(dir), rc = -1;
 
-	if (stat(dir, &st) == 0) {
-		if (!S_ISDIR(st.st_mode)) {
-			log_err("%s: state_dir is not a directory", dir);
+	if (fd < 0 && errno == ENOENT) {
+		if (util_copy(path, sizeof path, dir) < 0 || mkdir_parents(path) < 0 ||
+		    (mkdir(dir, 0700) < 0 && errno != EEXIST)) {
+			log_err("%s: cannot create state_dir: %s", dir, strerror(errno));
 			return -1;
 		}
-		if (st.st_uid != geteuid()) {
-			log_err("%s: state_dir is owned by uid %u, not by this user; refusing it", dir,
-			    (unsigned)st.st_uid);
-			return -1;
-		}
-		if ((st.st_mode & 077) && chmod(dir, 0700) < 0) {
-			log_err("%s: cannot make state_dir private: %s", dir, strerror(errno));
-			return -1;
-		}
-		return 0;
+		fd = dir_open(dir);
 	}
-	if (util_copy(path, sizeof path, dir) < 0 || mkdir_parents(path) < 0 ||
-	    (mkdir(dir, 0700) < 0 && errno != EEXIST)) {
-		log_err("%s: cannot create state_dir: %s", dir, strerror(errno));
+	if (fd < 0) {
+		dir_error(dir);
 		return -1;
 	}
-	return 0;
+	if (fstat(fd, &st) < 0)
+		log_err("%s: state_dir: %s", dir, strerror(errno));
+	else if (st.st_uid != geteuid())
+		log_err("%s: state_dir is owned by uid %u, not by this user; refusing it", dir,
+		    (unsigned)st.st_uid);
+	else if ((st.st_mode & 077) && fchmod(fd, 0700) < 0)
+		log_err("%s: cannot make state_dir private: %s", dir, strerror(errno));
+	else
+		rc = 0;
+	if (rc == 0 && (st.st_mode & 077)) {
+		/* Others could write here: what the caches say may be theirs, not ours. */
+		for (i = 0; i < UTIL_ARRAY_LEN(caches); i++)
+			unlinkat(fd, caches[i], 0);
+		log_warn("%s: state_dir was accessible by group or others (mode %03o): made it 0700 "
+		    "and discarded its caches", dir, (unsigned)(st.st_mode & 0777));
+	}
+	close(fd);
+	return rc;
 }
 
 static int write_all(int fd, const void *data, size_t len)
@@ -77,34 +111,40 @@ static int write_all(int fd, const void *data, size_t len)
 static int write_file(const char *dir, const char *name, const void *data, size_t len, int mode,
     int sync)
 {
-	char path[4096], tmp[4096];
-	int fd;
+	char tmp[300];
+	int dfd, fd, rc = -1;
 
-	if (util_fmt(path, sizeof path, "%s/%s", dir, name) < 0 ||
-	    util_fmt(tmp, sizeof tmp, "%s/.%s.%d.tmp", dir, name, (int)getpid()) < 0) {
-		log_err("%s/%s: path too long", dir, name);
+	if (util_fmt(tmp, sizeof tmp, ".%s.%d.tmp", name, (int)getpid()) < 0) {
+		log_err("%s/%s: name too long", dir, name);
 		return -1;
 	}
-	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, mode);
-	if (fd < 0 && errno == EEXIST && unlink(tmp) == 0)	/* left by a dead writer of our pid */
-		fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, mode);
-	if (fd < 0) {
-		log_err("%s: cannot create: %s", tmp, strerror(errno));
+	dfd = dir_open(dir);
+	if (dfd < 0) {
+		dir_error(dir);
 		return -1;
 	}
-	if (write_all(fd, data, len) < 0 || (sync && fsync(fd) < 0)) {
-		log_err("%s: write failed: %s", tmp, strerror(errno));
+	fd = openat(dfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, mode);
+	if (fd < 0 && errno == EEXIST && unlinkat(dfd, tmp, 0) == 0)	/* left by a dead writer of our pid */
+		fd = openat(dfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, mode);
+	if (fd < 0)
+		log_err("%s/%s: cannot create: %s", dir, tmp, strerror(errno));
+	else if (write_all(fd, data, len) < 0 || (sync && fsync(fd) < 0))
+		log_err("%s/%s: write failed: %s", dir, tmp, strerror(errno));
+	else {
+		int closed = close(fd);
+
+		fd = -1;
+		if (closed < 0 || renameat(dfd, tmp, dfd, name) < 0)
+			log_err("%s/%s: rename failed: %s", dir, name, strerror(errno));
+		else
+			rc = 0;
+	}
+	if (rc < 0 && fd >= 0)
 		close(fd);
-		unlink(tmp);
-		return -1;
-	}
-	close(fd);
-	if (rename(tmp, path) < 0) {
-		log_err("%s: rename failed: %s", path, strerror(errno));
-		unlink(tmp);
-		return -1;
-	}
-	return 0;
+	if (rc < 0)
+		unlinkat(dfd, tmp, 0);
+	close(dfd);
+	return rc;
 }
 
 int state_write(const char *dir, const char *name, const void *data, size_t len, int mode)
@@ -117,18 +157,12 @@ int state_replace(const char *dir, const char *name, const void *data, size_t le
 	return write_file(dir, name, data, len, mode, 0);
 }
 
-int state_read(const char *dir, const char *name, char *buf, size_t cap)
+/* Reads the open file fd into buf (see state_read); closes fd. */
+static int read_fd(int fd, char *buf, size_t cap)
 {
-	char path[4096];
 	ssize_t n;
 	size_t len = 0;
-	int fd;
 
-	if (cap < 2 || util_fmt(path, sizeof path, "%s/%s", dir, name) < 0)
-		return -1;
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-	if (fd < 0)
-		return -1;
 	while ((n = read(fd, buf + len, cap - len)) > 0 && (len += (size_t)n) < cap)
 		;
 	close(fd);
@@ -138,6 +172,64 @@ int state_read(const char *dir, const char *name, char *buf, size_t cap)
 		len--;
 	buf[len] = 0;
 	return (int)len;
+}
+
+/* Opens dir/name for reading, neither through a link in dir nor its last component. */
+static int open_in(const char *dir, const char *name)
+{
+	int dfd = dir_open(dir), fd;
+
+	if (dfd < 0)
+		return -1;
+	fd = openat(dfd, name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+	close(dfd);
+	return fd;
+}
+
+int state_read(const char *dir, const char *name, char *buf, size_t cap)
+{
+	int fd;
+
+	if (cap < 2 || (fd = open_in(dir, name)) < 0)
+		return -1;
+	return read_fd(fd, buf, cap);
+}
+
+int state_open_cache(const char *dir, const char *name)
+{
+	static const char *warned[8];
+	struct stat st;
+	const char *why = NULL;
+	size_t i;
+	int fd = open_in(dir, name);
+
+	if (fd < 0)
+		return -1;
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode))
+		why = "not a regular file";
+	else if (st.st_uid != geteuid())
+		why = "not owned by this user";
+	else if (st.st_mode & 022)
+		why = "writable by group or others";
+	if (!why)
+		return fd;
+	close(fd);
+	for (i = 0; i < UTIL_ARRAY_LEN(warned) && warned[i] && strcmp(warned[i], name); i++)
+		;
+	if (i < UTIL_ARRAY_LEN(warned) && !warned[i]) {
+		warned[i] = name;
+		log_warn("%s/%s: cache %s; ignoring it", dir, name, why);
+	}
+	return -1;
+}
+
+int state_read_cache(const char *dir, const char *name, char *buf, size_t cap)
+{
+	int fd;
+
+	if (cap < 2 || (fd = state_open_cache(dir, name)) < 0)
+		return -1;
+	return read_fd(fd, buf, cap);
 }
 
 long long state_read_int(const char *dir, const char *name, long long def)
@@ -168,11 +260,17 @@ int state_lock_file(const char *dir, const char *name, long long timeout_ms)
 {
 	char path[4096];
 	long long deadline = util_now_ms() + timeout_ms;
-	int fd;
+	int fd, dfd;
 
 	if (util_fmt(path, sizeof path, "%s/%s", dir, name) < 0)
 		return -1;
-	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	dfd = dir_open(dir);
+	if (dfd < 0) {
+		dir_error(dir);
+		return -1;
+	}
+	fd = openat(dfd, name, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	close(dfd);
 	if (fd < 0) {
 		log_err("%s: cannot open lock: %s", path, strerror(errno));
 		return -1;

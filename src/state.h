@@ -3,7 +3,16 @@
 #define STATE_H
 #include <stddef.h>
 
-/* Creates dir with mode 0700 if missing (parents too). 0 or -1 (logged). */
+/* The caches in state_dir (each owned by the module named): only trusted when owned by us
+ * and writable by nobody else, and discarded whenever state_dir had to be made private. */
+#define STATE_TA_CACHE "anchors.cache"		/* tls.c: decoded trust anchors */
+#define STATE_ROLE_CACHE "role_credentials"	/* creds.c: the CVM role's answer */
+#define STATE_DISC_CACHE "discovered"		/* disc.c: key=value, this boot's discovery */
+#define STATE_CLOCK_OFFSET "clock_offset"	/* cloud.c: seconds, from the API's Date */
+
+/* Creates dir with mode 0700 if missing (parents too). Refuses a symbolic link, a dir not
+ * owned by us; makes it 0700 (discarding the caches) if group or others had access.
+ * 0 or -1 (logged). Every function below opens files relative to dir, never through a link. */
 int state_dir_ensure(const char *dir);
 /* Writes dir/name atomically: temp file, fsync, rename. mode e.g. 0600. */
 int state_write(const char *dir, const char *name, const void *data, size_t len, int mode);
@@ -13,6 +22,11 @@ int state_replace(const char *dir, const char *name, const void *data, size_t le
 /* Reads dir/name into buf (NUL-terminated, trailing white space trimmed).
  * Returns the length, or -1 if missing, unreadable or larger than cap-1. */
 int state_read(const char *dir, const char *name, char *buf, size_t cap);
+/* Opens a cache file for reading: -1 if missing, or not a regular file owned by us and
+ * writable by us alone (logged once per name). The fd (O_NONBLOCK) for the caller to close. */
+int state_open_cache(const char *dir, const char *name);
+/* state_read of a cache file, with the checks of state_open_cache. */
+int state_read_cache(const char *dir, const char *name, char *buf, size_t cap);
 /* Integer file helpers (state_replace: counters): a missing or garbage file reads as def. */
 long long state_read_int(const char *dir, const char *name, long long def);
 int state_write_int(const char *dir, const char *name, long long v);

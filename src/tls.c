@@ -13,6 +13,7 @@
 
 #include <bearssl.h>
 
+#include "cfg.h"
 #include "log.h"
 #include "net.h"
 #include "state.h"
@@ -657,6 +658,8 @@ static int load_file(struct tls_anchors *ta, const char *path, struct stat *st)
 		log_err("%s: stat: %s", path, strerror(errno));
 	else if (!S_ISREG(st->st_mode))
 		log_err("%s: CA bundle is not a regular file", path);
+	else if (cfg_check_owner_st(path, st) < 0)	/* whoever writes it can read our API traffic */
+		;
 	else if (st->st_size == 0)
 		log_err("%s: CA bundle is empty", path);
 	else if (st->st_size > TLS_BUNDLE_MAX)
@@ -753,7 +756,7 @@ void tls_anchors_free(struct tls_anchors *ta)
 }
 
 /* ---- the anchors cache ---- */
-#define TA_CACHE "anchors.cache"
+#define TA_CACHE STATE_TA_CACHE
 #define TA_MAGIC 0x31434154u	/* "TAC1" little-endian: a byte-swapped file fails too */
 #define TA_LAYOUT (1u << 24 | (unsigned)sizeof(void *) << 16 | \
 	(unsigned)sizeof(br_x509_trust_anchor) << 8 | (unsigned)offsetof(br_x509_trust_anchor, pkey))
@@ -829,11 +832,12 @@ static int rebase_all(struct tls_anchors *ta, int to_ptr)
 
 /* Loads ta from file when it holds the anchors of this very bundle (path, st): one read,
  * then checks. 0, or -1 with nothing loaded (a cache failing a check: logged at debug). */
-static int cache_read(struct tls_anchors *ta, const char *path, const struct stat *st, const char *file)
+static int cache_read(struct tls_anchors *ta, const char *path, const struct stat *st,
+    const char *dir, const char *file)
 {
 	struct ta_cache want, *h;
 	struct stat cs;
-	int ok = 0, fd = open(file, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	int ok = 0, fd = state_open_cache(dir, TA_CACHE);
 
 	if (fd < 0)
 		return -1;
@@ -889,7 +893,8 @@ int tls_anchors_load_cached(struct tls_anchors *ta, const char *ca_file, const c
 	if (!cache_dir || !*cache_dir || !path || strlen(path) >= sizeof ta->path ||
 	    (size_t)snprintf(file, sizeof file, "%s/" TA_CACHE, cache_dir) >= sizeof file)
 		cache_dir = NULL;
-	if (cache_dir && stat(path, &st) == 0 && cache_read(ta, path, &st, file) == 0)
+	if (cache_dir && stat(path, &st) == 0 && S_ISREG(st.st_mode) && cfg_check_owner_st(path, &st) == 0 &&
+	    cache_read(ta, path, &st, cache_dir, file) == 0)
 		return 1;
 	if (load_any(ta, ca_file, &st) < 0)
 		return -1;

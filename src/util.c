@@ -198,3 +198,48 @@ int util_hexval(int c)
 		return c - 'A' + 10;
 	return -1;
 }
+
+static int in_set(int c, const char *extra)
+{
+	return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || (c && strchr(extra, c));
+}
+
+int util_valid_id(const char *v)
+{
+	const char *p = v;
+
+	while (*p >= 'a' && *p <= 'z')
+		p++;
+	if (p == v || *p++ != '-' || !*p)
+		return 0;
+	for (; *p; p++)
+		if (!in_set(*p, ""))
+			return 0;
+	return 1;
+}
+
+int util_valid_region(const char *v)
+{
+	if (!*v)
+		return 0;
+	for (; *v; v++)
+		if (!in_set(*v, "-"))
+			return 0;
+	return 1;
+}
+
+int util_printable(const char *v)
+{
+	for (; *v; v++)
+		if ((unsigned char)*v < 0x20 || (unsigned char)*v > 0x7e)
+			return 0;
+	return 1;
+}
+
+void util_wipe(void *p, size_t n)
+{
+	volatile unsigned char *v = p;
+
+	while (n--)
+		*v++ = 0;
+}

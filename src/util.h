@@ -25,6 +25,14 @@ int util_parse_ints(const char *s, long long *out, int n);
 long long util_parse_http_date(const char *s);
 /* Value of one hex digit, either case; -1 if c is not one. */
 int util_hexval(int c);
+/* Values from the network (metadata, API), checked before use: an id such as ins-1a2b3c4d
+ * ([a-z]+-[0-9a-z]+), a region ([a-z0-9-]+), printable ASCII without controls (a token).
+ * 1 if valid, else 0. */
+int util_valid_id(const char *v);
+int util_valid_region(const char *v);
+int util_printable(const char *v);
+/* Zeroes n bytes at p in a way the compiler cannot drop (secrets after use). */
+void util_wipe(void *p, size_t n);
 /* Trims ASCII white space at both ends, in place; returns s. */
 char *util_trim(char *s);
 #endif

@@ -6,8 +6,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static struct creds cr;
+	const char *why;
 
-	if (parse_role_json(&cr, (const char *)data, size) == 0 &&
+	if (parse_role_json(&cr, (const char *)data, size, &why) == 0 &&
 	    (strlen(cr.id) >= sizeof cr.id || strlen(cr.token) >= sizeof cr.token))
 		abort();
 	return 0;

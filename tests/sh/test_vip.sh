@@ -187,7 +187,28 @@ fi
 conf "secret_id = $KEY_ID" "secret_key = wrongwrongwrong"
 expect_rc 1 "doctor fails with a bad key" "$d/vip" doctor
 expect_out 'FAIL +eni .*SignatureFailure' "doctor names the signature failure"
+# Permission probes: read-only by default; the writes only with --probe-write (issue 10).
 conf "secret_id = AKIDsimRDONLY000000000000000000000002" "secret_key = simSecretKey00000000000000000002"
-expect_rc 1 "doctor fails with a missing permission" "$d/vip" doctor
+simctl log-clear >/dev/null
+"$d/vip" doctor > "$T_TMP/doctor.out" 2>&1
+T_OUT=$(cat "$T_TMP/doctor.out")
+expect "doctor: no Migrate sent by default" test "$(sim_count MigratePrivateIpAddress)" = 0
+expect "doctor: no Assign sent by default" test "$(sim_count AssignPrivateIpAddresses)" = 0
+expect "doctor: the task read is probed" test "$(sim_count DescribeVpcTaskResult)" = 1
+expect_out 'SKIP +MigratePrivateIpAddress +not probed \(a write; see vip doctor --probe-write\)' "doctor says the writes were not probed"
+expect_out 'PASS +DescribeVpcTaskResult' "doctor: read-only permission checked"
+simctl log-clear >/dev/null
+expect_rc 1 "doctor --probe-write fails with a missing permission" "$d/vip" doctor --probe-write
 expect_out 'FAIL +MigratePrivateIpAddress' "doctor names the missing permission"
+expect "doctor --probe-write: one Migrate probe" test "$(sim_count MigratePrivateIpAddress)" = 1
+expect "doctor --probe-write: one Assign probe" test "$(sim_count AssignPrivateIpAddresses)" = 1
+expect_rc 2 "doctor with an unknown option: usage error" "$d/vip" doctor --frobnicate
+# A doctor whose discovery fails must not close fd 0 (a zeroed static struct nl: fd 0).
+if command -v strace >/dev/null; then
+	conf "secret_id = $KEY_ID" "secret_key = $KEY" "metadata = http://127.0.0.1:1" "interface = "
+	strace -f -qq -e trace=close -o "$T_TMP/doctor.strace" "$d/vip" doctor >/dev/null 2>&1 < /dev/null
+	expect "doctor with failing discovery: fd 0 left open" sh -c "! grep -q 'close(0)' $T_TMP/doctor.strace"
+else
+	echo "SKIP: doctor's fd 0 (no strace)"
+fi
 t_done

@@ -416,6 +416,9 @@ static void test_keep_alive(void)
 	    sizeof rbuf, &r) == -1);
 	check(http_request(&c, "GET", "/", "Content-Length: 3\r\n", NULL, 0, HTTP_REPLAYABLE, rbuf, sizeof rbuf, &r) == -1);
 	check(http_request(&c, "GET", "/", "X: a", NULL, 0, HTTP_REPLAYABLE, rbuf, sizeof rbuf, &r) == -1);
+	/* issue 10: a value carrying a CRLF and a header already there (X-TC-Region: r\r\nX-TC-Action: ...) */
+	check(http_request(&c, "GET", "/", "X-TC-Action: Describe\r\nX-TC-Region: r\r\nx-tc-action: Migrate\r\n",
+	    NULL, 0, HTTP_REPLAYABLE, rbuf, sizeof rbuf, &r) == -1);
 	check(http_request(&c, "GET", "/a b", NULL, NULL, 0, HTTP_REPLAYABLE, rbuf, sizeof rbuf, &r) == -1);
 	check(http_request(&c, "GET", "x", NULL, NULL, 0, HTTP_REPLAYABLE, rbuf, sizeof rbuf, &r) == -1);
 	check(http_request(&c, "HEAD", "/", NULL, NULL, 0, HTTP_REPLAYABLE, rbuf, sizeof rbuf, &r) == -1);

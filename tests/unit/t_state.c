@@ -1,4 +1,6 @@
 /* t_state.c: atomic state writes under a concurrent reader, tolerant reads, the lock. */
+#include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -92,6 +94,69 @@ static void test_lock(void)
 	close(p[1]);
 }
 
+/* issue 10: a symlinked state_dir is refused, not followed (nor its target chmodded). */
+static void test_symlinked_dir(void)
+{
+	char real[300], link[300], buf[32];
+	struct stat st;
+
+	snprintf(real, sizeof real, "%s/real", dir);
+	snprintf(link, sizeof link, "%s/link", dir);
+	check(mkdir(real, 0755) == 0 && chmod(real, 0755) == 0 && symlink(real, link) == 0);
+	check(state_dir_ensure(link) < 0);
+	check(stat(real, &st) == 0 && (st.st_mode & 0777) == 0755);	/* not chmodded */
+	check(state_write(real, "state", "MASTER\n", 7, 0600) == 0);
+	check(state_write(link, "state", "BACKUP\n", 7, 0600) < 0);	/* nor written through */
+	check(state_read(link, "state", buf, sizeof buf) < 0);
+	check(state_read(real, "state", buf, sizeof buf) == 6 && !strcmp(buf, "MASTER"));
+	check(state_lock(link, 0) < 0);
+	unlink(link);
+}
+
+/* issue 10: a cache file is trusted only if ours and writable by us alone; a state_dir that
+ * had to be made private loses its caches. */
+static void test_cache_rules(void)
+{
+	char sub[300], file[400], buf[64];
+	struct stat st;
+	int fd;
+
+	snprintf(sub, sizeof sub, "%s/caches", dir);
+	check(state_dir_ensure(sub) == 0);
+	check(state_write(sub, STATE_DISC_CACHE, "boot=x\n", 7, 0600) == 0);
+	check(state_read_cache(sub, STATE_DISC_CACHE, buf, sizeof buf) == 6);
+	snprintf(file, sizeof file, "%s/%s", sub, STATE_DISC_CACHE);
+	check(chmod(file, 0620) == 0);
+	check(state_read_cache(sub, STATE_DISC_CACHE, buf, sizeof buf) < 0);
+	check(state_read(sub, STATE_DISC_CACHE, buf, sizeof buf) == 6);	/* plain reads: no rule */
+	check(chmod(file, 0602) == 0 && state_read_cache(sub, STATE_DISC_CACHE, buf, sizeof buf) < 0);
+	check(chmod(file, 0644) == 0 && state_read_cache(sub, STATE_DISC_CACHE, buf, sizeof buf) == 6);
+	if (geteuid() == 0) {	/* owned by someone else */
+		check(chown(file, 1, 1) == 0);
+		check(state_read_cache(sub, STATE_DISC_CACHE, buf, sizeof buf) < 0);
+		check((fd = state_open_cache(sub, STATE_DISC_CACHE)) < 0);
+	}
+	unlink(file);
+	check(mkfifo(file, 0600) == 0);	/* a FIFO neither blocks nor counts */
+	check(state_read_cache(sub, STATE_DISC_CACHE, buf, sizeof buf) < 0);
+	unlink(file);
+	/* A state_dir others could write: made 0700, every cache thrown away, other files kept. */
+	check(state_write(sub, STATE_TA_CACHE, "x", 1, 0600) == 0);
+	check(state_write(sub, STATE_ROLE_CACHE, "{}", 2, 0600) == 0);
+	check(state_write(sub, STATE_DISC_CACHE, "boot=x\n", 7, 0600) == 0);
+	check(state_write_int(sub, STATE_CLOCK_OFFSET, 5) == 0);
+	check(state_write(sub, "state", "MASTER\n", 7, 0644) == 0);
+	check(state_dir_ensure(sub) == 0);	/* already private: caches kept */
+	check(state_read_cache(sub, STATE_ROLE_CACHE, buf, sizeof buf) == 2);
+	check(chmod(sub, 0775) == 0);
+	check(state_dir_ensure(sub) == 0 && stat(sub, &st) == 0 && (st.st_mode & 0777) == 0700);
+	check(state_read(sub, STATE_TA_CACHE, buf, sizeof buf) < 0 && errno == ENOENT);
+	check(state_read(sub, STATE_ROLE_CACHE, buf, sizeof buf) < 0);
+	check(state_read(sub, STATE_DISC_CACHE, buf, sizeof buf) < 0);
+	check(state_read(sub, STATE_CLOCK_OFFSET, buf, sizeof buf) < 0);
+	check(state_read(sub, "state", buf, sizeof buf) == 6);
+}
+
 int main(void)
 {
 	char cmd[128];
@@ -101,6 +166,8 @@ int main(void)
 	test_roundtrip();
 	test_concurrent_reader();
 	test_lock();
+	test_symlinked_dir();
+	test_cache_rules();
 	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
 	if (system(cmd) != 0)
 		return 2;
