@@ -91,6 +91,7 @@ int notify_action_main(int argc, char **argv)
 		log_bad_args(argc, argv);
 		return 2;
 	}
+	cfg_wipe_secrets(&c);	/* the migrate it spawns reads the config itself */
 	log_sanitize(name, sizeof name, a.name, strlen(a.name));
 	if (!strcmp(a.state, "MASTER_RX_LOWER_PRI"))
 		return rx_lower_pri(&c, name);

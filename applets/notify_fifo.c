@@ -250,7 +250,8 @@ int notify_fifo_main(int argc, char **argv)
 	setup_signals();
 	migrate_set_check_hook(drain_hook, &f);
 	log_info("notify_fifo: reading %s", f.path);
-	migrate_prepare(&c);
+	if (migrate_prepare(&c) == 0)
+		cfg_wipe_secrets(&c);	/* the kept client holds its credentials from now on */
 	while (!stop_requested && (long)getppid() == f.parent) {
 		if (f.fd >= 0 && fifo_replaced(&f)) {
 			log_info("notify_fifo: %s was recreated (keepalived restarted?); reopening", f.path);
