@@ -35,8 +35,6 @@ const char check_self_usage[] =
 #define CS_WATCHDOG_MS 2900	/* whatever hangs, the run ends (exit 0) by then */
 #define CS_META_TIMEOUT_S 1	/* first-tick interface discovery, before it is cached */
 #define CS_MAX_ADDRS 256
-#define CS_WARNED "check_self_warned"	/* the reason last warned about, one line */
-#define CS_RESTARTED "last_restart"	/* monotonic ms of the last restart_command */
 #define CS_RESTART_MIN_S 60		/* at most one restart_command per this many seconds */
 
 struct tick {
@@ -60,15 +58,15 @@ static void watchdog_arm(void)
 }
 
 /* Logs why check_self does not act, once per reason: the same reason on the next tick stays
- * quiet (state_dir/CS_WARNED holds the last one). */
+ * quiet (state_dir/FILE_WARNED holds the last one). */
 static void warn_once(const struct tick *t, const char *reason, const char *msg)
 {
 	char last[128];
 
-	if (state_read(t->c.state_dir, CS_WARNED, last, sizeof last) >= 0 && !strcmp(last, reason))
+	if (state_read(t->c.state_dir, FILE_WARNED, last, sizeof last) >= 0 && !strcmp(last, reason))
 		return;
 	log_warn("%s", msg);
-	state_replace(t->c.state_dir, CS_WARNED, reason, strlen(reason), 0600);
+	state_replace(t->c.state_dir, FILE_WARNED, reason, strlen(reason), 0600);
 }
 
 /* Acting again after a warn_once: say so once (one failed open on a normal tick). */
@@ -76,8 +74,8 @@ static void warn_clear(const struct tick *t)
 {
 	char last[128], path[4096];
 
-	if (state_read(t->c.state_dir, CS_WARNED, last, sizeof last) < 0 ||
-	    util_fmt(path, sizeof path, "%s/%s", t->c.state_dir, CS_WARNED) < 0)
+	if (state_read(t->c.state_dir, FILE_WARNED, last, sizeof last) < 0 ||
+	    util_fmt(path, sizeof path, "%s/%s", t->c.state_dir, FILE_WARNED) < 0)
 		return;
 	log_info("check_self: state %s from keepalived's notify: acting on it again", t->state);
 	unlink(path);
@@ -135,15 +133,15 @@ static void write_result(const struct tick *t, const char *result)
 	char old[16], line[16];
 	int n = util_fmt(line, sizeof line, "%s\n", result);
 
-	if (n < 0 || (state_read(t->c.state_dir, VRRP_RESULT, old, sizeof old) >= 0 &&
+	if (n < 0 || (state_read(t->c.state_dir, FILE_RESULT, old, sizeof old) >= 0 &&
 	    !strcmp(old, result)))
 		return;
-	state_write(t->c.state_dir, VRRP_RESULT, line, (size_t)n, 0644);
+	state_write(t->c.state_dir, FILE_RESULT, line, (size_t)n, 0644);
 }
 
 static int query_due(const struct tick *t, long long now)
 {
-	long long last = state_read_int(t->c.state_dir, VRRP_QUERIED, -1);
+	long long last = state_read_int(t->c.state_dir, FILE_QUERIED, -1);
 
 	return t->c.query_interval == 0 || last < 0 || last > now ||
 	    now - last >= t->c.query_interval * 1000LL;
@@ -167,7 +165,7 @@ static int migrated_since(const struct tick *t, long long since)
 	long long when;
 
 	/* "time=N result=done|taken-back ..." as migrate.c writes it: the VIP reached us */
-	if (state_read(t->c.state_dir, "last_migrate", text, sizeof text) < 0 ||
+	if (state_read(t->c.state_dir, FILE_LAST_MIGRATE, text, sizeof text) < 0 ||
 	    strncmp(text, "time=", 5) || util_parse_ints(text + 5, &when, 1) != 1 ||
 	    !(p = strchr(text, ' ')) ||
 	    (strncmp(p, " result=done", 12) && strncmp(p, " result=taken-back", 18)))
@@ -232,10 +230,10 @@ static int held_elsewhere(struct tick *t, const struct cloud_holder *h)
 		vrrp_hist_save(dir, &hist);
 		return 0;
 	}
-	count = state_read_int(dir, VRRP_FAILED, 0) + 1;
+	count = state_read_int(dir, FILE_FAILED, 0) + 1;
 	if (count < 1)
 		count = 1;
-	state_write_int(dir, VRRP_FAILED, count);
+	state_write_int(dir, FILE_FAILED, count);
 	vrrp_hist_save(dir, &hist);
 	log_warn("check_self: MASTER without the VIP in the cloud: starting a migrate "
 	    "(failed check %lld of %d)", count, t->c.fault_after);
@@ -266,7 +264,7 @@ static int cloud_check(struct tick *t)
 		log_debug("check_self: a migrate is running, cloud check deferred");
 		return 0;
 	}
-	state_write_int(t->c.state_dir, VRRP_QUERIED, now);
+	state_write_int(t->c.state_dir, FILE_QUERIED, now);
 	r = migrate_query(&t->c, t->t0 + CS_BUDGET_MS, h);
 	if (r < 0) {
 		log_warn("check_self: cloud ownership unknown (API unreachable or slow); "
@@ -276,8 +274,8 @@ static int cloud_check(struct tick *t)
 	write_result(t, r ? "true" : "false");
 	if (!r)
 		return held_elsewhere(t, h);
-	if (state_read_int(t->c.state_dir, VRRP_FAILED, 0) != 0)
-		state_write_int(t->c.state_dir, VRRP_FAILED, 0);
+	if (state_read_int(t->c.state_dir, FILE_FAILED, 0) != 0)
+		state_write_int(t->c.state_dir, FILE_FAILED, 0);
 	vrrp_hist_load(t->c.state_dir, &hist, now / 1000);
 	if (hist.last && hist.seen < hist.last) {
 		hist.seen = now / 1000;
@@ -314,7 +312,7 @@ static void restart(const struct tick *t)
 	int argc = cfg_split_argv(t->c.restart_command, buf, sizeof buf, argv, CFG_MAX_ARGV);
 	pid_t pid;
 
-	long long now = util_now_ms(), last = state_read_int(t->c.state_dir, CS_RESTARTED, -1);
+	long long now = util_now_ms(), last = state_read_int(t->c.state_dir, FILE_RESTARTED, -1);
 
 	if (argc <= 0) {
 		log_warn("check_self: no restart_command to run");
@@ -330,7 +328,7 @@ static void restart(const struct tick *t)
 		    t->c.restart_command, argv[0]);
 		return;
 	}
-	state_write_int(t->c.state_dir, CS_RESTARTED, now);
+	state_write_int(t->c.state_dir, FILE_RESTARTED, now);
 	pid = proc_spawn("check_self: restart_command", path, argv, PROC_SCRUB, NULL, NULL);
 	if (pid > 0)
 		log_warn("check_self: started restart_command '%s' (pid %d)", t->c.restart_command,

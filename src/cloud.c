@@ -50,7 +50,7 @@ static void load_clock_offset(struct cloud *cl)
 	char text[32];
 
 	cl->clock_offset = 0;
-	if (state_read_cache(cl->cfg->state_dir, STATE_CLOCK_OFFSET, text, sizeof text) < 0 ||
+	if (state_read_cache(cl->cfg->state_dir, FILE_CLOCK_OFFSET, text, sizeof text) < 0 ||
 	    util_parse_int(util_trim(text), -86400 * 365, 86400 * 365, &cl->clock_offset) < 0)
 		cl->clock_offset = 0;
 }
@@ -178,7 +178,7 @@ static void fix_clock(struct cloud *cl, const char *date)
 	}
 	cl->clock_offset = server - (long long)time(NULL);
 	log_warn("%s: clock differs from the API by %lld s; correcting", cl->host, cl->clock_offset);
-	state_write_int(cl->cfg->state_dir, STATE_CLOCK_OFFSET, cl->clock_offset);
+	state_write_int(cl->cfg->state_dir, FILE_CLOCK_OFFSET, cl->clock_offset);
 }
 
 /* Time left for one exchange: cfg timeout capped by the caller's deadline. */

@@ -12,7 +12,7 @@
 #include "state.h"
 #include "util.h"
 
-#define ROLE_CACHE STATE_ROLE_CACHE
+#define ROLE_CACHE FILE_ROLE_CACHE
 #define ROLE_MARGIN 300		/* refresh this long before ExpiredTime */
 
 void creds_wipe(struct creds *cr)

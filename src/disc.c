@@ -12,7 +12,7 @@
 #include "state.h"
 #include "util.h"
 
-#define DISC_CACHE STATE_DISC_CACHE
+#define DISC_CACHE FILE_DISC_CACHE
 
 /* What each value must look like, whether from metadata, the API or the cache: a value
  * from plain HTTP goes into request headers, metadata paths, logs and the cache. */

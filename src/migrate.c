@@ -49,7 +49,7 @@ static int still_master(const struct run *r)
 		return 1;
 	if (check_hook)
 		check_hook(check_arg);
-	if (state_read(r->c->state_dir, "state", st, sizeof st) >= 0 && !strcmp(st, "MASTER"))
+	if (state_read(r->c->state_dir, FILE_STATE, st, sizeof st) >= 0 && !strcmp(st, "MASTER"))
 		return 1;
 	log_info("migrate: stopping, this node is no longer MASTER (state %s)", *st ? st : "none");
 	return 0;
@@ -284,7 +284,7 @@ static void record(const struct run *r, const char *result, long long t0)
 	    (long long)time(NULL), result, util_now_ms() - t0, r->cl ? r->cl->calls : 0);
 
 	if (n > 0)
-		state_write(r->c->state_dir, "last_migrate", line, (size_t)n, 0600);
+		state_write(r->c->state_dir, FILE_LAST_MIGRATE, line, (size_t)n, 0600);
 }
 
 static int migrate_loop(struct run *r)

@@ -50,7 +50,7 @@ static void dir_error(const char *dir)
 }
 
 static const char *const caches[] = {
-	STATE_TA_CACHE, STATE_ROLE_CACHE, STATE_DISC_CACHE, STATE_CLOCK_OFFSET,
+	FILE_TA_CACHE, FILE_ROLE_CACHE, FILE_DISC_CACHE, FILE_CLOCK_OFFSET,
 };
 
 int state_dir_ensure(const char *dir)
@@ -253,7 +253,7 @@ int state_write_int(const char *dir, const char *name, long long v)
 
 int state_lock(const char *dir, long long timeout_ms)
 {
-	return state_lock_file(dir, "lock", timeout_ms);
+	return state_lock_file(dir, FILE_LOCK, timeout_ms);
 }
 
 int state_lock_file(const char *dir, const char *name, long long timeout_ms)

@@ -3,12 +3,10 @@
 #define STATE_H
 #include <stddef.h>
 
+#include "files.h"
+
 /* The caches in state_dir (each owned by the module named): only trusted when owned by us
  * and writable by nobody else, and discarded whenever state_dir had to be made private. */
-#define STATE_TA_CACHE "anchors.cache"		/* tls.c: decoded trust anchors */
-#define STATE_ROLE_CACHE "role_credentials"	/* creds.c: the CVM role's answer */
-#define STATE_DISC_CACHE "discovered"		/* disc.c: key=value, this boot's discovery */
-#define STATE_CLOCK_OFFSET "clock_offset"	/* cloud.c: seconds, from the API's Date */
 
 /* Creates dir with mode 0700 if missing (parents too). Refuses a symbolic link, a dir not
  * owned by us; makes it 0700 (discarding the caches) if group or others had access.

@@ -46,10 +46,10 @@ static void gather(struct status *s, const struct cfg *c)
 	char host[256];
 	int port;
 
-	if (state_read(c->state_dir, "state", s->state, sizeof s->state) < 0)
+	if (state_read(c->state_dir, FILE_STATE, s->state, sizeof s->state) < 0)
 		strcpy(s->state, "unknown");
 	s->failed = state_read_int(c->state_dir, "vip_check_failed_count", 0);
-	if (state_read(c->state_dir, "last_migrate", s->last, sizeof s->last) < 0)
+	if (state_read(c->state_dir, FILE_LAST_MIGRATE, s->last, sizeof s->last) < 0)
 		strcpy(s->last, "never");
 	if (cloud_endpoint(c, host, sizeof host, &port) == 0)
 		util_fmt(s->endpoint, sizeof s->endpoint, "%s:%d (API %d)", host, port, c->api);
@@ -131,7 +131,7 @@ static void print_json(const struct status *s, const struct cfg *c)
 	json_w_end_arr(&w);
 	json_w_key(&w, "endpoint"); json_w_str(&w, s->endpoint);
 	json_w_key(&w, "credentials"); json_w_str(&w, s->creds);
-	json_w_key(&w, "last_migrate"); json_w_str(&w, s->last);
+	json_w_key(&w, FILE_LAST_MIGRATE); json_w_str(&w, s->last);
 	json_w_key(&w, "failed_count"); json_w_int(&w, s->failed);
 	json_w_end_obj(&w);
 	if (json_w_finish(&w) < 0)

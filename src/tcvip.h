@@ -2,6 +2,19 @@
 #ifndef TCVIP_H
 #define TCVIP_H
 
+/* Exit codes, one table for every applet (each usage text has an "exit:" line; man tcvip(8)).
+ * keepalived treats any non-zero exit of a track script (check_self) as a failure: FAULT. */
+enum tcvip_exit {
+	TCVIP_EXIT_OK = 0,		/* done; check_self: healthy; vip query: true */
+	TCVIP_EXIT_FAIL = 1,		/* failed, may succeed later (transient); check_self: fault,
+					 * keepalived hands over; vip query: false */
+	TCVIP_EXIT_USAGE = 2,		/* usage or config error */
+	TCVIP_EXIT_UNKNOWN = 3,		/* vip query: the cloud could not be asked */
+	TCVIP_EXIT_REFUSED = 4,		/* vip migrate: refused for good (auth, permission,
+					 * parameters): retrying will not help */
+	TCVIP_EXIT_NOAPPLET = 127,	/* no such applet */
+};
+
 /* Global options, parsed before the applet's own arguments. */
 struct tcvip_globals {
 	const char *config;	/* -c FILE, NULL = cfg_path() default */

@@ -756,7 +756,7 @@ void tls_anchors_free(struct tls_anchors *ta)
 }
 
 /* ---- the anchors cache ---- */
-#define TA_CACHE STATE_TA_CACHE
+#define TA_CACHE FILE_TA_CACHE
 #define TA_MAGIC 0x31434154u	/* "TAC1" little-endian: a byte-swapped file fails too */
 #define TA_LAYOUT (1u << 24 | (unsigned)sizeof(void *) << 16 | \
 	(unsigned)sizeof(br_x509_trust_anchor) << 8 | (unsigned)offsetof(br_x509_trust_anchor, pkey))

@@ -42,7 +42,7 @@ int vrrp_state_read(const char *dir, char *out, size_t cap)
 
 	if (cap)
 		out[0] = 0;
-	if (state_read(dir, VRRP_STATE, buf, sizeof buf) < 0)
+	if (state_read(dir, FILE_STATE, buf, sizeof buf) < 0)
 		return 0;
 	s = util_trim(buf);
 	if (!vrrp_state_valid(s) || util_copy(out, cap, s) < 0)
@@ -57,7 +57,7 @@ void vrrp_hist_load(const char *dir, struct vrrp_hist *h, long long now)
 	int k;
 
 	memset(h, 0, sizeof *h);
-	if (state_read(dir, VRRP_HISTORY, buf, sizeof buf) < 0 || util_parse_ints(buf, v, 4) != 4) {
+	if (state_read(dir, FILE_HISTORY, buf, sizeof buf) < 0 || util_parse_ints(buf, v, 4) != 4) {
 		memset(h, 0, sizeof *h);
 		return;
 	}
@@ -76,7 +76,7 @@ int vrrp_hist_save(const char *dir, const struct vrrp_hist *h)
 	char buf[128];
 	int n = util_fmt(buf, sizeof buf, "%lld %lld %lld %d\n", h->last, h->seen, h->until, h->k);
 
-	return n < 0 ? -1 : state_write(dir, VRRP_HISTORY, buf, (size_t)n, 0600);
+	return n < 0 ? -1 : state_write(dir, FILE_HISTORY, buf, (size_t)n, 0600);
 }
 
 long long vrrp_backoff_s(int k)
@@ -217,7 +217,7 @@ int vrrp_record_read(const char *dir, struct vrrp_record *r)
 	size_t n;
 
 	memset(r, 0, sizeof *r);
-	if (state_read(dir, VRRP_RECORD, buf, sizeof buf) <= 0)
+	if (state_read(dir, FILE_RECORD, buf, sizeof buf) <= 0)
 		return -1;
 	n = strcspn(buf, " ");
 	if (!n || n >= sizeof boot || !buf[n])
@@ -239,7 +239,7 @@ int vrrp_record_write(const char *dir, const struct vrrp_record *r)
 	int n = util_fmt(buf, sizeof buf, "%s %ld %lld %lld %ld\n", *r->boot ? r->boot : "-",
 	    r->ka.pid, r->ka.start, r->ev.start, r->ev.pid);
 
-	return n < 0 ? -1 : state_replace(dir, VRRP_RECORD, buf, (size_t)n, 0600);
+	return n < 0 ? -1 : state_replace(dir, FILE_RECORD, buf, (size_t)n, 0600);
 }
 
 int vrrp_later(const struct vrrp_record *a, const struct vrrp_record *b)
@@ -271,16 +271,16 @@ int vrrp_transition(const char *dir, const char *state, int ordered, char *prev,
 	char line[VRRP_STATE_MAX + 1];
 	int fd, n, rc = 1;
 
-	fd = state_lock_file(dir, VRRP_RECORD_LOCK, VRRP_LOCK_MS);
+	fd = state_lock_file(dir, FILE_RECORD_LOCK, VRRP_LOCK_MS);
 	if (fd < 0)
 		log_warn("notify: %s/%s: not taken in %d ms; recording %s unordered", dir,
-		    VRRP_RECORD_LOCK, VRRP_LOCK_MS, state);
+		    FILE_RECORD_LOCK, VRRP_LOCK_MS, state);
 	vrrp_state_read(dir, prev, cap);
 	vrrp_self(&me);
 	n = util_fmt(line, sizeof line, "%s\n", state);
 	if (!ordered && vrrp_record_read(dir, &last) == 0 && !vrrp_later(&me, &last))
 		rc = 0;
-	else if (n < 0 || state_replace(dir, VRRP_STATE, line, (size_t)n, 0644) < 0 ||
+	else if (n < 0 || state_replace(dir, FILE_STATE, line, (size_t)n, 0644) < 0 ||
 	    vrrp_record_write(dir, &me) < 0) {
 		log_err("notify: %s: cannot record state %s", dir, state);
 		rc = -1;
@@ -293,9 +293,9 @@ int vrrp_master_reset(const char *dir)
 {
 	char path[4096];
 
-	if (state_write_int(dir, VRRP_FAILED, 0) < 0)
+	if (state_write_int(dir, FILE_FAILED, 0) < 0)
 		return -1;
-	if (util_fmt(path, sizeof path, "%s/%s", dir, VRRP_QUERIED) >= 0)
+	if (util_fmt(path, sizeof path, "%s/%s", dir, FILE_QUERIED) >= 0)
 		unlink(path);
 	return 0;
 }

@@ -3,12 +3,8 @@
 #define VRRP_H
 #include <stddef.h>
 
-/* Files in state_dir. The first three are seed-compatible. */
-#define VRRP_STATE "state"			/* "MASTER\n", "BACKUP\n", ... */
-#define VRRP_FAILED "vip_check_failed_count"	/* "N\n" */
-#define VRRP_RESULT "vip_last_check_result"	/* "true\n" / "false\n" */
-#define VRRP_QUERIED "last_query"		/* monotonic ms of the last cloud query */
-#define VRRP_HISTORY "takeover"		/* struct vrrp_hist */
+#include "files.h"
+
 
 #define VRRP_STATE_MAX 32	/* longest state name + 1 */
 
@@ -22,8 +18,6 @@ int vrrp_event_known(const char *s);
 int vrrp_state_read(const char *dir, char *out, size_t cap);
 /* Who wrote the state: state_dir/notify, "BOOT_ID KA_PID KA_START EV_START EV_PID\n",
  * written by every notify after the state file, under state_dir/notify.lock. */
-#define VRRP_RECORD "notify"
-#define VRRP_RECORD_LOCK "notify.lock"
 #define VRRP_ANCESTORS 8	/* how far up a keepalived is looked for */
 
 /* A process's place in time: start is in clock ticks since boot (/proc/PID/stat). */

@@ -123,37 +123,37 @@ static void test_cache_rules(void)
 
 	snprintf(sub, sizeof sub, "%s/caches", dir);
 	check(state_dir_ensure(sub) == 0);
-	check(state_write(sub, STATE_DISC_CACHE, "boot=x\n", 7, 0600) == 0);
-	check(state_read_cache(sub, STATE_DISC_CACHE, buf, sizeof buf) == 6);
-	snprintf(file, sizeof file, "%s/%s", sub, STATE_DISC_CACHE);
+	check(state_write(sub, FILE_DISC_CACHE, "boot=x\n", 7, 0600) == 0);
+	check(state_read_cache(sub, FILE_DISC_CACHE, buf, sizeof buf) == 6);
+	snprintf(file, sizeof file, "%s/%s", sub, FILE_DISC_CACHE);
 	check(chmod(file, 0620) == 0);
-	check(state_read_cache(sub, STATE_DISC_CACHE, buf, sizeof buf) < 0);
-	check(state_read(sub, STATE_DISC_CACHE, buf, sizeof buf) == 6);	/* plain reads: no rule */
-	check(chmod(file, 0602) == 0 && state_read_cache(sub, STATE_DISC_CACHE, buf, sizeof buf) < 0);
-	check(chmod(file, 0644) == 0 && state_read_cache(sub, STATE_DISC_CACHE, buf, sizeof buf) == 6);
+	check(state_read_cache(sub, FILE_DISC_CACHE, buf, sizeof buf) < 0);
+	check(state_read(sub, FILE_DISC_CACHE, buf, sizeof buf) == 6);	/* plain reads: no rule */
+	check(chmod(file, 0602) == 0 && state_read_cache(sub, FILE_DISC_CACHE, buf, sizeof buf) < 0);
+	check(chmod(file, 0644) == 0 && state_read_cache(sub, FILE_DISC_CACHE, buf, sizeof buf) == 6);
 	if (geteuid() == 0) {	/* owned by someone else */
 		check(chown(file, 1, 1) == 0);
-		check(state_read_cache(sub, STATE_DISC_CACHE, buf, sizeof buf) < 0);
-		check((fd = state_open_cache(sub, STATE_DISC_CACHE)) < 0);
+		check(state_read_cache(sub, FILE_DISC_CACHE, buf, sizeof buf) < 0);
+		check((fd = state_open_cache(sub, FILE_DISC_CACHE)) < 0);
 	}
 	unlink(file);
 	check(mkfifo(file, 0600) == 0);	/* a FIFO neither blocks nor counts */
-	check(state_read_cache(sub, STATE_DISC_CACHE, buf, sizeof buf) < 0);
+	check(state_read_cache(sub, FILE_DISC_CACHE, buf, sizeof buf) < 0);
 	unlink(file);
 	/* A state_dir others could write: made 0700, every cache thrown away, other files kept. */
-	check(state_write(sub, STATE_TA_CACHE, "x", 1, 0600) == 0);
-	check(state_write(sub, STATE_ROLE_CACHE, "{}", 2, 0600) == 0);
-	check(state_write(sub, STATE_DISC_CACHE, "boot=x\n", 7, 0600) == 0);
-	check(state_write_int(sub, STATE_CLOCK_OFFSET, 5) == 0);
+	check(state_write(sub, FILE_TA_CACHE, "x", 1, 0600) == 0);
+	check(state_write(sub, FILE_ROLE_CACHE, "{}", 2, 0600) == 0);
+	check(state_write(sub, FILE_DISC_CACHE, "boot=x\n", 7, 0600) == 0);
+	check(state_write_int(sub, FILE_CLOCK_OFFSET, 5) == 0);
 	check(state_write(sub, "state", "MASTER\n", 7, 0644) == 0);
 	check(state_dir_ensure(sub) == 0);	/* already private: caches kept */
-	check(state_read_cache(sub, STATE_ROLE_CACHE, buf, sizeof buf) == 2);
+	check(state_read_cache(sub, FILE_ROLE_CACHE, buf, sizeof buf) == 2);
 	check(chmod(sub, 0775) == 0);
 	check(state_dir_ensure(sub) == 0 && stat(sub, &st) == 0 && (st.st_mode & 0777) == 0700);
-	check(state_read(sub, STATE_TA_CACHE, buf, sizeof buf) < 0 && errno == ENOENT);
-	check(state_read(sub, STATE_ROLE_CACHE, buf, sizeof buf) < 0);
-	check(state_read(sub, STATE_DISC_CACHE, buf, sizeof buf) < 0);
-	check(state_read(sub, STATE_CLOCK_OFFSET, buf, sizeof buf) < 0);
+	check(state_read(sub, FILE_TA_CACHE, buf, sizeof buf) < 0 && errno == ENOENT);
+	check(state_read(sub, FILE_ROLE_CACHE, buf, sizeof buf) < 0);
+	check(state_read(sub, FILE_DISC_CACHE, buf, sizeof buf) < 0);
+	check(state_read(sub, FILE_CLOCK_OFFSET, buf, sizeof buf) < 0);
 	check(state_read(sub, "state", buf, sizeof buf) == 6);
 }
 

@@ -39,15 +39,15 @@ static void t_state_read(const char *dir)
 	char st[VRRP_STATE_MAX];
 
 	check(vrrp_state_read(dir, st, sizeof st) == 0 && st[0] == 0);	/* missing */
-	check(state_write(dir, VRRP_STATE, "MASTER\n", 7, 0644) == 0);
+	check(state_write(dir, FILE_STATE, "MASTER\n", 7, 0644) == 0);
 	check(vrrp_state_read(dir, st, sizeof st) == 6 && !strcmp(st, "MASTER"));
-	check(state_write(dir, VRRP_STATE, "  BACKUP \r\n", 11, 0644) == 0);	/* seed: echo adds \n */
+	check(state_write(dir, FILE_STATE, "  BACKUP \r\n", 11, 0644) == 0);	/* seed: echo adds \n */
 	check(vrrp_state_read(dir, st, sizeof st) == 6 && !strcmp(st, "BACKUP"));
-	check(state_write(dir, VRRP_STATE, "garbage state\n", 14, 0644) == 0);
+	check(state_write(dir, FILE_STATE, "garbage state\n", 14, 0644) == 0);
 	check(vrrp_state_read(dir, st, sizeof st) == 0 && st[0] == 0);
-	check(state_write(dir, VRRP_STATE, "", 0, 0644) == 0);
+	check(state_write(dir, FILE_STATE, "", 0, 0644) == 0);
 	check(vrrp_state_read(dir, st, sizeof st) == 0 && st[0] == 0);
-	check(state_write(dir, VRRP_STATE, "FAULT\n", 6, 0644) == 0);
+	check(state_write(dir, FILE_STATE, "FAULT\n", 6, 0644) == 0);
 	check(vrrp_state_read(dir, st, 4) == 0 && st[0] == 0);		/* does not fit */
 }
 
@@ -72,10 +72,10 @@ static void t_hist_file(const char *dir)
 	check(g.last == 100 && g.seen == 120 && g.until == 150 && g.k == 2);
 	vrrp_hist_load(dir, &g, 50);		/* from the future: a reboot reset the clock */
 	check(g.last == 0 && g.k == 0);
-	check(state_write(dir, VRRP_HISTORY, "1 2 x 4\n", 8, 0600) == 0);
+	check(state_write(dir, FILE_HISTORY, "1 2 x 4\n", 8, 0600) == 0);
 	vrrp_hist_load(dir, &g, 1000);
 	check(g.last == 0 && g.k == 0);
-	check(state_write(dir, VRRP_HISTORY, "1 2 3 99\n", 9, 0600) == 0);
+	check(state_write(dir, FILE_HISTORY, "1 2 3 99\n", 9, 0600) == 0);
 	vrrp_hist_load(dir, &g, 1000);
 	check(g.k == 0 && g.last == 0);
 }

@@ -1,0 +1,31 @@
+/* files.h: every file tcvip keeps in state_dir, named once, with the module that owns it (the
+ * only one that reads or writes it) and its format. Others ask the owner. */
+#ifndef FILES_H
+#define FILES_H
+
+/* Seed-compatible (Tencent's kit reads and writes these too). */
+#define FILE_STATE "state"			/* vrrp.c: "MASTER\n", "BACKUP\n", ... */
+#define FILE_FAILED "vip_check_failed_count"	/* vrrp.c, check_self.c: "N\n" */
+#define FILE_RESULT "vip_last_check_result"	/* check_self.c: "true\n" / "false\n" */
+
+/* Who wrote the state and in which order. */
+#define FILE_RECORD "notify"		/* vrrp.c: "BOOT_ID KA_PID KA_START EV_START EV_PID\n" */
+#define FILE_RECORD_LOCK "notify.lock"	/* vrrp.c: flock, held for one read and two renames */
+
+/* check_self's own memory between ticks. */
+#define FILE_QUERIED "last_query"	/* check_self.c: monotonic ms of the last cloud query */
+#define FILE_HISTORY "takeover"		/* vrrp.c: struct vrrp_hist, "LAST SEEN UNTIL K\n" */
+#define FILE_WARNED "check_self_warned"	/* check_self.c: the reason last warned about */
+#define FILE_RESTARTED "last_restart"	/* check_self.c: monotonic ms of the last restart_command */
+
+/* The migrate. */
+#define FILE_LOCK "lock"		/* migrate.c: flock, one migrate at a time */
+#define FILE_LAST_MIGRATE "last_migrate"	/* migrate.c: "time=N result=R duration_ms=N calls=N\n" */
+
+/* Caches: owned by us, not group/other-writable, else ignored (state.c state_open_cache);
+ * all thrown away when state_dir had to be tightened. */
+#define FILE_TA_CACHE "anchors.cache"		/* tls.c: decoded trust anchors, checksummed */
+#define FILE_ROLE_CACHE "role_credentials"	/* creds.c: the CVM role's answer, 0600 */
+#define FILE_DISC_CACHE "discovered"		/* disc.c: "boot=ID\nkey=value\n...", this boot */
+#define FILE_CLOCK_OFFSET "clock_offset"	/* cloud.c: seconds, from the API's Date */
+#endif
