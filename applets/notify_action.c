@@ -7,7 +7,9 @@ const char notify_action_usage[] =
 "forked a later notify already (notifies race: their start order is the event\n"
 "order); on MASTER starts a detached 'vip migrate --if-master' and returns at\n"
 "once. MASTER_RX_LOWER_PRI (a lower-priority advert reached the master) starts\n"
-"that migrate, an immediate ownership check, without recording a transition.\n";
+"that migrate, an immediate ownership check, without recording a transition.\n"
+"exit: 0 recorded (or superseded), 1 state not recorded or migrate not started,\n"
+"      2 usage or config error (keepalived ignores a notify's exit)\n";
 
 #include <stdio.h>
 #include <string.h>

@@ -17,6 +17,7 @@ static const char *log_path;	/* opened on the first line: an idle check_self wri
 static int log_verbose;
 static int log_stderr = -1;	/* -1: decide by isatty(2) on first use */
 static int log_syslog_open;
+static const char *log_speaker = "tcvip";	/* the applet, first on a terminal line */
 
 void log_open(const char *log_file, int verbose)
 {
@@ -107,6 +108,11 @@ int log_deadline(long long ms, int exit_code, const char *msg)
 	return setitimer(ITIMER_REAL, &it, NULL);
 }
 
+void log_set_speaker(const char *name)
+{
+	log_speaker = name;
+}
+
 void log_set_stderr(int on)
 {
 	log_stderr = on;
@@ -182,7 +188,7 @@ void log_msg(int level, const char *fmt, ...)
 	if (log_stderr < 0)
 		log_stderr = isatty(2);
 	if (log_stderr || level <= LOG_ERR) {
-		n = snprintf(line, sizeof line, "%s\n", msg);
+		n = snprintf(line, sizeof line, "%s: %s\n", log_speaker, msg);
 		if (n > 0 && write(2, line, (size_t)n) < 0)
 			(void)0;
 	}

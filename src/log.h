@@ -7,7 +7,9 @@
 /* Where log lines go (log_file is opened on the first line; it must outlive the logging).
  * Before log_open() lines go to syslog and stderr only. */
 void log_open(const char *log_file, int verbose);
-void log_set_stderr(int on);	/* 1: every line to stderr; 0: errors only (default when not a tty) */
+void log_set_stderr(int on);
+/* The applet whose name starts every stderr line ("vip: ..."); syslog's ident stays tcvip. */
+void log_set_speaker(const char *name);	/* 1: every line to stderr; 0: errors only (default when not a tty) */
 void log_msg(int level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Formats "[YYYY-MM-DD HH:MM:SS] [pidN] msg\n" into out; returns its length or -1. */
 int log_format(char *out, size_t cap, long long epoch, int pid, const char *msg);

@@ -44,17 +44,24 @@ static const char tcvip_usage_text[] =
 "  --install   symlink DIR/notify_action.sh, check_self.sh, notify_fifo.sh and vip\n"
 "              to this binary (DIR defaults to /etc/keepalived, made if missing);\n"
 "              replaces links, other files only with --force\n"
-"  --list      list applets\n"
-"  --version   version and build\n";
+"  --list      list applets: NAME LINK [alias=NAME] [config: reads tcvip.conf]\n"
+"  --version   version and build\n"
+"\n"
+"exit: 0 ok, 1 failed (transient), 2 usage or config error, 3 unknown (vip query),\n"
+"      4 refused for good (vip migrate: auth, permission, parameters), 127 no applet;\n"
+"      for check_self any non-zero exit makes keepalived go FAULT\n";
 
 struct applet {
 	const char *name;
 	int (*main)(int, char **);
 	const char *usage;
+	const char *link;	/* laid by --install, "" = none */
+	const char *alias;	/* "" = none */
+	unsigned flags;
 };
 
 static const struct applet applets[] = {
-#define APPLET(name) { #name, name##_main, name##_usage },
+#define APPLET(name, link, alias, flags) { #name, name##_main, name##_usage, link, alias, flags },
 #include "applets.h"
 #undef APPLET
 };
@@ -65,6 +72,18 @@ static const struct applet *find_applet(const char *name)
 
 	for (i = 0; i < UTIL_ARRAY_LEN(applets); i++)
 		if (!strcmp(applets[i].name, name))
+			return &applets[i];
+	return NULL;
+}
+
+/* The applet an argv[0] base name means: its name, its link or its alias. */
+static const struct applet *applet_by_base(const char *base)
+{
+	size_t i;
+
+	for (i = 0; i < UTIL_ARRAY_LEN(applets); i++)
+		if (!strcmp(applets[i].name, base) || !strcmp(applets[i].link, base) ||
+		    (*applets[i].alias && !strcmp(applets[i].alias, base)))
 			return &applets[i];
 	return NULL;
 }
@@ -113,7 +132,10 @@ static int parse_globals(int argc, char **argv, int i)
 
 static int run_applet(const struct applet *a, int argc, char **argv)
 {
-	int first = parse_globals(argc, argv, 1);
+	int first;
+
+	log_set_speaker(a->name);
+	first = parse_globals(argc, argv, 1);
 
 	if (first < 0)
 		return 2;
@@ -196,8 +218,6 @@ static int make_dirs(const char *dir)
 
 int tcvip_install(const char *dir, const char *target, int force)
 {
-	static const char *const names[] = { "notify_action.sh", "check_self.sh", "notify_fifo.sh",
-	    "vip" };
 	struct stat tst;
 	size_t i;
 
@@ -207,8 +227,8 @@ int tcvip_install(const char *dir, const char *target, int force)
 	}
 	if (make_dirs(dir) < 0)
 		return -1;
-	for (i = 0; i < UTIL_ARRAY_LEN(names); i++)
-		if (link_one(dir, names[i], target, &tst, force) < 0)
+	for (i = 0; i < UTIL_ARRAY_LEN(applets); i++)
+		if (*applets[i].link && link_one(dir, applets[i].link, target, &tst, force) < 0)
 			return -1;
 	return 0;
 }
@@ -291,7 +311,9 @@ static int top_main(int argc, char **argv)
 	}
 	if (first < argc && !strcmp(argv[first], "--list")) {
 		for (i = 0; i < UTIL_ARRAY_LEN(applets); i++)
-			printf("%s\n", applets[i].name);
+			printf("%s %s%s%s%s\n", applets[i].name, *applets[i].link ? applets[i].link : "-",
+			    *applets[i].alias ? " alias=" : "", applets[i].alias,
+			    applets[i].flags & APPLET_CONFIG ? " config" : "");
 		return 0;
 	}
 	if (first < argc && !strcmp(argv[first], "--install"))
@@ -305,24 +327,26 @@ static int top_main(int argc, char **argv)
 		return 2;
 	}
 	fprintf(stderr, "%s: applet not found\n", argv[first]);
-	return 127;
+	return TCVIP_EXIT_NOAPPLET;
 }
 
 int tcvip_main(int argc, char **argv)
 {
 	char name[64];
+	const char *base;
 	const struct applet *a;
 
 	if (argc < 1)
-		return 127;
+		return TCVIP_EXIT_NOAPPLET;
 	prctl(PR_SET_DUMPABLE, 0);	/* no core dump or ptrace of a process holding keys */
-	tcvip_applet_name(argv[0], name, sizeof name);
-	if (!strncmp(name, "tcvip", 5))	/* tcvip, tcvip-1.2, ...: the binary's own name */
+	base = strrchr(argv[0], '/');
+	base = base ? base + 1 : argv[0];
+	if (!strncmp(base, "tcvip", 5))	/* tcvip, tcvip-1.2, ...: the binary's own name */
 		return top_main(argc, argv);
-	a = find_applet(name);
+	a = applet_by_base(base);
 	if (!a) {
-		fprintf(stderr, "%s: applet not found\n", name);
-		return 127;
+		fprintf(stderr, "%s: applet not found\n", tcvip_applet_name(argv[0], name, sizeof name));
+		return TCVIP_EXIT_NOAPPLET;
 	}
 	return run_applet(a, argc, argv);
 }

@@ -22,7 +22,9 @@ struct tcvip_globals {
 };
 extern struct tcvip_globals tcvip;
 
-#define APPLET(name) int name##_main(int argc, char **argv); extern const char name##_usage[];
+#define APPLET_CONFIG 1u	/* the applet loads tcvip.conf */
+#define APPLET(name, link, alias, flags) int name##_main(int argc, char **argv); \
+	extern const char name##_usage[];
 #include "applets.h"
 #undef APPLET
 

@@ -10,9 +10,10 @@ expect "ldd: not a dynamic executable" sh -c "ldd '$B' 2>&1 | grep -q 'not a dyn
 expect "binary is stripped" sh -c "file '$B' | grep -q ', stripped'"
 
 expect_rc 0 "--list" "$B" --list
-expect_out '^check_self$' "--list names check_self"
-expect_out '^notify_action$' "--list names notify_action"
-expect_out '^vip$' "--list names vip"
+expect_out '^check_self check_self.sh config$' "--list names check_self, its link, that it reads the config"
+expect_out '^notify_action notify_action.sh config$' "--list names notify_action"
+expect_out '^notify_fifo notify_fifo.sh config$' "--list names notify_fifo"
+expect_out '^vip vip alias=vip.py config$' "--list names vip and its alias"
 expect_rc 0 "--version" "$B" --version
 expect_out '^tcvip .*BearSSL 0\.6' "--version names the build and BearSSL"
 expect_rc 0 "--help" "$B" --help

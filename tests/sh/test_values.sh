@@ -40,7 +40,7 @@ keys() { conf "secret_id = $KEY_ID" "secret_key = $KEY" "$@"; }
 calls() { simctl log | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))'; }
 sim_restart() { [ -n "${SIM_PID:-}" ] && kill "$SIM_PID" 2>/dev/null; sleep 0.2; sim_start "$T_TMP/world.json"; }
 # one_line: the error is one line (discovery may be retried: the same line again, then the summary).
-one_line() { [ "$(printf '%s\n' "$T_OUT" | grep -v '^migrate: failed' | sort -u | grep -c .)" = 1 ]; }
+one_line() { [ "$(printf '%s\n' "$T_OUT" | grep -v '^vip: migrate: failed' | sort -u | grep -c .)" = 1 ]; }
 no_cache_has() { ! grep -qs "$1" "$d/state/discovered"; }
 
 # --- a role token with an embedded CRLF would add a request header: refused, nothing sent ---
@@ -48,7 +48,7 @@ world 'role.token="simRoleToken0000000000000000000000000000000003\r\nX-TC-Action
 sim_restart || { not_ok "simulator starts"; t_done; exit 1; }
 conf
 expect_rc 1 "role Token with a CRLF: migrate fails" timeout 10 "$d/vip" migrate
-expect_out "^metadata: role 'tcvip-role': TmpSecretId, TmpSecretKey or Token holds a control character or line break$" \
+expect_out "^vip: metadata: role 'tcvip-role': TmpSecretId, TmpSecretKey or Token holds a control character or line break$" \
 	"role Token with a CRLF: a named one-line error"
 expect "role Token with a CRLF: no API call made" test "$(calls)" = 0
 expect "role Token with a CRLF: nothing cached" test ! -e "$d/state/role_credentials"
@@ -57,7 +57,7 @@ expect "role Token with a CRLF: nothing cached" test ! -e "$d/state/role_credent
 conf
 TENCENTCLOUD_SECRET_ID=$KEY_ID TENCENTCLOUD_SECRET_KEY=$KEY TENCENTCLOUD_SESSION_TOKEN="$(printf 'tok\r\nX-Evil: 1')" \
 	expect_rc 1 "env token with a CRLF: migrate fails" timeout 10 "$d/vip" migrate
-expect_out "^environment: TENCENTCLOUD_SECRET_\* or TENCENTCLOUD_SESSION_TOKEN holds a control character or line break$" \
+expect_out "^vip: environment: TENCENTCLOUD_SECRET_\* or TENCENTCLOUD_SESSION_TOKEN holds a control character or line break$" \
 	"env token with a CRLF: a named one-line error"
 expect "env token with a CRLF: no API call made" test "$(calls)" = 0
 
@@ -66,7 +66,7 @@ world 'region="ap-guangzhou\r\nX-TC-Action: AssignPrivateIpAddresses"'
 sim_restart || { not_ok "simulator restarts"; t_done; exit 1; }
 keys
 expect_rc 1 "region with a CRLF: migrate fails" timeout 10 "$d/vip" migrate
-expect_out '^metadata 127\.0\.0\.1/latest/meta-data/placement/region: region is not a plain value: "ap-guangzhou\?\?X-TC-Action: Assign' \
+expect_out '^vip: metadata 127\.0\.0\.1/latest/meta-data/placement/region: region is not a plain value: "ap-guangzhou\?\?X-TC-Action: Assign' \
 	"region with a CRLF: a named one-line error"
 expect "region with a CRLF: the error is one line" one_line
 expect "region with a CRLF: no API call made" test "$(calls)" = 0
