@@ -161,6 +161,8 @@ static int classify(const char *code)
 	    starts(code, "InternalError") || !strcmp(code, "ServiceUnavailable") ||
 	    !strcmp(code, "UnsupportedOperation.MutexOperationTaskRunning"))
 		return CLOUD_RETRY;
+	if (!strcmp(code, "UnauthorizedOperation.AttachmentNotFound"))
+		return CLOUD_RACE;	/* Migrate from a holder that no longer holds it: look again */
 	if (starts(code, "AuthFailure") || starts(code, "UnauthorizedOperation") ||
 	    starts(code, "InvalidParameter") || starts(code, "MissingParameter") ||
 	    starts(code, "UnknownParameter") || starts(code, "InvalidAction") || !strcmp(code, "HTTP"))

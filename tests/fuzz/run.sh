@@ -21,6 +21,11 @@ for t in tests/fuzz/fuzz_*.c; do
 	if ! clang $CFLAGS -o "$B/$name" "$t" $srcs applets/*.c "$BEARSSL" 2>"$B/$name.build.log"; then
 		echo "FAIL $name: does not build (see $B/$name.build.log)"; fail=$((fail + 1)); continue
 	fi
+	# The kept corpus (minimised from the long runs: make fuzz-corpus) is replayed first, whole.
+	if [ -d "tests/fuzz/corpus/$name" ] && ! "$B/$name" -runs=0 -close_fd_mask=2 -timeout=10 \
+		-artifact_prefix="$B/$name-" "tests/fuzz/corpus/$name" >"$B/$name.replay.log" 2>&1; then
+		echo "FAIL $name: the kept corpus crashes, see $B/$name.replay.log"; fail=$((fail + 1)); continue
+	fi
 	mkdir -p "$B/corpus/$name"
 	[ -d "tests/fuzz/seeds/$name" ] && cp -n tests/fuzz/seeds/"$name"/* "$B/corpus/$name/" 2>/dev/null
 	if "$B/$name" -max_total_time="$secs" -close_fd_mask=2 -max_len=65536 -timeout=10 -print_final_stats=1 \

@@ -96,6 +96,13 @@ expect "clock: SignatureExpire seen once" test "$(sim_count DescribeNetworkInter
 expect "clock: A holds the VIP" test "$(holder)" = eni-simnodea
 simctl clock 0 >/dev/null
 
+# --- the holder changed between describe and Migrate: the API says AttachmentNotFound ---
+reset; keys
+simctl fault '{"action":"MigratePrivateIpAddress","count":1,"kind":"error","code":"UnauthorizedOperation.AttachmentNotFound"}' >/dev/null
+expect_rc 0 "AttachmentNotFound (stale holder) means look again, not give up" "$d/vip" migrate
+expect "AttachmentNotFound: described again and moved (2 Migrate calls)" test "$(sim_count MigratePrivateIpAddress)" = 2
+expect "AttachmentNotFound: A holds the VIP" test "$(holder)" = eni-simnodea
+
 # --- credentials: role from metadata, env, credentials_file ---
 reset; conf
 expect_rc 0 "migrate with CVM role credentials (no keys in config)" "$d/vip" migrate

@@ -359,7 +359,7 @@ def test_migrate_assign(e):
     check("metadata follows", e.md("network/interfaces/macs/52:54:00:00:00:0A/local-ipv4s/") == (200, "198.18.0.11/\n" + VIP + "/"))
     e.ctl("/_sim/config", {"task_seconds": 0})
     _, _, obj = a.call("MigratePrivateIpAddress", mig)
-    check("not held by source", code_of(obj) == "ResourceNotFound", obj)
+    check("not held by source", code_of(obj) == "UnauthorizedOperation.AttachmentNotFound", obj)
     _, _, obj = a.call("MigratePrivateIpAddress", dict(mig, PrivateIpAddress="198.18.0.12"))
     check("primary IP", code_of(obj) == "UnsupportedOperation.PrimaryIp", obj)
     _, _, obj = a.call("MigratePrivateIpAddress", {"SourceNetworkInterfaceId": ENI_A, "DestinationNetworkInterfaceId": ENI_C, "PrivateIpAddress": VIP})

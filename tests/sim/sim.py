@@ -535,7 +535,10 @@ class Sim:
         if holder is not None and holder["primary_ip"] == ip:
             raise ApiError("UnsupportedOperation.PrimaryIp", "The primary IP `%s` cannot be migrated." % ip)
         if holder is not src:
-            raise ApiError("ResourceNotFound", "The private IP `%s` is not bound to `%s`." % (ip, src["id"]))
+            # [ERRS] lists UnauthorizedOperation.AttachmentNotFound for this action (没有找到绑定关系:
+            # no such binding): the IP is not bound to the source ENI, e.g. a stale holder.
+            raise ApiError("UnauthorizedOperation.AttachmentNotFound",
+                           "The private IP `%s` is not bound to `%s`." % (ip, src["id"]))
         if src["subnet"] != dst["subnet"]:
             raise ApiError("UnsupportedOperation",
                            "The source and destination network interfaces must be in the same subnet.")
