@@ -100,8 +100,9 @@ changelog() {
 	cat <<EOF
 tcvip ($1) unstable; urgency=medium
 
-  * Release $V (git describe): the static binary, man pages, image/ templates,
-    logrotate file; built from the commit of $(date -u -d "@$SOURCE_DATE_EPOCH" +%F).
+  * Release $V (git describe), built from the commit of
+    $(date -u -d "@$SOURCE_DATE_EPOCH" +%F): the static binary, man pages,
+    image/ templates, logrotate file.
 
  -- $MAINT  $d
 EOF
