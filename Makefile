@@ -1,6 +1,6 @@
 # Makefile: builds build/tcvip (static musl, stripped) and runs every test, benchmark and the demo.
 # make [V=1] | make test | make e2e [KEEPALIVED=PATH] | make demo | make bench | make fuzz
-# make install [PREFIX=] [DESTDIR=] | make deps | make clean
+# make install [PREFIX=] [DESTDIR=] | make dist | make deb | make deps | make clean
 
 V ?= 0
 Q := $(if $(filter 1,$(V)),,@)
@@ -13,7 +13,15 @@ CC := musl-gcc
 ASAN_CC := gcc
 WARN := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror
 INCS := -Isrc -I$(B) -I$(TP)/src/bearssl/inc -I$(TP)/src/jsmn
-CFLAGS := -Oz -flto $(WARN) -ffunction-sections -fdata-sections -fno-asynchronous-unwind-tables \
+# The release: VERSION from git describe (a tag gives 0.1-5-gHASH; no tag, just the hash), and
+# SOURCE_DATE_EPOCH from the commit, so two builds of one commit give the same bytes. A tree with
+# no usable git (a tarball, a shallow CI clone without tags still works) falls back to .version.
+TCVIP_VERSION ?= $(shell git describe --always --dirty 2>/dev/null || cat .version 2>/dev/null || echo 0.0-src)
+SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 0)
+export SOURCE_DATE_EPOCH
+DIST := $(B)/dist
+
+CFLAGS := -Oz -flto $(WARN) -ffile-prefix-map=$(CURDIR)=. -ffunction-sections -fdata-sections -fno-asynchronous-unwind-tables \
 	-fno-unwind-tables -MMD -MP $(INCS)
 LDFLAGS := -static -Oz -flto=auto -Wl,--gc-sections -Wl,-z,noseparate-code
 ASAN_CFLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all \
@@ -37,7 +45,7 @@ UNIT_SRCS := $(wildcard tests/unit/t_*.c)
 UNITS := $(patsubst tests/unit/%.c,$(B)/musl/tests/%,$(UNIT_SRCS))
 ASAN_UNITS := $(patsubst tests/unit/%.c,$(B)/asan/tests/%,$(UNIT_SRCS))
 
-.PHONY: all deps deps-test test unit asan shell e2e demo bench fuzz cppcheck install clean FORCE
+.PHONY: all deps deps-test test unit asan shell e2e demo bench fuzz cppcheck install dist deb clean FORCE
 all: deps $(B)/tcvip
 
 # deps: what building needs; deps-test: that and what tests, demo, benchmarks and fuzzers need.
@@ -68,12 +76,15 @@ $(BEARSSL_GLIBC): $(THIRD_PARTY)
 	$(Q)$(MAKE) -s -C $(TP)/src/bearssl lib BUILD=$(CURDIR)/$(TP)/bearssl-glibc CC=gcc \
 		CFLAGS="-O1 -g -fPIC" >/dev/null
 
-# version.h changes only when git describe does, so objects are not rebuilt needlessly.
+# version.h changes only when the versions do, so objects are not rebuilt needlessly. The
+# components' versions: BearSSL and jsmn as pinned in SHA256SUMS, musl as the installed
+# musl-dev package says.
 $(B)/version.h: FORCE
 	@mkdir -p $(B)
-	$(Q)v=$$(git describe --always --dirty 2>/dev/null || echo 0.1-src); \
-	b=$$(awk '$$3 ~ /^bearssl=/ { sub("bearssl=", "", $$3); print $$3 }' third_party/SHA256SUMS); \
-	printf '#define TCVIP_VERSION "%s"\n#define TCVIP_BEARSSL "%s"\n' "$$v" "$$b" > $@.tmp; \
+	$(Q)pin() { awk -v p="$$1=" 'index($$3, p) == 1 { print substr($$3, length(p) + 1) }' third_party/SHA256SUMS; }; \
+	m=$$(dpkg-query -W -f='$${Version}' musl-dev 2>/dev/null || echo unknown); \
+	printf '#define TCVIP_VERSION "%s"\n#define TCVIP_BEARSSL "%s"\n#define TCVIP_JSMN "%s"\n#define TCVIP_MUSL "%s"\n' \
+		"$(TCVIP_VERSION)" "$$(pin bearssl)" "$$(pin jsmn)" "$$m" > $@.tmp; \
 	cmp -s $@.tmp $@ && rm -f $@.tmp || mv $@.tmp $@
 
 $(B)/musl/%.o: %.c $(THIRD_PARTY) $(B)/version.h
@@ -128,8 +139,15 @@ cppcheck:
 install: $(B)/tcvip
 	install -D -m 0755 $(B)/tcvip $(DESTDIR)$(PREFIX)/sbin/tcvip
 
+# The release tarball and the .deb, from one staged tree (pkg/build.sh; reproducible).
+dist: $(B)/tcvip
+	$(Q)sh pkg/build.sh dist $(B) "$(TCVIP_VERSION)"
+
+deb: $(B)/tcvip
+	$(Q)sh pkg/build.sh deb $(B) "$(TCVIP_VERSION)"
+
 clean:
-	rm -rf $(B)/musl $(B)/asan $(B)/tcvip $(B)/tcvip.unstripped $(B)/version.h
+	rm -rf $(DIST) $(B)/stage $(B)/musl $(B)/asan $(B)/tcvip $(B)/tcvip.unstripped $(B)/version.h
 
 .SECONDARY:
 -include $(shell find $(B)/musl $(B)/asan -name '*.d' 2>/dev/null)

@@ -23,6 +23,12 @@
 #ifndef TCVIP_BEARSSL
 #define TCVIP_BEARSSL "unknown"
 #endif
+#ifndef TCVIP_JSMN
+#define TCVIP_JSMN "unknown"
+#endif
+#ifndef TCVIP_MUSL
+#define TCVIP_MUSL "unknown"
+#endif
 
 struct tcvip_globals tcvip;
 
@@ -306,7 +312,10 @@ static int top_main(int argc, char **argv)
 		return 0;
 	}
 	if (first < argc && !strcmp(argv[first], "--version")) {
-		printf("tcvip %s (BearSSL %s, jsmn 1.1.0, musl)\n", TCVIP_VERSION, TCVIP_BEARSSL);
+		/* The second word is exactly git describe's; then the statically linked components,
+		 * by their Debian source package versions. */
+		printf("tcvip %s (BearSSL %s, jsmn %s, musl %s)\n", TCVIP_VERSION, TCVIP_BEARSSL,
+		    TCVIP_JSMN, TCVIP_MUSL);
 		return 0;
 	}
 	if (first < argc && !strcmp(argv[first], "--list")) {

@@ -14,7 +14,8 @@ TEST="keepalived:keepalived ip:iproute2 openssl:openssl python3:python3 node:nod
 hyperfine:hyperfine clang:clang cppcheck:cppcheck nft:nftables curl:curl file:file
 valgrind:valgrind /usr/bin/time:time pkill:procps flock:util-linux
 pkg-config:pkg-config /usr/include/openssl/ssl.h:libssl-dev
-/usr/include/libnl3/netlink/netlink.h:libnl-3-dev /usr/include/libnl3/netlink/genl/genl.h:libnl-genl-3-dev"
+/usr/include/libnl3/netlink/netlink.h:libnl-3-dev /usr/include/libnl3/netlink/genl/genl.h:libnl-genl-3-dev
+lintian:lintian mandoc:mandoc logrotate:logrotate dpkg-deb:dpkg-dev"
 
 case ${1:-test} in
 build) NEEDS=$BUILD ;;
