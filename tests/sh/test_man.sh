@@ -15,7 +15,7 @@ for m in "$M8" "$M5"; do
 done
 
 # The lists, from the binary and the parser's table.
-applets=$("$B" --list)
+applets=$("$B" --list | cut -d" " -f1)	# NAME LINK [alias=NAME] [config]
 subs=$("$B" vip --help | sed -n 's/^  \([a-z][a-z_]*\) .*/\1/p')
 opts=$("$B" --help | grep -oE '(^| |\[)--?[a-z][a-z-]*' | sed 's/^[ [|]*//' | sort -u)
 keys=$(sed -n '/^static const struct key keys\[\] = {/,/^};/p' "$T_TOP/src/cfg.c" |
