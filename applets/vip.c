@@ -3,7 +3,8 @@ const char vip_usage[] =
 "usage: vip [-c FILE] [-v] COMMAND [OPTIONS]\n"
 "\n"
 "  migrate [--if-master]  make the cloud assign every VIP to this node's ENI\n"
-"                         (exit 0 done, 1 failed, 2 usage/config error);\n"
+"                         (exit 0 done, 1 failed (transient), 2 usage/config\n"
+"                         error, 4 refused for good: auth, permission, parameters);\n"
 "                         --if-master stops once state_dir/state is not MASTER\n"
 "  query                  print true if the cloud assigns every VIP here, else\n"
 "                         false (exit 0/1); unknown on error (exit 3)\n"
@@ -50,7 +51,8 @@ static int vip_migrate(const struct cfg *c, int argc, char **argv)
 	}
 	/* a process of its own: it may end itself at the hard deadline */
 	rc = migrate_run(c, MIGRATE_HARD_DEADLINE | (if_master ? MIGRATE_IF_MASTER : 0u));
-	return rc == MIGRATE_DONE ? 0 : rc == MIGRATE_CONFIG ? 2 : 1;
+	return rc == MIGRATE_DONE ? TCVIP_EXIT_OK : rc == MIGRATE_CONFIG ? TCVIP_EXIT_USAGE :
+	    rc == MIGRATE_REFUSED ? TCVIP_EXIT_REFUSED : TCVIP_EXIT_FAIL;
 }
 
 static int vip_query(const struct cfg *c)

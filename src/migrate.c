@@ -378,6 +378,8 @@ int migrate_run(const struct cfg *c, unsigned flags)
 	else if (rc == MIGRATE_FAILED)
 		log_err("migrate: failed after %lld ms: %s", util_now_ms() - t0,
 		    r.cl && *r.cl->code ? cloud_last_error(r.cl) : "see above");
+	if (rc == MIGRATE_FAILED && r.cl && r.cl->last_rc == CLOUD_FATAL)
+		rc = MIGRATE_REFUSED;	/* auth, permission, parameters: retrying will not help */
 	record(&r, rc == MIGRATE_DONE ? "done" : rc == MIGRATE_NOT_MASTER ? "not-master" :
 	    r.taken_back ? "taken-back" : "failed", t0);
 	if (!(flags & MIGRATE_KEEP) && cloud_ready) {

@@ -4,7 +4,8 @@
 struct cfg;
 struct cloud_holder;
 
-enum { MIGRATE_DONE = 0, MIGRATE_FAILED = 1, MIGRATE_CONFIG = 2, MIGRATE_NOT_MASTER = 3 };
+enum { MIGRATE_DONE = 0, MIGRATE_FAILED = 1, MIGRATE_CONFIG = 2, MIGRATE_NOT_MASTER = 3,
+	MIGRATE_REFUSED = 4 };	/* REFUSED: failed on an error retrying will not help (auth, ...) */
 
 /* migrate_run flags */
 #define MIGRATE_IF_MASTER 1u		/* re-read state_dir/state before every cloud call */

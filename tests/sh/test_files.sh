@@ -106,13 +106,13 @@ reset; conf "credentials_file = $d/creds"
 expect_rc 0 "credentials_file 0600: migrate" "$d/vip" migrate
 chmod 620 "$d/creds"
 reset; conf "credentials_file = $d/creds"
-expect_rc 1 "group-writable credentials_file: refused" "$d/vip" migrate
+expect_rc 4 "group-writable credentials_file: refused" "$d/vip" migrate
 expect_out "creds: writable by group or others" "the refusal names the credentials file"
 chmod 600 "$d/creds"
 if [ "$(id -u)" = 0 ]; then
 	chown 1 "$d/creds"
 	reset; conf "credentials_file = $d/creds"
-	expect_rc 1 "credentials_file owned by another user: refused" "$d/vip" migrate
+	expect_rc 4 "credentials_file owned by another user: refused" "$d/vip" migrate
 	expect_out "creds: owned by uid 1, not by this user or root" "the refusal names the owner"
 fi
 t_done

@@ -47,7 +47,7 @@ no_cache_has() { ! grep -qs "$1" "$d/state/discovered"; }
 world 'role.token="simRoleToken0000000000000000000000000000000003\r\nX-TC-Action: AssignPrivateIpAddresses"'
 sim_restart || { not_ok "simulator starts"; t_done; exit 1; }
 conf
-expect_rc 1 "role Token with a CRLF: migrate fails" timeout 10 "$d/vip" migrate
+expect_rc 4 "role Token with a CRLF: migrate refused (exit 4)" timeout 10 "$d/vip" migrate
 expect_out "^vip: metadata: role 'tcvip-role': TmpSecretId, TmpSecretKey or Token holds a control character or line break$" \
 	"role Token with a CRLF: a named one-line error"
 expect "role Token with a CRLF: no API call made" test "$(calls)" = 0
@@ -56,7 +56,7 @@ expect "role Token with a CRLF: nothing cached" test ! -e "$d/state/role_credent
 # --- the same token from the environment ---
 conf
 TENCENTCLOUD_SECRET_ID=$KEY_ID TENCENTCLOUD_SECRET_KEY=$KEY TENCENTCLOUD_SESSION_TOKEN="$(printf 'tok\r\nX-Evil: 1')" \
-	expect_rc 1 "env token with a CRLF: migrate fails" timeout 10 "$d/vip" migrate
+	expect_rc 4 "env token with a CRLF: migrate refused (exit 4)" timeout 10 "$d/vip" migrate
 expect_out "^vip: environment: TENCENTCLOUD_SECRET_\* or TENCENTCLOUD_SESSION_TOKEN holds a control character or line break$" \
 	"env token with a CRLF: a named one-line error"
 expect "env token with a CRLF: no API call made" test "$(calls)" = 0
@@ -89,7 +89,7 @@ expect "VPC id: no API call made" test "$(calls)" = 0
 world 'role.name="tcvip-role/../../x"'
 sim_restart || { not_ok "simulator restarts"; t_done; exit 1; }
 conf
-expect_rc 1 "role name with a /: refused" timeout 10 "$d/vip" migrate
+expect_rc 4 "role name with a /: refused (exit 4)" timeout 10 "$d/vip" migrate
 expect_out 'cam/security-credentials/: role name is not a plain name: "tcvip-role/\.\./\.\./x"' "role name: named"
 
 # --- API error fields are sanitised before logging (Error.Code, Message) ---
@@ -97,7 +97,7 @@ world
 sim_restart || { not_ok "simulator restarts"; t_done; exit 1; }
 keys
 simctl fault '{"action":"DescribeNetworkInterfaces","count":5,"kind":"error","code":"InvalidParameter\u001b[31m\nForged: line","message":"bad\r\nmessage\u0007"}' >/dev/null
-expect_rc 1 "an API error with control characters: migrate fails" timeout 10 "$d/vip" migrate
+expect_rc 4 "an API error with control characters: migrate refused (exit 4)" timeout 10 "$d/vip" migrate
 expect "Error.Code sanitised in the log" grep -q 'InvalidParameter?\[31m?Forged: line: bad??message?' "$d/tcvip.log"
 expect "no control character reached the log" sh -c "! LC_ALL=C grep -q '[[:cntrl:]]' \"$d/tcvip.log\" || ! LC_ALL=C tr -d '\n' < \"$d/tcvip.log\" | LC_ALL=C grep -q '[[:cntrl:]]'"
 expect "no forged log line" sh -c "! grep -q '^Forged' \"$d/tcvip.log\""

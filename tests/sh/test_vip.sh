@@ -74,11 +74,11 @@ sleep 2	# the delayed call is still asleep in the sim: let it finish before the 
 # --- fatal errors: no retry, exit 1, clear log line ---
 reset; keys
 simctl fault '{"action":"MigratePrivateIpAddress","count":5,"kind":"error","code":"InvalidParameterValue"}' >/dev/null
-expect_rc 1 "InvalidParameterValue fails the migrate" "$d/vip" migrate
+expect_rc 4 "InvalidParameterValue fails the migrate for good (exit 4)" "$d/vip" migrate
 expect "InvalidParameterValue: not retried" test "$(sim_count MigratePrivateIpAddress)" = 1
 expect "InvalidParameterValue: B still holds" test "$(holder)" = eni-simnodeb
 reset; conf "secret_id = $KEY_ID" "secret_key = wrongwrongwrong"
-expect_rc 1 "a wrong key fails the migrate" "$d/vip" migrate
+expect_rc 4 "a wrong key fails the migrate for good: exit 4 (refused), not 1 (transient)" "$d/vip" migrate
 expect "wrong key: one call, no retry" test "$(sim_count DescribeNetworkInterfaces)" = 1
 expect "wrong key: SignatureFailure logged" grep -q 'AuthFailure.SignatureFailure' "$d/tcvip.log"
 expect "wrong key: secret not logged" sh -c "! grep -q wrongwrongwrong '$d/tcvip.log'"
@@ -123,7 +123,7 @@ reset; conf
 TENCENTCLOUD_SECRET_ID=$KEY_ID TENCENTCLOUD_SECRET_KEY=$KEY expect_rc 0 "migrate with env credentials" "$d/vip" migrate
 printf 'secret_id = %s\nsecret_key = %s\n' "$KEY_ID" "$KEY" > "$d/creds"; chmod 644 "$d/creds"
 reset; conf "credentials_file = $d/creds"
-expect_rc 1 "credentials_file readable by others is refused" "$d/vip" migrate
+expect_rc 4 "credentials_file readable by others is refused (exit 4)" "$d/vip" migrate
 expect_out 'creds: holds secrets but is accessible by group or others' "refusal names the file"
 chmod 600 "$d/creds"
 expect_rc 0 "migrate with credentials_file" "$d/vip" migrate
