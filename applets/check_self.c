@@ -28,6 +28,7 @@ const char check_self_usage[] =
 #include "state.h"
 #include "tcvip.h"
 #include "util.h"
+#include "splitbrain.h"
 #include "vrrp.h"
 
 #define CS_BUDGET_MS 2500	/* the cloud query must end by then */
@@ -205,7 +206,7 @@ static int held_elsewhere(struct tick *t, const struct cloud_holder *h)
 {
 	const char *dir = t->c.state_dir;
 	long long now_ms = util_now_ms(), now = now_ms / 1000, wait, count;
-	struct vrrp_hist hist;
+	struct splitbrain hist;
 	int fresh;
 
 	log_holders(t, h);
@@ -213,28 +214,28 @@ static int held_elsewhere(struct tick *t, const struct cloud_holder *h)
 		log_info("check_self: a cloud task is moving a VIP right now; checking again later");
 		return 0;
 	}
-	vrrp_hist_load(dir, &hist, now);
+	splitbrain_load(dir, &hist, now);
 	/* Our last take-over's migrate succeeded: the VIP was ours, then went away again.
 	 * (last is monotonic, last_migrate wall-clock: 1 s slack for the two roundings.) */
 	if (hist.last && hist.seen < hist.last &&
 	    migrated_since(t, (long long)time(NULL) - (now - hist.last) - 1))
 		hist.seen = now;
-	if (vrrp_hist_decide(&hist, now, &wait, &fresh) == VRRP_BACKOFF) {
+	if (splitbrain_decide(&hist, now, &wait, &fresh) == SPLITBRAIN_BACKOFF) {
 		if (fresh)
 			log_warn("check_self: split brain suspected: the VIP went back to another "
 			    "ENI within %d s of our take-over; not re-migrating for %lld s (backoff %d)",
-			    VRRP_REPEAT_S, wait, hist.k);
+			    SPLITBRAIN_REPEAT_S, wait, hist.k);
 		else
 			log_warn("check_self: split brain suspected: backing off, %lld s left "
 			    "before the next take-over", wait);
-		vrrp_hist_save(dir, &hist);
+		splitbrain_save(dir, &hist);
 		return 0;
 	}
 	count = state_read_int(dir, FILE_FAILED, 0) + 1;
 	if (count < 1)
 		count = 1;
 	state_write_int(dir, FILE_FAILED, count);
-	vrrp_hist_save(dir, &hist);
+	splitbrain_save(dir, &hist);
 	log_warn("check_self: MASTER without the VIP in the cloud: starting a migrate "
 	    "(failed check %lld of %d)", count, t->c.fault_after);
 	migrate_spawn(&t->c);
@@ -251,7 +252,7 @@ static int cloud_check(struct tick *t)
 {
 	static struct cloud_holder h[CFG_MAX_VIPS];
 	long long now = util_now_ms(), left = t->t0 + CS_BUDGET_MS - now;
-	struct vrrp_hist hist;
+	struct splitbrain hist;
 	int r;
 
 	if (!query_due(t, now))
@@ -276,10 +277,10 @@ static int cloud_check(struct tick *t)
 		return held_elsewhere(t, h);
 	if (state_read_int(t->c.state_dir, FILE_FAILED, 0) != 0)
 		state_write_int(t->c.state_dir, FILE_FAILED, 0);
-	vrrp_hist_load(t->c.state_dir, &hist, now / 1000);
+	splitbrain_load(t->c.state_dir, &hist, now / 1000);
 	if (hist.last && hist.seen < hist.last) {
 		hist.seen = now / 1000;
-		vrrp_hist_save(t->c.state_dir, &hist);
+		splitbrain_save(t->c.state_dir, &hist);
 	}
 	return 0;
 }

@@ -14,7 +14,7 @@
 
 /* check_self's own memory between ticks. */
 #define FILE_QUERIED "last_query"	/* check_self.c: monotonic ms of the last cloud query */
-#define FILE_HISTORY "takeover"		/* vrrp.c: struct vrrp_hist, "LAST SEEN UNTIL K\n" */
+#define FILE_HISTORY "takeover"		/* splitbrain.c: struct splitbrain, "LAST SEEN UNTIL K\n" */
 #define FILE_WARNED "check_self_warned"	/* check_self.c: the reason last warned about */
 #define FILE_RESTARTED "last_restart"	/* check_self.c: monotonic ms of the last restart_command */
 

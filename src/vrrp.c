@@ -1,4 +1,4 @@
-/* vrrp.c: what notify_action and check_self share: state names and files, the take-over history. */
+/* vrrp.c: what notify_action and check_self share: state names and files, who wrote them. */
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -48,67 +48,6 @@ int vrrp_state_read(const char *dir, char *out, size_t cap)
 	if (!vrrp_state_valid(s) || util_copy(out, cap, s) < 0)
 		return 0;
 	return (int)strlen(out);
-}
-
-void vrrp_hist_load(const char *dir, struct vrrp_hist *h, long long now)
-{
-	char buf[128];
-	long long v[4];
-	int k;
-
-	memset(h, 0, sizeof *h);
-	if (state_read(dir, FILE_HISTORY, buf, sizeof buf) < 0 || util_parse_ints(buf, v, 4) != 4) {
-		memset(h, 0, sizeof *h);
-		return;
-	}
-	h->last = v[0], h->seen = v[1], h->until = v[2];
-	k = v[3] > 30 || v[3] < 0 ? -1 : (int)v[3];
-	if (h->last < 0 || h->seen < 0 || h->until < 0 || k < 0 || k > 30 ||
-	    h->last > now || h->seen > now || h->until > now + VRRP_BACKOFF_MAX_S) {
-		memset(h, 0, sizeof *h);
-		return;
-	}
-	h->k = k;
-}
-
-int vrrp_hist_save(const char *dir, const struct vrrp_hist *h)
-{
-	char buf[128];
-	int n = util_fmt(buf, sizeof buf, "%lld %lld %lld %d\n", h->last, h->seen, h->until, h->k);
-
-	return n < 0 ? -1 : state_write(dir, FILE_HISTORY, buf, (size_t)n, 0600);
-}
-
-long long vrrp_backoff_s(int k)
-{
-	long long s = VRRP_BACKOFF_BASE_S;
-
-	while (k-- > 0 && s < VRRP_BACKOFF_MAX_S)
-		s *= 2;
-	return s < VRRP_BACKOFF_MAX_S ? s : VRRP_BACKOFF_MAX_S;
-}
-
-int vrrp_hist_decide(struct vrrp_hist *h, long long now, long long *wait, int *fresh)
-{
-	*fresh = 0;
-	*wait = 0;
-	if (now < h->until) {
-		*wait = h->until - now;
-		return VRRP_BACKOFF;
-	}
-	if (h->last && h->seen >= h->last && now - h->last < VRRP_REPEAT_S) {
-		if (h->k < 30)
-			h->k++;
-		*wait = vrrp_backoff_s(h->k);
-		h->until = now + *wait;
-		h->last = 0;	/* evidence used up: once the backoff ends, take over again */
-		*fresh = 1;
-		return VRRP_BACKOFF;
-	}
-	if (h->k && now - (h->until > h->last ? h->until : h->last) >= VRRP_QUIET_S)
-		h->k = 0;
-	h->last = now;
-	return VRRP_TAKEOVER;
 }
 
 /* Reads pid's parent and start time (clock ticks since boot) from /proc/PID/stat. 0 or -1. */

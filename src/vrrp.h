@@ -1,4 +1,4 @@
-/* vrrp.h: what notify_action and check_self share: state names and files, the take-over history. */
+/* vrrp.h: what notify_action and check_self share: state names and files, who wrote them. */
 #ifndef VRRP_H
 #define VRRP_H
 #include <stddef.h>
@@ -56,32 +56,4 @@ int vrrp_master_reset(const char *dir);
  * the binary's own name with no arguments is known to be the track script. */
 int vrrp_parent_is_keepalived(void);
 
-/* Split-brain damping. A take-over is check_self finding a VIP elsewhere and starting a
- * migrate. When the VIP came to us after a take-over (seen) and was found elsewhere again
- * within VRRP_REPEAT_S of it, two masters are suspected: re-migrating is skipped for
- * 2^k * VRRP_BACKOFF_BASE_S (at most VRRP_BACKOFF_MAX_S), k growing with every repeat and
- * reset after VRRP_QUIET_S without one; when a backoff ends the next take-over goes ahead.
- * All times are seconds on one clock (monotonic). */
-#define VRRP_REPEAT_S 60
-#define VRRP_BACKOFF_BASE_S 15
-#define VRRP_BACKOFF_MAX_S 300
-#define VRRP_QUIET_S 600
-
-struct vrrp_hist {
-	long long last;		/* last take-over, 0 = none (or used up by a backoff) */
-	long long seen;		/* the VIP was last seen here (ours), 0 = never */
-	long long until;	/* no take-over before this */
-	int k;			/* backoff exponent of the last backoff */
-};
-
-enum { VRRP_TAKEOVER = 0, VRRP_BACKOFF = 1 };
-
-/* Missing or garbage history, or one from the future (a reboot reset the clock), reads as empty. */
-void vrrp_hist_load(const char *dir, struct vrrp_hist *h, long long now);
-int vrrp_hist_save(const char *dir, const struct vrrp_hist *h);
-/* The VIP is elsewhere at now: VRRP_TAKEOVER (h->last = now; go migrate) or VRRP_BACKOFF
- * (skip; *wait = seconds left; *fresh = 1 if this call started the backoff). Updates h. */
-int vrrp_hist_decide(struct vrrp_hist *h, long long now, long long *wait, int *fresh);
-/* Backoff length for exponent k, in seconds. */
-long long vrrp_backoff_s(int k);
 #endif
