@@ -35,6 +35,8 @@ THIRD_PARTY := $(TP)/src/bearssl/.unpacked
 # too. KEEPALIVED is the keepalived the e2e suite (make e2e) uses: the Debian package's by default.
 KA233 := $(B)/keepalived-2.3.3
 KA233_BUILT := $(KA233)/.built
+KA135 := $(B)/keepalived-1.3.5
+KA135_BUILT := $(KA135)/.built
 KEEPALIVED ?= /usr/sbin/keepalived
 
 SRCS := $(wildcard src/*.c) $(wildcard applets/*.c)
@@ -63,6 +65,11 @@ $(THIRD_PARTY): third_party/fetch.sh third_party/lib.sh third_party/SHA256SUMS
 $(KA233_BUILT): third_party/keepalived.sh third_party/lib.sh third_party/SHA256SUMS | deps-test
 	@echo "  BUILD   keepalived 2.3.3 (Debian source package, system gcc; for the e2e tests)"
 	$(Q)sh third_party/keepalived.sh $(KA233)
+	$(Q)touch $@
+
+$(KA135_BUILT): third_party/keepalived135.sh third_party/lib.sh third_party/SHA256SUMS | deps-test
+	@echo "  BUILD   keepalived 1.3.5 (upstream's v1.3.5 tree, system gcc; for the e2e tests)"
+	$(Q)sh third_party/keepalived135.sh $(KA135)
 	$(Q)touch $@
 
 $(BEARSSL_MUSL): $(THIRD_PARTY) Makefile
@@ -117,7 +124,7 @@ unit: deps-test $(UNITS)
 asan: deps-test $(ASAN_UNITS)
 	$(Q)sh tests/run.sh asan $(ASAN_UNITS)
 
-test: deps-test $(B)/tcvip $(UNITS) $(ASAN_UNITS) $(KA233_BUILT)
+test: deps-test $(B)/tcvip $(UNITS) $(ASAN_UNITS) $(KA233_BUILT) $(KA135_BUILT)
 	$(Q)KEEPALIVED=$(KEEPALIVED) sh tests/run.sh all
 
 e2e: deps-test $(B)/tcvip

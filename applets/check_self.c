@@ -59,27 +59,22 @@ static void watchdog_arm(void)
 }
 
 /* Logs why check_self does not act, once per reason: the same reason on the next tick stays
- * quiet (state_dir/FILE_WARNED holds the last one). */
-static void warn_once(const struct tick *t, const char *reason, const char *msg)
+ * quiet (the record's warned mark, read with the state, holds the last one). */
+static void warn_once(const struct tick *t, const struct vrrp_view *v, int reason, const char *msg)
 {
-	char last[128];
-
-	if (state_read(t->c.state_dir, FILE_WARNED, last, sizeof last) >= 0 && !strcmp(last, reason))
+	if (v->warned == reason)
 		return;
 	log_warn("%s", msg);
-	state_replace(t->c.state_dir, FILE_WARNED, reason, strlen(reason), 0600);
+	vrrp_warned_set(t->c.state_dir, reason);
 }
 
-/* Acting again after a warn_once: say so once (one failed open on a normal tick). */
-static void warn_clear(const struct tick *t)
+/* Acting again after a warn_once: say so once. */
+static void warn_clear(const struct tick *t, const struct vrrp_view *v)
 {
-	char last[128], path[4096];
-
-	if (state_read(t->c.state_dir, FILE_WARNED, last, sizeof last) < 0 ||
-	    util_fmt(path, sizeof path, "%s/%s", t->c.state_dir, FILE_WARNED) < 0)
+	if (!v->warned)
 		return;
 	log_info("check_self: state %s from keepalived's notify: acting on it again", t->state);
-	unlink(path);
+	vrrp_warned_set(t->c.state_dir, VRRP_WARNED_NONE);
 }
 
 /* The NIC: config `interface`, else the discovery cache, else metadata MAC -> netlink. */
@@ -382,6 +377,7 @@ static int not_master(struct tick *t)
 int check_self_main(int argc, char **argv)
 {
 	static struct tick t;
+	struct vrrp_view view;
 	int rc;
 
 	t.t0 = util_now_ms();
@@ -399,19 +395,20 @@ int check_self_main(int argc, char **argv)
 		return 0;
 	}
 	t.nl.fd = -1;
-	vrrp_state_read(t.c.state_dir, t.state, sizeof t.state);
+	vrrp_view_read(t.c.state_dir, &view);
+	memcpy(t.state, view.state, sizeof t.state);
 	if (!*t.state) {
-		warn_once(&t, "unknown", "check_self: state_dir/state is missing or unreadable: "
-		    "doing nothing until keepalived's next notify");
+		warn_once(&t, &view, VRRP_WARNED_UNKNOWN, "check_self: state_dir/state is missing or "
+		    "unreadable: doing nothing until keepalived's next notify");
 		return 0;
 	}
-	if (vrrp_state_stale(t.c.state_dir)) {
-		warn_once(&t, "stale", "check_self: the state file was not written by the "
-		    "keepalived running us (it restarted, or tcvip was upgraded): doing nothing "
-		    "until its next notify");
+	if (view.stale) {
+		warn_once(&t, &view, VRRP_WARNED_STALE, "check_self: the state file was not written "
+		    "by the keepalived running us (it restarted, or tcvip was upgraded): doing "
+		    "nothing until its next notify");
 		return 0;
 	}
-	warn_clear(&t);
+	warn_clear(&t, &view);
 	if (nic_open(&t) < 0) {
 		log_err("check_self: state %s: cannot inspect the NIC", *t.state ? t.state : "unknown");
 		rc = 1;

@@ -21,6 +21,7 @@ const char notify_action_usage[] =
 #include "state.h"
 #include "tcvip.h"
 #include "util.h"
+#include "vipnic.h"
 #include "vrrp.h"
 
 struct notify_args {
@@ -107,6 +108,8 @@ int notify_action_main(int argc, char **argv)
 	}
 	log_info("notify: %s -> %s%s%s%s", *prev ? prev : "(none)", a.state,
 	    *name ? " (" : "", name, *name ? ")" : "");
+	if (vipnic_state_drops(a.state))
+		vipnic_drop(&c, a.state);	/* failure logged; check_self removes it later */
 	if (!strcmp(a.state, "MASTER") && (vrrp_master_reset(c.state_dir) < 0 || migrate_spawn(&c) < 0)) {
 		log_err("notify: MASTER: could not start the migrate; check_self will retry");
 		return 1;

@@ -9,13 +9,12 @@
 #define FILE_RESULT "vip_last_check_result"	/* check_self.c: "true\n" / "false\n" */
 
 /* Who wrote the state and in which order. */
-#define FILE_RECORD "notify"		/* vrrp.c: "BOOT_ID KA_PID KA_START EV_START EV_PID\n" */
+#define FILE_RECORD "notify"		/* vrrp.c: "BOOT_ID KA_PID KA_START EV_START EV_PID WARNED\n" */
 #define FILE_RECORD_LOCK "notify.lock"	/* vrrp.c: flock, held for one read and two renames */
 
 /* check_self's own memory between ticks. */
 #define FILE_QUERIED "last_query"	/* check_self.c: monotonic ms of the last cloud query */
 #define FILE_HISTORY "takeover"		/* splitbrain.c: struct splitbrain, "LAST SEEN UNTIL K\n" */
-#define FILE_WARNED "check_self_warned"	/* check_self.c: the reason last warned about */
 #define FILE_RESTARTED "last_restart"	/* check_self.c: monotonic ms of the last restart_command */
 
 /* The migrate. */

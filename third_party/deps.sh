@@ -15,6 +15,7 @@ hyperfine:hyperfine clang:clang cppcheck:cppcheck nft:nftables curl:curl file:fi
 valgrind:valgrind /usr/bin/time:time pkill:procps flock:util-linux
 pkg-config:pkg-config /usr/include/openssl/ssl.h:libssl-dev
 /usr/include/libnl3/netlink/netlink.h:libnl-3-dev /usr/include/libnl3/netlink/genl/genl.h:libnl-genl-3-dev
+/usr/include/libnl3/netlink/route/link.h:libnl-route-3-dev /usr/include/libnfnetlink/libnfnetlink.h:libnfnetlink-dev
 lintian:lintian mandoc:mandoc logrotate:logrotate dpkg-deb:dpkg-dev"
 
 case ${1:-test} in

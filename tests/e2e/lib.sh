@@ -357,15 +357,27 @@ e2e_node_setup() {
 	chmod 0755 "$_k/restart-keepalived.sh"
 }
 
+# e2e_ka_flags: keepalived's options for a foreground VRRP run. 2.x: -G (no syslog) and
+# -P (VRRP subsystem only); 1.x has neither (1.3.5's
+# keepalived/core/main.c parse_cmdline: no 'P', no 'G'): it runs its VRRP child alone when
+# built --disable-lvs, as build/keepalived-1.3.5 is.
+e2e_ka_flags() {
+	case $("${KEEPALIVED:-keepalived}" --version 2>&1 | head -n 1) in
+	"Keepalived v1."*) echo "-n -l -D" ;;
+	*) echo "-n -l -D -G -P" ;;
+	esac
+}
+
 # e2e_ka_start NODE: starts keepalived (VRRP only, foreground) in NODE; output to its log.
 e2e_ka_start() {
-	local _d
+	local _d _flags
 	_d=$E2E_RUN/$1
+	_flags=$(e2e_ka_flags)
 	echo "==== $(date '+%F %T') keepalived start" >>"$_d/keepalived.log"
 	rm -f "$_d/k.pid" "$_d/v.pid"
 	# A clean environment, as under systemd: nothing of the caller's leaks into tcvip.
 	e2e_in "$1" env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin LANG=C \
-		"${KEEPALIVED:-keepalived}" -n -l -D -G -P -f /etc/keepalived/keepalived.conf \
+		"${KEEPALIVED:-keepalived}" $_flags -f /etc/keepalived/keepalived.conf \
 		-p "$_d/k.pid" -r "$_d/v.pid" >>"$_d/keepalived.log" 2>&1 &
 	echo $! >"$_d/sh.pid"
 	wait_for 5 test -s "$_d/k.pid" && wait_for 5 test -s "$_d/v.pid"

@@ -87,42 +87,61 @@ expect "MASTER with VIP: exit 0" test "$RC" = 0
 expect "MASTER with VIP: not added twice" test "$(logged 'added VIP')" = 1
 expect "MASTER: still exactly one $VIP" test "$(ip -n "$NS" -4 addr show dev "$IF" | grep -c "inet $VIP/")" = 1
 
-# Whose view the state file is: every notify records the keepalived it descends from (pid and
-# start time, walking up past any shell). check_self run by another keepalived (it restarted,
-# the host rebooted) does not act on it; run by the same one, it does, whatever the clocks say.
-# Stand-ins for keepalived: copies of sh named keepalived (their command name says so).
+# Whose view the state file is: every notify records keepalived's VRRP process above it (pid and
+# start time) and check_self acts only on a state that the keepalived running it recorded. A
+# stand-in keepalived (tests/sh/fake_keepalived.c) lays each version's process chain exactly:
+# main process -> VRRP process -> per script a keepalived child that calls system() (1.3.5) or
+# the script exec'd (2.x). Each run of it is another keepalived (a restart).
 KA=$T_TMP/ka/keepalived
-mkdir -p "$T_TMP/ka" && cp "$(command -v dash || command -v sh)" "$KA"
+mkdir -p "$T_TMP/ka"
+cc -std=c11 -O1 -o "$KA" "$(dirname "$0")/fake_keepalived.c" || { not_ok "build fake_keepalived.c"; t_done; exit 1; }
 N=$d/notify_action.sh
-# under_ka 'CMDS': runs CMDS (sh syntax) as children of one fresh stand-in keepalived, in the
-# namespace; $N, $C, $CONF and $NS are passed in the environment.
-under_ka() { N=$N C=$C CONF=$CONF ip netns exec "$NS" "$KA" -c "$1; exit \$?"; }
-ip -n "$NS" addr del "$VIP/32" dev "$IF"
-under_ka '"$N" -c "$CONF" MASTER >/dev/null 2>&1'
-: > "$L"
-under_ka '"$C" -c "$CONF" >/dev/null 2>&1'; RC=$?
-expect "state from another keepalived's notify: exit 0 ($RC)" test "$RC" = 0
-expect "state from another keepalived's notify: VIP not added" vip_off
-expect "... and says why" grep -q "not written by the keepalived running us" "$L"
-under_ka '"$C" -c "$CONF" >/dev/null 2>&1'
-expect "... once, not on every tick" test "$(logged 'not written by the keepalived running us')" = 1
-vip_add
-under_ka '"$N" -c "$CONF" BACKUP >/dev/null 2>&1'
-under_ka '"$C" -c "$CONF" >/dev/null 2>&1'
-expect "stale BACKUP state: VIP left alone" vip_on
-expect "stale BACKUP state: no restart" test ! -e "$MARK"
-ip -n "$NS" addr del "$VIP/32" dev "$IF"
-# The same keepalived: acted on, also after a forward clock step (the state file's mtime then
-# lies an hour back) and through a shell in between (keepalived < 1.4 runs sh -c SCRIPT).
-under_ka '"$N" -c "$CONF" MASTER >/dev/null 2>&1; touch -d "-1 hour" "$(dirname "$CONF")/state/state"; "$C" -c "$CONF" >/dev/null 2>&1'; RC=$?
-expect "state from our own keepalived, mtime an hour back (clock step): acted on ($RC)" vip_on
-expect "... and the warning is lifted once" test "$(logged 'acting on it again')" = 1
-ip -n "$NS" addr del "$VIP/32" dev "$IF"
-under_ka '"$N" -c "$CONF" MASTER >/dev/null 2>&1; /bin/sh -c "\"$C\" -c \"$CONF\" >/dev/null 2>&1"'
-expect "check_self through /bin/sh -c under the same keepalived (1.3.5 style): acted on" vip_on
-ip -n "$NS" addr del "$VIP/32" dev "$IF"
+IP=$(command -v ip)
+# under_ka MODE [-s] SCRIPT...: one fresh keepalived of MODE (1.3 or 2) in the namespace.
+under_ka() { ip netns exec "$NS" "$KA" "$@" >/dev/null 2>&1; }
+for mode in 1.3 2; do
+	k="keepalived $mode"
+	ip -n "$NS" addr del "$VIP/32" dev "$IF" 2>/dev/null
+	rm -f "$S/notify"; : > "$L"
+	under_ka $mode "$N -c $CONF MASTER"
+	under_ka $mode "$C -c $CONF"; RC=$?
+	expect "$k: state from another keepalived's notify: exit 0 ($RC)" test "$RC" = 0
+	expect "$k: ... VIP not added" vip_off
+	expect "$k: ... and says why" grep -q "not written by the keepalived running us" "$L"
+	under_ka $mode "$C -c $CONF"
+	expect "$k: ... once, not on every tick" test "$(logged 'not written by the keepalived running us')" = 1
+	under_ka $mode -s "$N -c $CONF MASTER" "$C -c $CONF"
+	expect "$k: the same keepalived's MASTER: check_self acts on it (VIP added)" vip_on
+	expect "$k: ... and the warning is lifted once" test "$(logged 'acting on it again')" = 1
+	under_ka $mode -s "$N -c $CONF MASTER" "$C -c $CONF" "$C -c $CONF"
+	expect "$k: ... lifted once, not every tick" test "$(logged 'acting on it again')" = 1
+	# One keepalived, two notifies: the same identity recorded (its VRRP process), the events
+	# told apart by what that process forked for each.
+	under_ka $mode -s "$N -c $CONF MASTER" "/bin/cp $S/notify $T_TMP/rec1" "$N -c $CONF BACKUP" "/bin/cp $S/notify $T_TMP/rec2"
+	read -r _ k1 s1 e1 p1 _ < "$T_TMP/rec1"; read -r _ k2 s2 e2 p2 _ < "$T_TMP/rec2"
+	expect "$k: two notifies of one keepalived record one identity ($k1 $s1, $k2 $s2)" test "$k1 $s1" = "$k2 $s2"
+	expect "$k: ... and two events ($p1, $p2), neither of them keepalived's VRRP process" \
+		sh -c "[ '$p1' != '$p2' ] && [ '$p1' != '$k1' ] && [ '$p2' != '$k1' ]"
+	# BACKUP: the notify itself removes a VIP left on the NIC (1.3.5 does not at start).
+	vip_on || vip_add
+	: > "$L"
+	under_ka $mode "$N -c $CONF BACKUP"
+	expect "$k: a BACKUP notify removes the VIP from the NIC at once" vip_off
+	expect "$k: ... and says so, naming the interface" grep -q "notify: BACKUP: removed VIP $VIP from $IF" "$L"
+	vip_add
+	under_ka $mode "$C -c $CONF"
+	expect "$k: stale BACKUP state: VIP left alone" vip_on
+	expect "$k: stale BACKUP state: no restart" test ! -e "$MARK"
+	# The same keepalived's BACKUP with a stray VIP: removed, restart_command runs.
+	rm -f "$MARK" "$S/last_restart"
+	under_ka $mode -s "$N -c $CONF BACKUP" "$IP addr add $VIP/32 dev $IF" "$C -c $CONF"
+	expect "$k: the same keepalived's BACKUP: the stray VIP is removed" vip_off
+	expect "$k: ... and restart_command runs" test -e "$MARK"
+	rm -f "$MARK" "$S/last_restart"
+done
+ip -n "$NS" addr del "$VIP/32" dev "$IF" 2>/dev/null
 ip netns exec "$NS" "$N" -c "$CONF" MASTER >/dev/null 2>&1
-under_ka '"$C" -c "$CONF" >/dev/null 2>&1'
+under_ka 2 "$C -c $CONF"
 expect "a notify an operator ran by hand (no keepalived above it) is taken as said" vip_on
 ip netns exec "$NS" "$N" -c "$CONF" BACKUP >/dev/null 2>&1
 # The spawned migrates carry the config path in TCVIP_CONFIG: wait until none is left.
@@ -187,7 +206,7 @@ for st in "" "garbage state"; do
 	expect "state '${st:-missing}': the VIP stays" vip_on
 	expect "state '${st:-missing}': no restart" test ! -e "$MARK"
 	expect "state '${st:-missing}': warned once in two ticks" test "$(logged 'missing or unreadable')" = 1
-	rm -f "$S/check_self_warned"
+	rm -f "$S/notify"	# the record holds the warned mark
 done
 
 # The VIP is removed whatever prefix length it carries.
