@@ -171,6 +171,25 @@ while [ $i -lt 60 ]; do
 done
 expect "MASTER & BACKUP forked in that order, 60 times: the state ends BACKUP every time ($wrong wrong)" test "$wrong" = 0
 expect "a superseded notify says so in the log" grep -q "notify: MASTER (VI_1) ignored: keepalived sent a later transition" "$L"
+
+# The same race forked the way each keepalived forks (tests/sh/fake_keepalived.c): 1.3.5's
+# keepalived child + system() + sh -c, and 2.x's fork + execve. Both notifies are forked at once by
+# one VRRP process, MASTER first; the state ends BACKUP every time, both ways.
+KA=$T_TMP/ka/keepalived
+mkdir -p "$T_TMP/ka"
+if cc -std=c11 -O1 -o "$KA" "$(dirname "$0")/fake_keepalived.c"; then
+	for mode in 1.3 2; do
+		i=0 wrong=0
+		while [ $i -lt 60 ]; do
+			"$KA" $mode "$N -c $CONF INSTANCE VI_1 MASTER 100" "$N -c $CONF INSTANCE VI_1 BACKUP 100" >/dev/null 2>&1
+			state_is BACKUP || wrong=$((wrong + 1))
+			i=$((i + 1))
+		done
+		expect "keepalived $mode forks MASTER then BACKUP, 60 times: the state ends BACKUP ($wrong wrong)" test "$wrong" = 0
+	done
+else
+	not_ok "build fake_keepalived.c"
+fi
 expect "the notify record names this boot" grep -q "^$(cat /proc/sys/kernel/random/boot_id) " "$S/notify"
 expect "spawned migrates all end" wait_for 15 no_migrates
 
