@@ -1,6 +1,6 @@
 #!/bin/sh
 # tests/run.sh: runs test programs and scripts, sums their "N passed, N failed" lines.
-# usage: tests/run.sh unit|asan BIN... | tests/run.sh all | tests/run.sh e2e | tests/run.sh e2e@2.3.3
+# usage: tests/run.sh unit|asan BIN... | tests/run.sh all | e2e | e2e@2.3.3 | e2e@1.3.5 | e2e@fifo
 set -u
 # KEEPALIVED: the keepalived the e2e scripts run (tests/e2e/lib.sh; unset: keepalived on PATH).
 case ${KEEPALIVED:-} in "" | /*) ;; */*) KEEPALIVED=$(pwd)/$KEEPALIVED ;; esac
@@ -9,8 +9,12 @@ cd "$(dirname "$0")/.." || exit 2
 B=build
 # `all` runs these e2e scripts a second time with keepalived 2.3.3 (make builds it into
 # KA233_DIR), named tests/e2e/SCRIPT@2.3.3; `e2e@2.3.3` runs only those.
-KA233_AGAIN="test_stable.sh test_preempt.sh test_symlink_install.sh"
+KA233_AGAIN="test_stable.sh test_preempt.sh test_symlink_install.sh test_check_self.sh"
 KA233_DIR=$B/keepalived-2.3.3
+# ... and these with keepalived 1.3.5 (CentOS 7's; built from the shared upstream tarball by
+# third_party/keepalived135.sh): tests/e2e/SCRIPT@1.3.5; `e2e@1.3.5` runs only those.
+KA135_AGAIN="test_stable.sh test_preempt.sh test_symlink_install.sh test_storm.sh test_check_self.sh"
+KA135_DIR=$B/keepalived-1.3.5
 pass=0 fail=0 broken=""
 export TCVIP_BIN="$PWD/$B/tcvip"
 export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0}"
@@ -60,22 +64,27 @@ again_fifo() {
 	done
 }
 
-again_ka233() { # the KA233_AGAIN scripts with keepalived 2.3.3, if it is built
-	if [ ! -f "$KA233_DIR/.built" ] || [ ! -x "$KA233_DIR/sbin/keepalived" ]; then
-		# make test builds it: a missing build is a failure, not a skip
-		echo "  keepalived 2.3.3 not built in $KA233_DIR (make $KA233_DIR/.built)     FAIL"
-		fail=$((fail + 1)); broken="$broken keepalived-2.3.3"
+# again_ka VERSION DIR SCRIPTS...: the SCRIPTS with the keepalived make built into DIR, named
+# tests/e2e/SCRIPT@VERSION. make test builds it: a missing build is a failure, not a skip.
+again_ka() {
+	v=$1 dir=$2; shift 2
+	if [ ! -f "$dir/.built" ] || [ ! -x "$dir/sbin/keepalived" ]; then
+		echo "  keepalived $v not built in $dir (make $dir/.built)     FAIL"
+		fail=$((fail + 1)); broken="$broken keepalived-$v"
 		return 0
 	fi
-	for t in $KA233_AGAIN; do
-		run "tests/e2e/$t@2.3.3" env KEEPALIVED="$PWD/$KA233_DIR/sbin/keepalived" sh "tests/e2e/$t"
+	for t in "$@"; do
+		run "tests/e2e/$t@$v" env KEEPALIVED="$PWD/$dir/sbin/keepalived" sh "tests/e2e/$t"
 	done
 }
+again_ka233() { again_ka 2.3.3 "$KA233_DIR" $KA233_AGAIN; }
+again_ka135() { again_ka 1.3.5 "$KA135_DIR" $KA135_AGAIN; }
 
 case "${1:-all}" in
 unit|asan) shift; units "$@" ;;
 e2e) scripts tests/e2e ;;
 e2e@2.3.3) again_ka233 ;;
+e2e@1.3.5) again_ka135 ;;
 e2e@fifo) again_fifo ;;
 all)
 	units $B/musl/tests/t_*
@@ -85,9 +94,10 @@ all)
 	scripts tests/sdk
 	scripts tests/e2e
 	again_ka233
+	again_ka135
 	again_fifo
 	;;
-*) echo "usage: tests/run.sh unit|asan BIN... | all | e2e | e2e@2.3.3" >&2; exit 2 ;;
+*) echo "usage: tests/run.sh unit|asan BIN... | all | e2e | e2e@2.3.3 | e2e@1.3.5 | e2e@fifo" >&2; exit 2 ;;
 esac
 echo
 [ -n "$broken" ] && echo "failed:$broken"

@@ -5,8 +5,8 @@
 # usage: third_party/keepalived135.sh OUTDIR          (make: build/keepalived-1.3.5)
 #
 # Debian's mirror does not carry 1.3.5, so the tarball comes from the project's shared sources:
-# $KA135_TARBALL if set, else ../shared/keepalived/keepalived-1.3.5.tar.gz beside this checkout
-# or beside the repository it was cloned from. It is checked against third_party/SHA256SUMS,
+# $KA135_TARBALL if set, else shared/keepalived/keepalived-1.3.5.tar.gz in a directory above this
+# checkout (../shared beside it) or beside the repository it was cloned from. It is checked against third_party/SHA256SUMS,
 # unpacked into OUTDIR/src/keepalived and built in place (1.3.5's daemon only: genhash does not
 # link against OpenSSL 3; -fcommon for gcc >= 10); the binary goes to OUTDIR/sbin/keepalived.
 # OUTDIR/.built holds the sum and the options; while they stay the same a re-run does nothing.
@@ -26,13 +26,17 @@ out=$(cd "$out" && pwd)
 tb=keepalived-1.3.5.tar.gz
 [ -n "$(want_sha "$tb")" ] || die "$sums pins no $tb"
 
-# find_tarball: the first candidate that exists, else "".
+# find_tarball: the first candidate that exists, else "": $KA135_TARBALL, then shared/keepalived/
+# in each directory above this checkout, then beside the repository it was cloned from.
 find_tarball() {
-	origin=$(git -C "$here/.." config --get remote.origin.url 2>/dev/null || true)
-	for f in ${KA135_TARBALL:-} "$here/../../shared/keepalived/$tb" \
-		${origin:+"$origin/../shared/keepalived/$tb"}; do
-		[ -f "$f" ] && { echo "$f"; return 0; }
+	[ -n "${KA135_TARBALL:-}" ] && [ -f "$KA135_TARBALL" ] && { echo "$KA135_TARBALL"; return 0; }
+	d=$(cd "$here/.." && pwd)
+	while [ "$d" != / ]; do
+		d=$(dirname "$d")
+		[ -f "$d/shared/keepalived/$tb" ] && { echo "$d/shared/keepalived/$tb"; return 0; }
 	done
+	origin=$(git -C "$here/.." config --get remote.origin.url 2>/dev/null || true)
+	case $origin in /*) [ -f "$origin/../shared/keepalived/$tb" ] && { echo "$origin/../shared/keepalived/$tb"; return 0; } ;; esac
 	echo ""
 }
 

@@ -361,6 +361,9 @@ e2e_node_setup() {
 # -P (VRRP subsystem only); 1.x has neither (1.3.5's
 # keepalived/core/main.c parse_cmdline: no 'P', no 'G'): it runs its VRRP child alone when
 # built --disable-lvs, as build/keepalived-1.3.5 is.
+# e2e_ka_1x: the keepalived under test is a 1.x (it leaves its VIPs on the NIC when it starts).
+e2e_ka_1x() { "${KEEPALIVED:-keepalived}" --version 2>&1 | head -n 1 | grep -q '^Keepalived v1\.'; }
+
 e2e_ka_flags() {
 	case $("${KEEPALIVED:-keepalived}" --version 2>&1 | head -n 1) in
 	"Keepalived v1."*) echo "-n -l -D" ;;
