@@ -60,9 +60,11 @@ int vrrp_state_read(const char *dir, char *out, size_t cap)
  * - 1.3.x-1.4.x: V forks a child K for each script (1.3.5 lib/notify.c:110-135 notify_exec,
  *   :137-175 system_call_script); K, still named keepalived, calls system() (:85), which
  *   runs /bin/sh -c "SCRIPT ARGS": the chain is tcvip <- [sh] <- K <- V <- P (bash execs a
- *   lone command, dash may fork it). No version before 2.0 execs a script itself.
- * - 2.x: V forks, the child setpgid()s and execve()s the script when it is executable (2.2.7
- *   lib/notify.c:166-206, 2.3.3 :174-214): tcvip <- V <- P. A script that is not executable
+ *   lone command, dash may fork it). No version before 2.0 execs a script itself (1.4.0
+ *   lib/notify.c:175 system() too).
+ * - 2.x: V forks, the child setpgid()s and execve()s the script when it is executable (2.0.0
+ *   lib/notify.c:137-144 and :257-263, 2.2.7 :166-206, 2.3.3 :174-214): tcvip <- V <- P.
+ *   A script that is not executable
  *   goes through system() as in 1.x: tcvip <- sh <- K <- V <- P.
  *
  * So keepalived's identity is V: in the run of keepalived-named ancestors nearest to us, the
