@@ -4,7 +4,9 @@ const char check_self_usage[] =
 "\n"
 "keepalived vrrp_script (finishes within 3 s). MASTER: puts a missing VIP on\n"
 "the NIC, asks the cloud every query_interval s, migrates if needed, exits 1\n"
-"after fault_after failures. Else: removes a stray VIP, restarts keepalived.\n"
+"after fault_after failures, or on a spot reclaim notice (spot_handover).\n"
+"A planned handover (vip drill) reports a fault until it ends or expires.\n"
+"Else: removes a stray VIP, restarts keepalived.\n"
 "A missing or unknown state, or one another keepalived wrote, is left alone.\n"
 "exit: 0 healthy (also: config broken, logged: never FAULT both nodes for it),\n"
 "      1 fault (keepalived hands over), 2 usage. Any non-zero exit means FAULT.\n";
@@ -20,6 +22,7 @@ const char check_self_usage[] =
 #include "cfg.h"
 #include "cloud.h"
 #include "disc.h"
+#include "handover.h"
 #include "log.h"
 #include "meta.h"
 #include "migrate.h"
@@ -37,6 +40,9 @@ const char check_self_usage[] =
 #define CS_META_TIMEOUT_S 1	/* first-tick interface discovery, before it is cached */
 #define CS_MAX_ADDRS 256
 #define CS_RESTART_MIN_S 60		/* at most one restart_command per this many seconds */
+#define CS_SPOT_POLL_MS 5000		/* the spot reclaim notice: at most one GET per this */
+#define CS_SPOT_HANDOVER_S 900		/* a reclaim notice holds the fault this long */
+#define CS_SPOT_PATH "spot/termination-time"	/* [META] spot reclaim notice, 404 when none */
 
 struct tick {
 	struct cfg c;
@@ -280,6 +286,36 @@ static int cloud_check(struct tick *t)
 	return 0;
 }
 
+/* A spot instance's reclaim notice (Tencent: "Querying the Reclamation Status of a Spot
+ * Instance", product/213/32487): latest/meta-data/spot/termination-time answers the reclaim
+ * time, 404 when there is none or the instance is not spot. Polled at most every 5 s, no API
+ * call. On a notice: a planned handover, so keepalived moves the VIP while we are alive. */
+static int spot_notice(struct tick *t)
+{
+	long long now = util_now_ms(), last;
+	char when[64];
+	struct meta m;
+	int r;
+
+	if (!t->c.spot_handover)
+		return 0;
+	last = state_read_int(t->c.state_dir, FILE_SPOT_POLLED, -1);
+	if (last >= 0 && last <= now && now - last < CS_SPOT_POLL_MS)
+		return 0;
+	state_write_int(t->c.state_dir, FILE_SPOT_POLLED, now);
+	memset(&m, 0, sizeof m);
+	if (meta_init(&m, t->c.metadata, CS_META_TIMEOUT_S) < 0)
+		return 0;
+	r = meta_get(&m, CS_SPOT_PATH, when, sizeof when);
+	meta_close(&m);
+	if (r != 0 || !*when)
+		return 0;
+	log_warn("check_self: spot instance reclaim notice (metadata %s: %.32s): handing over "
+	    "while this node is alive", CS_SPOT_PATH, when);
+	handover_request(t->c.state_dir, "spot", CS_SPOT_HANDOVER_S);
+	return 1;
+}
+
 static int master(struct tick *t)
 {
 	char ip[16];
@@ -298,6 +334,8 @@ static int master(struct tick *t)
 			rc = 1;
 		}
 	}
+	if (spot_notice(t))
+		return 1;
 	return cloud_check(t) || rc;
 }
 
@@ -378,6 +416,7 @@ int check_self_main(int argc, char **argv)
 {
 	static struct tick t;
 	struct vrrp_view view;
+	char reason[HANDOVER_REASON_MAX];
 	int rc;
 
 	t.t0 = util_now_ms();
@@ -409,6 +448,11 @@ int check_self_main(int argc, char **argv)
 		return 0;
 	}
 	warn_clear(&t, &view);
+	if (handover_active(t.c.state_dir, reason, sizeof reason)) {
+		log_warn("check_self: planned handover (%s): reporting a fault so that keepalived "
+		    "hands over", reason);
+		return 1;
+	}
 	if (nic_open(&t) < 0) {
 		log_err("check_self: state %s: cannot inspect the NIC", *t.state ? t.state : "unknown");
 		rc = 1;

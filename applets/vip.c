@@ -1,4 +1,4 @@
-/* vip: operator tool: migrate the VIPs here, query the cloud, show status, run the doctor's checklist. */
+/* vip: operator tool: migrate the VIPs here, query the cloud, show status, run the doctor's checklist, drill a failover. */
 const char vip_usage[] =
 "usage: vip [-c FILE] [-v] COMMAND [OPTIONS]\n"
 "\n"
@@ -17,7 +17,12 @@ const char vip_usage[] =
 "                         MigratePrivateIpAddress (eni-00000000 to eni-00000000)\n"
 "                         and AssignPrivateIpAddresses (to eni-00000000) for\n"
 "                         the first VIP: real calls the cloud refuses for the\n"
-"                         ENI after it checked the permission\n";
+"                         ENI after it checked the permission\n"
+"  drill --yes [--timeout S]  on the master: a timed test failover. check_self\n"
+"                         reports a fault until the cloud gives the VIPs to the\n"
+"                         other node (at most S s, default 60), then the phases\n"
+"                         are printed; exit 0 moved, 1 not (or refused), 130 on\n"
+"                         a signal; the request is always cleared\n";
 
 #include <stdio.h>
 #include <string.h>
@@ -25,10 +30,12 @@ const char vip_usage[] =
 #include "cfg.h"
 #include "cloud.h"
 #include "doctor.h"
+#include "drill.h"
 #include "log.h"
 #include "migrate.h"
 #include "status.h"
 #include "tcvip.h"
+#include "util.h"
 
 static int usage_error(const char *what)
 {
@@ -55,6 +62,24 @@ static int vip_migrate(const struct cfg *c, int argc, char **argv)
 	    rc == MIGRATE_REFUSED ? TCVIP_EXIT_REFUSED : TCVIP_EXIT_FAIL;
 }
 
+static int vip_drill(const struct cfg *c, int argc, char **argv)
+{
+	long long timeout = DRILL_DEFAULT_TIMEOUT_S;
+	int yes = 0, i;
+
+	for (i = 2; i < argc; i++)
+		if (!strcmp(argv[i], "--yes"))
+			yes = 1;
+		else if (!strcmp(argv[i], "--timeout") && i + 1 < argc &&
+		    util_parse_int(argv[i + 1], 5, 3600, &timeout) == 0)
+			i++;
+		else
+			return usage_error("drill: --yes [--timeout 5..3600]");
+	if (!yes)
+		return usage_error("drill moves the VIP away from this node: add --yes");
+	return drill_run(c, (int)timeout);
+}
+
 static int vip_query(const struct cfg *c)
 {
 	int r = migrate_query(c, 0, NULL);
@@ -72,7 +97,7 @@ int vip_main(int argc, char **argv)
 	if (argc < 2)
 		return usage_error("missing COMMAND");
 	if (strcmp(cmd, "migrate") && strcmp(cmd, "query") && strcmp(cmd, "status") &&
-	    strcmp(cmd, "doctor"))
+	    strcmp(cmd, "doctor") && strcmp(cmd, "drill"))
 		return usage_error("unknown COMMAND");
 	if (argc > 2 && !strcmp(argv[2], "--help")) {
 		tcvip_usage(vip_usage);
@@ -88,6 +113,8 @@ int vip_main(int argc, char **argv)
 		return 2;
 	if (!strcmp(cmd, "migrate"))
 		rc = vip_migrate(&c, argc, argv);
+	else if (!strcmp(cmd, "drill"))
+		rc = vip_drill(&c, argc, argv);
 	else if (argc > 2 + (!strcmp(cmd, "status") && !strcmp(argv[argc - 1], "--json")))
 		rc = usage_error("unexpected argument");
 	else if (!strcmp(cmd, "query"))

@@ -14,7 +14,7 @@
 #include "proc.h"
 #include "util.h"
 
-enum kind { K_STR, K_INT, K_VIP, K_API, K_ENDPOINT, K_METADATA, K_ID, K_PATH, K_CMD };
+enum kind { K_STR, K_INT, K_BOOL, K_VIP, K_API, K_ENDPOINT, K_METADATA, K_ID, K_PATH, K_CMD };
 
 struct key {
 	const char *name;
@@ -27,6 +27,7 @@ struct key {
 
 #define S(f, k) { #f, k, offsetof(struct cfg, f), sizeof(((struct cfg *)0)->f), 0, 0, "" }
 #define I(f, lo, hi) { #f, K_INT, offsetof(struct cfg, f), 0, lo, hi, "" }
+#define B(f) { #f, K_BOOL, offsetof(struct cfg, f), 0, 0, 1, "" }
 #define ID(f, pfx) { #f, K_ID, offsetof(struct cfg, f), sizeof(((struct cfg *)0)->f), 0, 0, pfx }
 
 static const struct key keys[] = {
@@ -51,6 +52,7 @@ static const struct key keys[] = {
 	I(query_interval, 0, 86400),
 	I(fault_after, 1, 1000),
 	I(recheck_delay, 0, 2),
+	B(spot_handover),
 	S(restart_command, K_CMD),
 };
 
@@ -80,6 +82,7 @@ void cfg_defaults(struct cfg *c)
 	c->fault_after = 3;
 	c->recheck_delay = 2;
 	strcpy(c->restart_command, "systemctl restart keepalived");
+	c->spot_handover = 1;
 }
 
 static int set_vips(struct cfg *c, const char *value, char *why, int whylen)
@@ -170,6 +173,12 @@ static int set_value(struct cfg *c, const struct key *k, const char *v, char *wh
 			    k->name, k->min, k->max), -1;
 		*(int *)(void *)field = (int)n;
 		return 0;
+	case K_BOOL:
+		if (!strcmp(v, "yes") || !strcmp(v, "no")) {
+			*(int *)(void *)field = !strcmp(v, "yes");
+			return 0;
+		}
+		return util_fmt(why, (size_t)whylen, "%s must be yes or no", k->name), -1;
 	case K_ENDPOINT:
 		if (strcmp(v, "public") && strcmp(v, "internal") && !valid_hostport(v))
 			return util_fmt(why, (size_t)whylen,

@@ -26,6 +26,7 @@ struct cfg {
 	char log_file[256];		/* "" = no log file */
 	int query_interval, fault_after, recheck_delay;
 	char restart_command[512];	/* split on spaces, run without a shell */
+	int spot_handover;		/* 1: a spot reclaim notice hands the master over */
 };
 
 /* Path to use: explicit (-c), else $TCVIP_CONFIG, else the default. */

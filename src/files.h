@@ -16,6 +16,10 @@
 #define FILE_QUERIED "last_query"	/* check_self.c: monotonic ms of the last cloud query */
 #define FILE_HISTORY "takeover"		/* splitbrain.c: struct splitbrain, "LAST SEEN UNTIL K\n" */
 #define FILE_RESTARTED "last_restart"	/* check_self.c: monotonic ms of the last restart_command */
+#define FILE_SPOT_POLLED "last_spot_poll"	/* check_self.c: monotonic ms of the last spot-notice GET */
+
+/* A planned handover (vip drill, a spot reclaim notice): check_self reports a fault until. */
+#define FILE_HANDOVER "handover"	/* handover.c: "BOOT_ID UNTIL_MS REASON\n", monotonic ms */
 
 /* The migrate. */
 #define FILE_LOCK "lock"		/* migrate.c: flock, one migrate at a time */

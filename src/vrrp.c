@@ -200,7 +200,7 @@ static int keepalived_above(struct vrrp_proc *ka, struct vrrp_proc *ev)
 	return 0;
 }
 
-static void boot_id(char *out, size_t cap)
+void vrrp_boot_id(char *out, size_t cap)
 {
 	char buf[64];
 
@@ -212,7 +212,7 @@ static void boot_id(char *out, size_t cap)
 int vrrp_self(struct vrrp_record *r)
 {
 	memset(r, 0, sizeof *r);
-	boot_id(r->boot, sizeof r->boot);
+	vrrp_boot_id(r->boot, sizeof r->boot);
 	return keepalived_above(&r->ka, &r->ev);
 }
 
@@ -285,7 +285,7 @@ void vrrp_view_read(const char *dir, struct vrrp_view *v)
 	if (!*v->state)
 		return;
 	memset(&me, 0, sizeof me);
-	boot_id(me.boot, sizeof me.boot);
+	vrrp_boot_id(me.boot, sizeof me.boot);
 	keepalived_above(&me.ka, NULL);	/* who runs us, not when: no stat of our own */
 	v->stale = record_stale(&rec, have_rec, &me);
 }

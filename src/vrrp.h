@@ -38,6 +38,8 @@ struct vrrp_record {
 /* This process: its boot, keepalived's VRRP process above it and the event's process (the
  * rule and each version's process chain: vrrp.c). 0 or -1. */
 int vrrp_self(struct vrrp_record *r);
+/* This boot's id (/proc/sys/kernel/random/boot_id), "" if unreadable. */
+void vrrp_boot_id(char *out, size_t cap);
 /* state_dir/notify: 0, or -1 if missing or garbage. */
 int vrrp_record_read(const char *dir, struct vrrp_record *r);
 int vrrp_record_write(const char *dir, const struct vrrp_record *r);

@@ -54,6 +54,7 @@ FIXED_TIME = "2024-01-01 00:00:00"
 #   [EXAMPLES] tencentcloud-cli tccli/examples/vpc/v20170312/ACTION.md (the API doc examples)
 #   [DNI]     https://cloud.tencent.com/document/api/215/15817 (DescribeNetworkInterfaces)
 #   [META]    https://www.tencentcloud.com/document/product/213/4934 (Querying Instance Metadata)
+#   [SPOT]    https://www.tencentcloud.com/document/product/213/32487 (Querying the Reclamation Status of a Spot Instance)
 #   [ROLE]    tencentcloud-sdk-go tencentcloud/common/cvm_role_provider.go (role JSON fields)
 #   [LEGACY]  https://doc.fincloud.tencent.cn/tcloud/NetWork/VPC/994362/ (API 2.0 MigratePrivateIpAddress)
 QOS_LEVELS = ("PT", "AU", "AG", "DEFAULT")          # [MODELS] AssignPrivateIpAddressesRequest.QosLevel
@@ -234,6 +235,7 @@ class Sim:
                     raise ValueError("secondary %s: address already held" % ip)
                 eni["ips"][ip] = "AVAILABLE"
             self.meta_instance = w.get("metadata_default_instance") or next(iter(self.instances))
+            self.spot_notice = {}       # [SPOT] instance id -> reclaim time text (UTC+8)
             self.tasks = collections.OrderedDict()
             self.client_tokens = {}
             self.qos = {}               # IP -> QosLevel asked for at assignment (default DEFAULT)
@@ -812,6 +814,10 @@ class Sim:
                 "TmpSecretId": cred["secret_id"], "TmpSecretKey": cred["secret_key"],
                 "ExpiredTime": cred["expired"], "Expiration": iso8601(cred["expired"]),
                 "Token": cred["token"], "Code": "Success"}, indent=2)
+        # [SPOT] spot/termination-time: the reclaim time ("2018-08-18 12:05:33", UTC+8) once a
+        # spot instance is to be reclaimed; 404 when it is not spot or not to be reclaimed.
+        if ins_id in self.spot_notice:
+            files["spot/termination-time"] = self.spot_notice[ins_id]
         if path in files:
             return 200, files[path]
         if path == "" or path.endswith("/"):
@@ -894,6 +900,16 @@ class Sim:
                 self.accounts[sid]["deny"] = set(actions)
         elif path == "/_sim/holder":
             self.set_holder(obj.get("ip"), obj.get("eni"))
+        elif path == "/_sim/spot":
+            if obj.get("instance") not in self.instances:
+                raise ValueError("unknown instance %s" % obj.get("instance"))
+            when = obj.get("time")
+            if when is None:
+                self.spot_notice.pop(obj["instance"], None)
+            elif not (isinstance(when, str) and re.match(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$", when)):
+                raise ValueError("time: 'YYYY-MM-DD hh:mm:ss' (UTC+8) or null")
+            else:
+                self.spot_notice[obj["instance"]] = when
         elif path == "/_sim/meta_instance":
             if obj.get("id") not in self.instances:
                 raise ValueError("unknown instance %s" % obj.get("id"))

@@ -83,6 +83,14 @@ if start_sim main "$certs/server.pem" "$certs/server.key"; then
     check "curl fault" sh -c "curl -sf -d '{\"kind\":\"drop\",\"action\":\"DescribeVpcTaskResult\"}' http://127.0.0.1:$meta/_sim/fault | grep -q true"
     check "simctl holder-of" sh -c "[ \"\$(python3 '$here/simctl.py' --ready-file '$main_ready' holder-of 198.18.0.100)\" = eni-simnodeb ]"
     check "simctl holder" sh -c "python3 '$here/simctl.py' --ready-file '$main_ready' holder 198.18.0.100 none >/dev/null && [ \"\$(python3 '$here/simctl.py' --ready-file '$main_ready' holder-of 198.18.0.100)\" = none ]"
+    # [SPOT] the reclaim notice: 404 until set, the time once set, 404 again once cleared
+    spot=http://127.0.0.1:$meta/latest/meta-data/spot/termination-time
+    ins=$(curl -sf "http://127.0.0.1:$meta/latest/meta-data/instance-id")
+    check "spot notice: 404 when none" sh -c "[ \"\$(curl -s -o /dev/null -w '%{http_code}' '$spot')\" = 404 ]"
+    check "spot notice: set" sh -c "curl -sf -d '{\"instance\":\"$ins\",\"time\":\"2026-12-06 20:05:33\"}' http://127.0.0.1:$meta/_sim/spot | grep -q true"
+    check "spot notice: the reclaim time" sh -c "[ \"\$(curl -sf '$spot')\" = '2026-12-06 20:05:33' ]"
+    check "spot notice: a malformed time is refused" sh -c "! curl -sf -d '{\"instance\":\"$ins\",\"time\":\"soon\"}' http://127.0.0.1:$meta/_sim/spot >/dev/null"
+    check "spot notice: cleared" sh -c "curl -sf -d '{\"instance\":\"$ins\",\"time\":null}' http://127.0.0.1:$meta/_sim/spot >/dev/null && [ \"\$(curl -s -o /dev/null -w '%{http_code}' '$spot')\" = 404 ]"
     # SIGTERM: clean exit, ready file removed
     kill -TERM "$main_pid"
     i=0

@@ -41,6 +41,7 @@ static void test_defaults(void)
 	check(!strcmp(c.state_dir, "/var/keepalived") && !strcmp(c.log_file, "/var/log/keepalived.log"));
 	check(c.query_interval == 30 && c.fault_after == 3 && c.recheck_delay == 2);
 	check(!strcmp(c.restart_command, "systemctl restart keepalived"));
+	check(c.spot_handover == 1);
 	check(!*c.interface && !*c.eni && !*c.peer_eni && !*c.vpc && !*c.region && !*c.ca_file);
 }
 
@@ -89,6 +90,9 @@ static void test_errors(void)
 	check(load_text(&c, "vip = 198.18.0.1\ntimeout = 61\n", 0600) < 0);
 	check(load_text(&c, "vip = 198.18.0.1\ntimeout = 3x\n", 0600) < 0);
 	check(load_text(&c, "vip = 198.18.0.1\napi = 4\n", 0600) < 0);
+	check(load_text(&c, "vip = 198.18.0.1\nspot_handover = maybe\n", 0600) < 0);
+	check(load_text(&c, "vip = 198.18.0.1\nspot_handover = no\n", 0600) == 0 && !c.spot_handover);
+	check(load_text(&c, "vip = 198.18.0.1\nspot_handover = yes\n", 0600) == 0 && c.spot_handover);
 	check(load_text(&c, "vip = 198.18.0.1\nendpoint = bad host\n", 0600) < 0);
 	check(load_text(&c, "vip = 198.18.0.1\nendpoint = h:99999\n", 0600) < 0);
 	check(load_text(&c, "vip = 198.18.0.1\nmetadata = https://x\n", 0600) < 0);

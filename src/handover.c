@@ -1,0 +1,57 @@
+/* handover.c: a planned handover: the flag in state_dir that makes check_self report a fault. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "handover.h"
+#include "log.h"
+#include "state.h"
+#include "util.h"
+#include "vrrp.h"
+
+int handover_request(const char *dir, const char *reason, int seconds)
+{
+	char boot[40], line[128];
+	int n;
+
+	vrrp_boot_id(boot, sizeof boot);
+	n = util_fmt(line, sizeof line, "%s %lld %s\n", *boot ? boot : "-",
+	    util_now_ms() + seconds * 1000LL, reason);
+	if (n < 0 || state_write(dir, FILE_HANDOVER, line, (size_t)n, 0600) < 0) {
+		log_err("handover: cannot write %s/%s", dir, FILE_HANDOVER);
+		return -1;
+	}
+	return 0;
+}
+
+int handover_active(const char *dir, char *reason, size_t cap)
+{
+	char buf[128], boot[40], fboot[40], freason[HANDOVER_REASON_MAX];
+	long long until;
+
+	if (state_read(dir, FILE_HANDOVER, buf, sizeof buf) < 0)
+		return 0;
+	if (sscanf(buf, "%39s %lld %15s", fboot, &until, freason) != 3)
+		return 0;
+	vrrp_boot_id(boot, sizeof boot);
+	if (strcmp(boot, fboot) || util_now_ms() >= until)
+		return 0;
+	if (reason)
+		util_copy(reason, cap, freason);
+	return 1;
+}
+
+int handover_clear(const char *dir)
+{
+	char path[512];
+
+	if (util_fmt(path, sizeof path, "%s/%s", dir, FILE_HANDOVER) < 0)
+		return -1;
+	if (unlink(path) < 0 && errno != ENOENT) {
+		log_err("handover: cannot remove %s: %s", path, strerror(errno));
+		return -1;
+	}
+	return 0;
+}

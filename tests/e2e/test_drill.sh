@@ -1,0 +1,63 @@
+#!/bin/sh
+# test_drill.sh: planned handovers under real keepalived: `vip drill --yes` on the master moves the VIP and prints its phases; a drill always clears its request (also on SIGTERM); an expired or foreign request is ignored; a spot reclaim notice in metadata hands the master over while it is alive.
+. "$(dirname "$0")/lib.sh"
+e2e_require
+
+e2e_start_cluster stable none
+expect "the pair settles on $M" e2e_settle "$M" 30
+flag() { echo "$E2E_RUN/$1/var-keepalived/handover"; }
+
+expect_rc 1 "vip drill on the BACKUP $P: refused" e2e_vip "$P" drill --yes
+expect_out "not MASTER" "... because it is not the master"
+expect_rc 2 "vip drill without --yes: usage error" e2e_vip "$M" drill
+expect "... and no handover was requested" test ! -e "$(flag "$M")"
+
+# A drill on the master: the VIP goes to the other node, the table says when.
+e2e_say "vip drill --yes on $M"
+T0=$(e2e_now)
+expect_rc 0 "vip drill --yes on $M: exit 0 (the VIP moved)" e2e_vip "$M" drill --yes --timeout 60
+T1=$(e2e_now)
+printf '%s\n' "$T_OUT" | sed 's/^/# /'
+expect_out "cloud: VIP on $(e2e_eni "$P") +[0-9]+\.[0-9]{3} s" "... its table names the new holder with a time"
+expect_out "this node BACKUP \(request cleared\) +[0-9]+\.[0-9]{3} s" "... and when this node was BACKUP again"
+expect "the simulator says $P holds the VIP" e2e_holder_is "$P"
+expect "$P's move was a MigratePrivateIpAddress during the drill" \
+	test "$(e2e_calls | awk -v n="$P" -v a="$T0" -v b="$T1" '$1 >= a && $1 <= b && $2 == n && $4 == "MigratePrivateIpAddress" && $5 == "Success"' | wc -l)" -ge 1
+expect "the drill's request is gone" test ! -e "$(flag "$M")"
+expect "$M is BACKUP" e2e_state_is "$M" BACKUP
+expect "the pair settles on $P" e2e_settle "$P" 30
+M=$P P=$(e2e_peer "$P")
+
+# Interrupted: SIGTERM clears the request at once.
+e2e_say "vip drill on $M, SIGTERM after 1 s"
+e2e_vip "$M" drill --yes --timeout 60 >"$E2E_RUN/drill.out" 2>&1 &
+d_pid=$!
+at_exit "kill $d_pid"
+sleep 1
+expect "... the request is set while it runs" test -e "$(flag "$M")"
+pkill -TERM -f "drill --yes --timeout 60" 2>/dev/null
+wait "$d_pid"; rc=$?
+expect "vip drill interrupted by SIGTERM: exit 130 ($rc)" test "$rc" = 130
+expect "... and its request is gone" test ! -e "$(flag "$M")"
+X=$(e2e_agree 60)
+expect "after the interrupted drill the pair agrees on one master ($X)" sh -c "case '$X' in a|b) true ;; *) false ;; esac"
+M=$X P=$(e2e_peer "$X")
+
+# A request past its deadline (a drill that crashed) or of another boot is ignored.
+now_ms=$(awk '{ printf "%d", $1 * 1000 }' /proc/uptime)
+echo "$(cat /proc/sys/kernel/random/boot_id) $((now_ms - 1000)) drill" >"$(flag "$M")"
+expect "an expired request: $M stays master and holder for 8 s" e2e_hold "$M" 8
+echo "another-boot $((now_ms + 600000)) drill" >"$(flag "$M")"
+expect "a request of another boot: $M stays master and holder for 8 s" e2e_hold "$M" 8
+rm -f "$(flag "$M")"
+
+# A spot reclaim notice on the master: it hands over while it is still alive.
+e2e_say "spot reclaim notice for $M"
+T2=$(e2e_now)
+e2e_sim_post spot "{\"instance\": \"$(e2e_ins "$M")\", \"time\": \"2026-12-06 20:05:33\"}" >/dev/null
+expect "the VIP moves to $P before the reclaim" wait_for 40 e2e_converged "$P"
+expect "$M logged the notice" e2e_logged "$M" "$T2" "check_self: spot instance reclaim notice"
+expect "$M's keepalived still runs (a planned handover, not a crash)" e2e_ka_running "$M"
+expect "$P took over with a MigratePrivateIpAddress" test "$(e2e_count_moves "$P" "$T2")" -ge 1
+expect "no secret in any log or argv" e2e_no_secrets
+e2e_finish
