@@ -286,6 +286,18 @@ static int cloud_check(struct tick *t)
 	return 0;
 }
 
+/* 1 if s is "YYYY-MM-DD hh:mm:ss", the documented form of the reclaim time. */
+static int spot_time_valid(const char *s)
+{
+	static const char form[] = "dddd-dd-dd dd:dd:dd";
+	size_t i;
+
+	for (i = 0; form[i]; i++)
+		if (form[i] == 'd' ? (s[i] < '0' || s[i] > '9') : s[i] != form[i])
+			return 0;
+	return s[i] == 0;
+}
+
 /* A spot instance's reclaim notice (Tencent: "Querying the Reclamation Status of a Spot
  * Instance", product/213/32487): latest/meta-data/spot/termination-time answers the reclaim
  * time, 404 when there is none or the instance is not spot. Polled at most every 5 s, no API
@@ -297,8 +309,8 @@ static int spot_notice(struct tick *t)
 	struct meta m;
 	int r;
 
-	if (!t->c.spot_handover)
-		return 0;
+	if (!t->c.spot_handover || t->t0 + CS_BUDGET_MS - now < CS_META_TIMEOUT_S * 1000LL)
+		return 0;	/* off, or no time left for a metadata GET this tick */
 	last = state_read_int(t->c.state_dir, FILE_SPOT_POLLED, -1);
 	if (last >= 0 && last <= now && now - last < CS_SPOT_POLL_MS)
 		return 0;
@@ -308,9 +320,12 @@ static int spot_notice(struct tick *t)
 		return 0;
 	r = meta_get(&m, CS_SPOT_PATH, when, sizeof when);
 	meta_close(&m);
-	if (r != 0 || !*when)
+	if (r != 0 || !spot_time_valid(when)) {
+		if (r == 0)	/* an answer that is not a reclaim time: never fault on it */
+			log_warn("check_self: metadata %s: not a reclaim time; ignored", CS_SPOT_PATH);
 		return 0;
-	log_warn("check_self: spot instance reclaim notice (metadata %s: %.32s): handing over "
+	}
+	log_warn("check_self: spot instance reclaim notice (metadata %s: %s): handing over "
 	    "while this node is alive", CS_SPOT_PATH, when);
 	handover_request(t->c.state_dir, "spot", CS_SPOT_HANDOVER_S);
 	return 1;
@@ -334,9 +349,8 @@ static int master(struct tick *t)
 			rc = 1;
 		}
 	}
-	if (spot_notice(t))
-		return 1;
-	return cloud_check(t) || rc;
+	rc = cloud_check(t) || rc;
+	return spot_notice(t) || rc;
 }
 
 /* Runs restart_command detached (own session, no shell, not waited for: it restarts our parent). */
@@ -417,7 +431,7 @@ int check_self_main(int argc, char **argv)
 	static struct tick t;
 	struct vrrp_view view;
 	char reason[HANDOVER_REASON_MAX];
-	int rc;
+	int rc, planned;
 
 	t.t0 = util_now_ms();
 	watchdog_arm();
@@ -448,18 +462,19 @@ int check_self_main(int argc, char **argv)
 		return 0;
 	}
 	warn_clear(&t, &view);
-	if (handover_active(t.c.state_dir, reason, sizeof reason)) {
+	planned = handover_active(t.c.state_dir, reason, sizeof reason);
+	if (planned)
 		log_warn("check_self: planned handover (%s): reporting a fault so that keepalived "
 		    "hands over", reason);
-		return 1;
-	}
-	if (nic_open(&t) < 0) {
+	if (planned && !strcmp(t.state, "MASTER"))
+		rc = 1;		/* no cloud check, no migrate: the other node takes over */
+	else if (nic_open(&t) < 0) {
 		log_err("check_self: state %s: cannot inspect the NIC", *t.state ? t.state : "unknown");
 		rc = 1;
 	} else if (!strcmp(t.state, "MASTER"))
 		rc = master(&t);
 	else
-		rc = not_master(&t);
+		rc = not_master(&t) || planned;	/* a stray VIP still goes, also meanwhile */
 	nl_close(&t.nl);
 	cfg_wipe_secrets(&t.c);
 	return rc;

@@ -108,7 +108,10 @@ int notify_action_main(int argc, char **argv)
 	}
 	log_info("notify: %s -> %s%s%s%s", *prev ? prev : "(none)", a.state,
 	    *name ? " (" : "", name, *name ? ")" : "");
-	if (vipnic_state_drops(a.state))
+	/* keepalived 1.x leaves the VIPs of its last life on the NIC when it starts (2.x removes
+	 * them): only its first transition removes them, so a BACKUP notify that loses a race
+	 * with the next MASTER never takes the new master's VIP off. */
+	if (r == 2 && vipnic_state_drops(a.state))
 		vipnic_drop(&c, a.state);	/* failure logged; check_self removes it later */
 	if (!strcmp(a.state, "MASTER") && (vrrp_master_reset(c.state_dir) < 0 || migrate_spawn(&c) < 0)) {
 		log_err("notify: MASTER: could not start the migrate; check_self will retry");

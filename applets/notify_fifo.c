@@ -26,7 +26,6 @@ const char notify_fifo_usage[] =
 #include "state.h"
 #include "tcvip.h"
 #include "util.h"
-#include "vipnic.h"
 #include "vrrp.h"
 
 #define FIFO_LINE_MAX 256	/* keepalived's lines are short: type, name, state, priority */
@@ -152,8 +151,6 @@ static void apply(struct fifo *f, const char *l)
 		return;
 	log_info("notify: %s -> %s (%s)", *prev ? prev : "(none)", state, shown);
 	f->want_migrate = !strcmp(state, "MASTER");
-	if (vipnic_state_drops(state))
-		vipnic_drop(f->c, state);
 	if (f->want_migrate && vrrp_master_reset(f->c->state_dir) < 0)
 		log_warn("notify_fifo: %s: cannot reset the failure count", f->c->state_dir);
 }

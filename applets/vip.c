@@ -22,7 +22,8 @@ const char vip_usage[] =
 "                         reports a fault until the cloud gives the VIPs to the\n"
 "                         other node (at most S s, default 60), then the phases\n"
 "                         are printed; exit 0 moved, 1 not (or refused), 130 on\n"
-"                         a signal; the request is always cleared\n";
+"                         a signal; the request is always cleared (in preempt\n"
+"                         mode the VIP then returns to this node)\n";
 
 #include <stdio.h>
 #include <string.h>

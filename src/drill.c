@@ -157,7 +157,12 @@ int drill_run(const struct cfg *c, int timeout_s)
 	d.t0 = util_now_ms();
 	for (end = d.t0 + timeout_s * 1000LL; !drill_stop && util_now_ms() < end && d.moved < 0;)
 		watch_once(&d), util_sleep_ms(DRILL_TICK_MS);
-	handover_clear(c->state_dir);
+	if (handover_clear(c->state_dir) < 0) {
+		fprintf(stderr, "vip drill: cannot remove %s/handover: check_self reports a fault "
+		    "until its deadline (%d s); remove it by hand\n", c->state_dir, timeout_s + 5);
+		nl_close(&d.nl);
+		return 1;
+	}
 	for (end = util_now_ms() + DRILL_SETTLE_S * 1000LL;
 	    !drill_stop && d.moved >= 0 && d.backup < 0 && util_now_ms() < end;)
 		watch_once(&d), util_sleep_ms(DRILL_TICK_MS);

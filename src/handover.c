@@ -36,7 +36,7 @@ int handover_active(const char *dir, char *reason, size_t cap)
 	if (sscanf(buf, "%39s %lld %15s", fboot, &until, freason) != 3)
 		return 0;
 	vrrp_boot_id(boot, sizeof boot);
-	if (strcmp(boot, fboot) || util_now_ms() >= until)
+	if (strcmp(*boot ? boot : "-", fboot) || util_now_ms() >= until)
 		return 0;
 	if (reason)
 		util_copy(reason, cap, freason);

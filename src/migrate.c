@@ -18,7 +18,10 @@
 
 #define BACKOFF_FIRST_MS 200
 #define BACKOFF_MAX_MS 3000
-#define POLL_MAX_MS 1000
+/* A task is polled at once, then every POLL_EVERY_MS after each answer: the end is noticed
+ * within POLL_EVERY_MS + one round trip, at most 1000 / POLL_EVERY_MS DescribeVpcTaskResult
+ * calls a second (documented limit: 20 a second). */
+#define POLL_EVERY_MS 60
 #define TASK_FAILED_MAX 3	/* rounds in a row ending in a FAILED task before giving up */
 #define HARD_SLACK_S 2		/* the process ends this long after migrate_timeout, stuck or not */
 
@@ -142,9 +145,7 @@ static enum change_rc poll_task(struct run *r, const char *what, const char *tas
 			return CHANGE_FATAL;
 		}
 		/* RUNNING, or a transient error reading it: poll again */
-		delay = delay ? delay * 2 : 50;
-		if (delay > POLL_MAX_MS)
-			delay = POLL_MAX_MS;
+		delay = POLL_EVERY_MS;
 		if (util_now_ms() + delay >= r->deadline)
 			return CHANGE_STOP;
 	}

@@ -25,8 +25,10 @@ static int drop_one(struct nl *n, uint32_t vip, const char *state)
 		if (rc == 1)
 			return removed;
 		if (rc < 0 || (ifindex = nl_ifindex(n, ifname)) <= 0 ||
-		    nl_addr_ensure(n, ifindex, vip, 32, 0) < 0)
+		    (rc = nl_addr_ensure(n, ifindex, vip, 32, 0)) < 0)
 			return -1;
+		if (rc == 0)
+			return removed;	/* there, but not as keepalived's /32: not ours to remove */
 		log_warn("notify: %s: removed VIP %s from %s (keepalived left it there)", state,
 		    util_ipv4_str(vip, ip), ifname);
 		removed++;

@@ -111,22 +111,29 @@ static int proc_stat(long pid, struct proc_info *p)
 	return 0;
 }
 
-/* 1 if p is keepalived: its command name (keepalived, or keepalived_vrrp with
- * process_names) or, where readable, its executable's base name starts so. */
+/* 1 if name is keepalived's: "keepalived", or "keepalived_..." (2.x process_names:
+ * keepalived_vrrp, ...). Not "keepalived.sh" or "keepalived-wrapper": a wrapper that starts
+ * keepalived without exec would otherwise join the run and shift who is who. */
+static int name_is_keepalived(const char *name)
+{
+	return !strcmp(name, "keepalived") || !strncmp(name, "keepalived_", 11);
+}
+
+/* 1 if p is keepalived: by its command name or, where readable, its executable's name. */
 static int proc_is_keepalived(const struct proc_info *p)
 {
 	char path[64], buf[PATH_MAX];
 	const char *base;
 	ssize_t n;
 
-	if (!strncmp(p->comm, "keepalived", 10))
+	if (name_is_keepalived(p->comm))
 		return 1;
 	if (util_fmt(path, sizeof path, "/proc/%ld/exe", p->pid) < 0 ||
 	    (n = readlink(path, buf, sizeof buf - 1)) <= 0)
 		return 0;
 	buf[n] = 0;
 	base = strrchr(buf, '/');
-	return !strncmp(base ? base + 1 : buf, "keepalived", 10);
+	return !strcmp(base ? base + 1 : buf, "keepalived");
 }
 
 static int proc_is_shell(const struct proc_info *p)
@@ -188,7 +195,9 @@ static int keepalived_above(struct vrrp_proc *ka, struct vrrp_proc *ev)
 	}
 	if (!ev)
 		return 0;
-	if (run && v > 0) {
+	/* V's child is K only if K is in the run (1.3.5's keepalived fork); otherwise, whatever
+	 * sits between (a VRRP process we could not name), the event is this process. */
+	if (run && v > first) {
 		ev->pid = chain[v - 1].pid;
 		ev->start = chain[v - 1].start;
 		return 0;
@@ -295,7 +304,11 @@ int vrrp_warned_set(const char *dir, int reason)
 	struct vrrp_record rec;
 	int fd, rc;
 
-	fd = state_lock_file(dir, FILE_RECORD_LOCK, VRRP_LOCK_MS);
+	/* check_self's budget is 3 s: a short wait; without the lock, no write (a notify's
+	 * record must never be overwritten by a stale copy) */
+	fd = state_lock_file(dir, FILE_RECORD_LOCK, VRRP_WARN_LOCK_MS);
+	if (fd < 0)
+		return -1;
 	if (vrrp_record_read(dir, &rec) < 0) {
 		memset(&rec, 0, sizeof rec);	/* boot "-": no keepalived's view */
 	}
@@ -326,7 +339,8 @@ int vrrp_transition(const char *dir, const char *state, int ordered, char *prev,
 	    vrrp_record_write(dir, &me) < 0) {
 		log_err("notify: %s: cannot record state %s", dir, state);
 		rc = -1;
-	}
+	} else if (me.ka.pid && (!have_last || record_stale(&last, 1, &me)))
+		rc = 2;	/* the first transition this keepalived recorded */
 	state_unlock(fd);
 	return rc;
 }

@@ -62,8 +62,10 @@ int vrrp_warned_set(const char *dir, int reason);
 /* Records a transition to state: state_dir/state (seed format) and the record (its warned
  * mark carried over), under notify.lock. Unless ordered (the notify FIFO delivers events in order), a transition whose
  * notify started before the recorded one is dropped: keepalived forks notifies in event order
- * and they race. prev gets the state before. 1 recorded, 0 dropped, -1 error (logged). */
+ * and they race. prev gets the state before. 1 recorded, 2 recorded and the first one of
+ * the keepalived running us (it just started), 0 dropped, -1 error (logged). */
 #define VRRP_LOCK_MS 2000	/* notify.lock is held for one read and two renames */
+#define VRRP_WARN_LOCK_MS 200	/* check_self's wait for it, to set the warned flag */
 int vrrp_transition(const char *dir, const char *state, int ordered, char *prev, size_t cap);
 /* On becoming MASTER: check_self's failure count to 0 and its next cloud check due. 0 or -1. */
 int vrrp_master_reset(const char *dir);

@@ -128,7 +128,13 @@ for mode in 1.3 2; do
 	under_ka $mode "$N -c $CONF BACKUP"
 	expect "$k: a BACKUP notify removes the VIP from the NIC at once" vip_off
 	expect "$k: ... and says so, naming the interface" grep -q "notify: BACKUP: removed VIP $VIP from $IF" "$L"
-	vip_add
+	# Only a keepalived's first transition does: a later BACKUP notify (one that lost the race
+	# with the MASTER keepalived went to since, which put its VIP on) leaves the VIP alone.
+	: > "$L"
+	under_ka $mode -s "$N -c $CONF MASTER" "$IP addr add $VIP/32 dev $IF" "$N -c $CONF BACKUP"
+	expect "$k: a later BACKUP notify of the same keepalived leaves the VIP on the NIC" vip_on
+	expect "$k: ... and logs no removal" test "$(logged 'notify: BACKUP: removed VIP')" = 0
+	vip_on || vip_add
 	under_ka $mode "$C -c $CONF"
 	expect "$k: stale BACKUP state: VIP left alone" vip_on
 	expect "$k: stale BACKUP state: no restart" test ! -e "$MARK"
