@@ -286,6 +286,16 @@ if command -v valgrind >/dev/null && command -v callgrind_annotate >/dev/null; t
 	callgrind_annotate --inclusive=yes "$B/callgrind.out" > "$R/callgrind.incl" 2>/dev/null
 fi
 
+step "latency: the outage path through a relay at 0, 5, 20, 50 ms RTT (tests/bench/latency.py; task 1 s)"
+LAT_RUNS=${BENCH_LAT_RUNS:-5}
+$PY -c 'import json, sys, urllib.request as u; u.urlopen(u.Request(sys.argv[1] + "/_sim/config", json.dumps({"task_seconds": 1}).encode(), {"Content-Type": "application/json"}), timeout=5)' "$SIM_META"
+set -- "tcvip-script=$B/tcvip.conf::$B/vip -c {conf} migrate"
+[ $have_sdk = 1 ] && set -- "$@" "sdk=$B/sdk.json::node $here/sdk_migrate.js {conf}"
+set -- "$@" "seed=$B/seed_test.json::$PY $here/seed_vip.py {conf} migrate"
+$PY "$here/latency.py" --sim-meta "$SIM_META" --api-port "$SIM_API_PORT" --rtts "${BENCH_RTTS:-0,5,20,50}" \
+	--runs "$LAT_RUNS" --out "$R/latency.md" "$@" || echo "bench: latency mode failed"
+$PY -c 'import json, sys, urllib.request as u; u.urlopen(u.Request(sys.argv[1] + "/_sim/config", json.dumps({"task_seconds": 0}).encode(), {"Content-Type": "application/json"}), timeout=5)' "$SIM_META"
+
 step "report"
 python3 "$here/report.py" "$R" "$here/RESULTS.md" || exit 1
 ok "benchmark ran; tests/bench/RESULTS.md written"

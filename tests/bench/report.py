@@ -418,6 +418,18 @@ def main(argv):
             w("Largest input objects: " + ", ".join("%s %.1f KiB" % (o, b / 1024.0) for o, b in objs) + ".")
             w("")
 
+    lat = read("latency.md", "")
+    if lat:
+        w("## The outage path at real round-trip times (latency mode)")
+        w("")
+        w("tests/bench/latency.py: a relay between each contender and the simulator holds every chunk "
+          "RTT/2 each way and a connection's first chunk one RTT more (the TCP handshake); the simulator's "
+          "task lasts 1 s. Medians of `BENCH_LAT_RUNS` (default 5) runs per row, warm caches (discovery, "
+          "trust anchors) for tcvip. `task end → noticed`: from when the simulator's task was due to the "
+          "first request that found it ended, as the simulator recorded them.")
+        w("")
+        md.extend(lat.rstrip("\n").split("\n"))
+        w("")
     w("## Notes")
     w("")
     w("- The seed flow sleeps 0.5 s before anything else, as the published vip.py does; its wall time is "

@@ -317,6 +317,7 @@ class Sim:
         t = {"id": rid, "legacy_id": self.legacy_seq, "kind": kind, "ips": list(ips),
              "src": src, "dst": dst, "status": "RUNNING", "output": "",
              "done_at": time.monotonic() + self.task_seconds, "created": self.now(),
+             "ends": self.now() + self.task_seconds,     # when it is due (sim clock), for benchmarks
              "fail": fault is not None,
              "fail_output": (fault or {}).get("output", "simulated task failure")}
         self.tasks[rid] = t
@@ -853,7 +854,10 @@ class Sim:
             seen.add(id(t))
             tasks.append({"id": t["id"], "legacy_id": t["legacy_id"], "kind": t["kind"], "ips": t["ips"],
                           "src": t["src"], "dst": t["dst"], "status": t["status"], "output": t["output"],
-                          "remaining": round(max(0.0, t["done_at"] - now), 3) if t["status"] == "RUNNING" else 0})
+                          "remaining": round(max(0.0, t["done_at"] - now), 3) if t["status"] == "RUNNING" else 0,
+                          # created, due, and when a request first found it ended (sim clock)
+                          "created": round(t["created"], 4), "ends": round(t["ends"], 4),
+                          "finished": round(t["finished"], 4) if t.get("finished") else None})
         role = None
         if self.role:
             cur = self.role_gens[-1]

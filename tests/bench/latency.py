@@ -1,0 +1,177 @@
+#!/usr/bin/env python3
+# latency.py: `make bench`'s latency mode: the outage path at real round-trip times, through a relay that delays like a network.
+"""usage: latency.py --sim-meta URL --api-port PORT --rtts 0,5,20,50 --runs N --out FILE.md
+          NAME=CONFIG_OR_-::COMMAND ...
+
+Between each contender and the simulator's API port sits a TCP relay on 127.0.0.1 that holds
+every chunk RTT/2 in each direction, and the first chunk of each connection one RTT more (the
+TCP handshake the client waits for before it can send). Order within a direction is kept.
+
+For each RTT and contender, RUNS runs (the VIP put back on eni-simnodeb before each). From the
+simulator's own records, per run:
+  migrate   time from the process's exec to the MigratePrivateIpAddress answer at the cloud
+  rtt       that time / RTT (round trips; "-" at RTT 0)
+  late      the task's end (the simulator records when it was due) to the first request that
+            found it ended (what the client learns, one-way later)
+  whole     exec to the process's exit
+Medians go into a markdown table in FILE.md. CONFIG is a file whose ':API_PORT' is rewritten
+to the relay's port into a copy; COMMAND's {conf} is that copy. Timing never decides a test.
+"""
+import asyncio
+import json
+import os
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+
+
+class Relay:
+    """127.0.0.1:port -> 127.0.0.1:target, each chunk held rtt/2 (+rtt for a connection's first)."""
+
+    def __init__(self, target, rtt_s):
+        self.target, self.rtt = target, rtt_s
+        self.loop = asyncio.new_event_loop()
+        self.port = None
+        ready = threading.Event()
+        threading.Thread(target=self._run, args=(ready,), daemon=True).start()
+        ready.wait(10)
+
+    def _run(self, ready):
+        asyncio.set_event_loop(self.loop)
+        server = self.loop.run_until_complete(asyncio.start_server(self._client, "127.0.0.1", 0))
+        self.port = server.sockets[0].getsockname()[1]
+        ready.set()
+        self.loop.run_forever()
+
+    async def _pipe(self, reader, writer, first_extra):
+        queue = asyncio.Queue()
+
+        async def deliver():
+            while True:
+                due, data = await queue.get()
+                if data is None:
+                    break
+                wait = due - self.loop.time()
+                if wait > 0:
+                    await asyncio.sleep(wait)
+                writer.write(data)
+                await writer.drain()
+            writer.close()
+
+        task = self.loop.create_task(deliver())
+        extra = first_extra
+        try:
+            while True:
+                data = await reader.read(65536)
+                if not data:
+                    break
+                queue.put_nowait((self.loop.time() + self.rtt / 2 + extra, data))
+                extra = 0.0
+        except OSError:
+            pass
+        queue.put_nowait((0, None))
+        try:
+            await task
+        except OSError:
+            pass
+
+    async def _client(self, creader, cwriter):
+        try:
+            sreader, swriter = await asyncio.open_connection("127.0.0.1", self.target)
+        except OSError:
+            cwriter.close()
+            return
+        await asyncio.gather(self._pipe(creader, swriter, self.rtt), self._pipe(sreader, cwriter, 0.0))
+
+
+def get_json(url):
+    with urllib.request.urlopen(url, timeout=5) as r:
+        return json.load(r)
+
+
+def post_json(url, obj):
+    req = urllib.request.Request(url, json.dumps(obj).encode(), {"Content-Type": "application/json"})
+    with urllib.request.urlopen(req, timeout=5) as r:
+        return json.load(r)
+
+
+def one_run(meta, cmd, vip):
+    post_json(meta + "/_sim/holder", {"ip": vip, "eni": "eni-simnodeb"})
+    post_json(meta + "/_sim/log/clear", {})
+    t0 = time.time()
+    rc = subprocess.call(cmd, shell=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    t_exit = time.time()
+    time.sleep(0.05)
+    log = get_json(meta + "/_sim/log")
+    state = get_json(meta + "/_sim/state")
+    mig = [e for e in log if e["action"] == "MigratePrivateIpAddress" and e["code"] in ("Success", None, "")]
+    tasks = [t for t in state["tasks"] if t.get("created") is not None and t["created"] >= t0 - 0.01]
+    late = None
+    for t in tasks:
+        if t.get("finished") is not None and t.get("ends") is not None:
+            late = max(0.0, t["finished"] - t["ends"])
+    return {"rc": rc, "migrate": (mig[0]["time"] - t0) if mig else None, "late": late,
+            "whole": t_exit - t0, "calls": len(log)}
+
+
+def med(xs):
+    xs = [x for x in xs if x is not None]
+    return statistics.median(xs) if xs else None
+
+
+def fmt_ms(s):
+    return "-" if s is None else "%.1f ms" % (s * 1000)
+
+
+def main(argv):
+    args, contenders, i = {}, [], 1
+    while i < len(argv):
+        if argv[i].startswith("--"):
+            args[argv[i][2:]] = argv[i + 1]
+            i += 2
+        else:
+            name, rest = argv[i].split("=", 1)
+            conf, cmd = rest.split("::", 1)
+            contenders.append((name, conf, cmd))
+            i += 1
+    meta, port = args["sim-meta"], int(args["api-port"])
+    rtts = [int(x) for x in args.get("rtts", "0,5,20,50").split(",")]
+    runs, vip = int(args.get("runs", "5")), args.get("vip", "198.18.0.100")
+    rows = []
+    for rtt in rtts:
+        relay = Relay(port, rtt / 1000.0)
+        for name, conf, cmd in contenders:
+            copy = "-"
+            if conf != "-":
+                copy = "%s.rtt%d" % (conf, rtt)
+                with open(conf) as f:
+                    text = f.read().replace(":%d" % port, ":%d" % relay.port)
+                fd = os.open(copy, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+                with os.fdopen(fd, "w") as f:
+                    f.write(text)
+            results = [one_run(meta, cmd.replace("{conf}", copy), vip) for _ in range(runs)]
+            ok = sum(1 for r in results if r["rc"] == 0)
+            m = med(r["migrate"] for r in results)
+            rows.append((rtt, name, m, None if (m is None or rtt == 0) else m / (rtt / 1000.0),
+                         med(r["late"] for r in results), med(r["whole"] for r in results),
+                         med(r["calls"] for r in results), ok, runs))
+            sys.stderr.write("latency: rtt %d ms %s: migrate %s late %s (%d/%d ok)\n"
+                             % (rtt, name, fmt_ms(m), fmt_ms(rows[-1][4]), ok, runs))
+        relay.loop.call_soon_threadsafe(relay.loop.stop)
+    out = ["| RTT | contender | exec → Migrate at the cloud | round trips | task end → noticed | whole job | API calls | ok |",
+           "|---:|---|---:|---:|---:|---:|---:|---:|"]
+    for rtt, name, m, n, late, whole, calls, ok, total in rows:
+        out.append("| %d ms | %s | %s | %s | %s | %s | %s | %d/%d |" % (
+            rtt, name, fmt_ms(m), "-" if n is None else "%.1f" % n, fmt_ms(late), fmt_ms(whole),
+            "-" if calls is None else "%g" % calls, ok, total))
+    with open(args["out"], "w") as f:
+        f.write("\n".join(out) + "\n")
+    print("\n".join(out))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
