@@ -114,7 +114,9 @@ simctl task-seconds 0 >/dev/null
 
 reset; conf 198.18.0.100 "migrate_timeout = 1"
 mkdir -p "$d/state"; chmod 700 "$d/state"
-timeout 10 flock "$d/state/lock" sleep 3 &
+# held far longer than the 1 s the migrate may wait (a loaded machine is slow to start it),
+# by one process (sh that execs sleep), so that killing it releases the lock
+timeout 30 sh -c 'flock 9 && exec sleep 20' 9>"$d/state/lock" &
 l_pid=$!
 at_exit "kill $l_pid"
 wait_for 3 sh -c "! flock -n '$d/state/lock' true"
@@ -123,7 +125,7 @@ expect "lock never obtained: migrate exits 1 (rc $RC)" test "$RC" = 1
 expect "lock never obtained: nothing recorded in last_migrate" test ! -e "$d/state/last_migrate"
 expect "lock never obtained: logged" grep -q 'lock' "$d/tcvip.log"
 expect "lock never obtained: no API call" test "$(sim_count DescribeNetworkInterfaces)" = 0
-wait $l_pid
+kill $l_pid; wait $l_pid 2>/dev/null
 
 # --- no migrate outlives migrate_timeout + slack, even stuck in a call (item 6) ---
 # A metadata server that accepts and then never answers (silent) or streams 100 Continue
