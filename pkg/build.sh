@@ -3,7 +3,7 @@
 #
 # usage: pkg/build.sh stage|dist|deb BUILDDIR VERSION      (make dist, make deb)
 #
-#   stage  BUILDDIR/stage/root: the tree an image gets (below), from BUILDDIR/tcvip, man/,
+#   stage  BUILDDIR/stage/WHAT/root: the tree an image gets (below), from BUILDDIR/tcvip, man/,
 #          image/, LICENSE and the third-party license texts of the fetched Debian source
 #          packages (BUILDDIR/tp/src) and the installed musl package (/usr/share/doc/musl)
 #   dist   BUILDDIR/dist/tcvip-VERSION-x86_64-linux.tar.gz: the tree under tcvip-VERSION/,
@@ -33,7 +33,7 @@ cd "$top"
 : "${SOURCE_DATE_EPOCH:?SOURCE_DATE_EPOCH unset (make sets it from the commit)}"
 export SOURCE_DATE_EPOCH LC_ALL=C TZ=UTC
 umask 022
-S=$B/stage
+S=$B/stage/$what	# one staging directory per artefact: make -j dist deb rpm do not race
 R=$S/root
 DIST=$B/dist
 LINKS="notify_action.sh check_self.sh notify_fifo.sh vip"
