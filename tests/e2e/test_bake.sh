@@ -1,5 +1,5 @@
 #!/bin/sh
-# test_bake.sh: the README's bake, from the release tarball and from the .deb (dpkg --root, dpkg -x) into empty roots; both nodes run from the baked files (identical but for keepalived.conf), a CVM role and no secret in them: vip doctor passes on both, kill -9 of the master's keepalived moves the VIP in the cloud and on the NIC.
+# test_bake.sh: the README's bake, from the release tarball, the .deb (dpkg --root, dpkg -x) and the .rpm (rpm2cpio) into empty roots; both nodes run from the baked files (identical but for keepalived.conf), a CVM role and no secret in them: vip doctor passes on both, kill -9 of the master's keepalived moves the VIP in the cloud and on the NIC.
 . "$(dirname "$0")/lib.sh"
 e2e_require
 for c in make tar dpkg dpkg-deb diff; do
@@ -11,7 +11,10 @@ V=$(git describe --always --dirty 2>/dev/null || cat .version 2>/dev/null || ech
 DV=$(SOURCE_DATE_EPOCH=0 sh pkg/build.sh debversion build "$V")
 TGZ=build/dist/tcvip-$V-x86_64-linux.tar.gz
 DEB=build/dist/tcvip_${DV}_amd64.deb
-must "make dist deb" make -s dist deb
+RPM=build/dist/tcvip-$DV-1.x86_64.rpm
+# The .rpm's files too where rpmbuild is (make deps-test installs it).
+RPMS=$(command -v rpmbuild >/dev/null 2>&1 && command -v rpm2cpio >/dev/null 2>&1 && command -v cpio >/dev/null 2>&1 && echo rpm)
+must "make dist deb $RPMS" make -s dist deb $RPMS
 must "the tarball and the .deb are there ($TGZ, $DEB)" test -s "$TGZ" -a -s "$DEB"
 IMG=$E2E_RUN/images
 mkdir -p "$IMG" && chmod 0755 "$IMG"
@@ -27,7 +30,10 @@ bake_dpkg_root() {
 		{ dpkg --root "$1" --force-script-chrootless -i "$DEB" >"$1.log" 2>&1 || { cat "$1.log"; false; }; } &&
 		bake_conf "$1"
 }
-for how in tarball dpkg_x dpkg_root; do
+bake_rpm2cpio() { rpm2cpio "$RPM" | (cd "$1" && cpio -idm --quiet) && bake_links "$1" && bake_conf "$1"; }
+HOWS="tarball dpkg_x dpkg_root"
+[ -n "$RPMS" ] && HOWS="$HOWS rpm2cpio"
+for how in $HOWS; do
 	mkdir -m 0755 "$IMG/$how"
 	expect "bake ($how) into an empty root" "bake_$how" "$IMG/$how"
 done
@@ -42,6 +48,7 @@ same_tree() {
 }
 expect "the .deb (dpkg --root) bakes the tarball's image: same files, links, modes, owners" same_tree "$IMG/tarball" "$IMG/dpkg_root"
 expect "the .deb (dpkg -x) bakes the same image" same_tree "$IMG/tarball" "$IMG/dpkg_x"
+[ -n "$RPMS" ] && expect "the .rpm (rpm2cpio | cpio) bakes the same image" same_tree "$IMG/tarball" "$IMG/rpm2cpio"
 expect "the image's binary is build/tcvip" cmp -s "$IMG/tarball/usr/sbin/tcvip" build/tcvip
 # no_secret DIR: no test key, role key or token anywhere in DIR (binary files too), no secret key in its configs.
 no_secret() {
