@@ -1,6 +1,6 @@
 # Makefile: builds build/tcvip (static musl, stripped) and runs every test, benchmark and the demo.
 # make [V=1] | make test | make e2e [KEEPALIVED=PATH] | make demo | make bench | make fuzz
-# make install [PREFIX=] [DESTDIR=] | make dist | make deb | make deps | make clean
+# make install [PREFIX=] [DESTDIR=] | make dist | make deb | make rpm | make deps | make clean
 
 V ?= 0
 Q := $(if $(filter 1,$(V)),,@)
@@ -47,7 +47,7 @@ UNIT_SRCS := $(wildcard tests/unit/t_*.c)
 UNITS := $(patsubst tests/unit/%.c,$(B)/musl/tests/%,$(UNIT_SRCS))
 ASAN_UNITS := $(patsubst tests/unit/%.c,$(B)/asan/tests/%,$(UNIT_SRCS))
 
-.PHONY: all deps deps-test test unit asan shell e2e demo bench fuzz cppcheck install dist deb clean FORCE
+.PHONY: all deps deps-test test unit asan shell e2e demo bench fuzz cppcheck install dist deb rpm clean FORCE
 all: deps $(B)/tcvip
 
 # deps: what building needs; deps-test: that and what tests, demo, benchmarks and fuzzers need.
@@ -146,12 +146,15 @@ cppcheck:
 install: $(B)/tcvip
 	install -D -m 0755 $(B)/tcvip $(DESTDIR)$(PREFIX)/sbin/tcvip
 
-# The release tarball and the .deb, from one staged tree (pkg/build.sh; reproducible).
+# The release tarball, the .deb and the .rpm, from one staged tree (pkg/build.sh; reproducible).
 dist: $(B)/tcvip
 	$(Q)sh pkg/build.sh dist $(B) "$(TCVIP_VERSION)"
 
 deb: $(B)/tcvip
 	$(Q)sh pkg/build.sh deb $(B) "$(TCVIP_VERSION)"
+
+rpm: $(B)/tcvip
+	$(Q)sh pkg/build.sh rpm $(B) "$(TCVIP_VERSION)"
 
 clean:
 	rm -rf $(DIST) $(B)/stage $(B)/musl $(B)/asan $(B)/tcvip $(B)/tcvip.unstripped $(B)/version.h

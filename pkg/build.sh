@@ -1,15 +1,17 @@
 #!/bin/sh
-# pkg/build.sh: the release tarball and the .deb, both from one staged tree, reproducibly.
+# pkg/build.sh: the release tarball, the .deb and the .rpm, all from one staged tree, reproducibly.
 #
-# usage: pkg/build.sh stage|dist|deb BUILDDIR VERSION      (make dist, make deb)
+# usage: pkg/build.sh stage|dist|deb|rpm BUILDDIR VERSION      (make dist, make deb, make rpm)
 #
-#   stage  BUILDDIR/stage/root: the tree an image gets (below), from BUILDDIR/tcvip, man/,
+#   stage  BUILDDIR/stage/WHAT/root: the tree an image gets (below), from BUILDDIR/tcvip, man/,
 #          image/, LICENSE and the third-party license texts of the fetched Debian source
 #          packages (BUILDDIR/tp/src) and the installed musl package (/usr/share/doc/musl)
 #   dist   BUILDDIR/dist/tcvip-VERSION-x86_64-linux.tar.gz: the tree under tcvip-VERSION/,
 #          with usr/share/doc/tcvip/SHA256SUMS over every other file
 #   deb    BUILDDIR/dist/tcvip_DEBVERSION_amd64.deb (dpkg-deb), DEBVERSION from VERSION:
 #          0.1-5-gabc -> 0.1+5+gabc, a bare hash abc -> 0.0~gabc, -dirty -> +dirty
+#   rpm    BUILDDIR/dist/tcvip-DEBVERSION-1.x86_64.rpm (rpmbuild, pkg/tcvip.spec), the same
+#          version string (rpm takes + and ~ alike)
 #
 # The tree:
 #   usr/sbin/tcvip                                  the stripped static binary
@@ -25,7 +27,7 @@
 # numeric, modes fixed, entries sorted, gzip -n; dpkg-deb clamps to SOURCE_DATE_EPOCH too.
 set -eu
 
-what=${1:?usage: build.sh stage|dist|deb BUILDDIR VERSION}
+what=${1:?usage: build.sh stage|dist|deb|rpm BUILDDIR VERSION}
 B=${2:?BUILDDIR}
 V=${3:?VERSION}
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -33,7 +35,7 @@ cd "$top"
 : "${SOURCE_DATE_EPOCH:?SOURCE_DATE_EPOCH unset (make sets it from the commit)}"
 export SOURCE_DATE_EPOCH LC_ALL=C TZ=UTC
 umask 022
-S=$B/stage
+S=$B/stage/$what	# one staging directory per artefact: make -j dist deb rpm do not race
 R=$S/root
 DIST=$B/dist
 LINKS="notify_action.sh check_self.sh notify_fifo.sh vip"
@@ -196,10 +198,38 @@ EOF
 	echo "  DEB     $out"
 }
 
+# rpm: rpmbuild (Debian's rpm package) over the staged tree with pkg/tcvip.spec. Reproducible:
+# build time and every mtime are SOURCE_DATE_EPOCH, a fixed build host, xz payload (what rpm
+# 4.11, CentOS 7's, reads; not 4.18's default zstd).
+rpm_pkg() {
+	stage
+	rv=$(cat "$S/debversion")
+	rm -rf "$S/rpmbuild" && mkdir -p "$S/rpmbuild/tmp"
+	t=$(cd "$S/rpmbuild" && pwd)	# rpmbuild wants absolute paths
+	{ cat pkg/tcvip.spec; rpm_changelog "$rv"; } >"$t/tcvip.spec"
+	clamp "$R"
+	rpmbuild --quiet -bb --nodeps --target x86_64 \
+		--define "_topdir $t" --define "_tmppath $t/tmp" --define "_rpmdir $t/out" \
+		--define "_buildhost tcvip.build" --define "use_source_date_epoch_as_buildtime 1" \
+		--define "clamp_mtime_to_source_date_epoch 1" --define "_binary_payload w9.xzdio" \
+		--define "tcvip_version $rv" --define "tcvip_maint $MAINT" --define "tcvip_stage $(cd "$R" && pwd)" "$t/tcvip.spec" >"$t/log" 2>&1 ||
+		{ cat "$t/log" >&2; die "rpmbuild failed"; }
+	mkdir -p "$DIST"
+	out=$DIST/tcvip-$rv-1.x86_64.rpm
+	mv "$t/out/x86_64/tcvip-$rv-1.x86_64.rpm" "$out"
+	echo "  RPM     $out"
+}
+
+rpm_changelog() {
+	printf '* %s %s - %s-1\n- Release %s (git describe): the static binary, man pages, image/\n  templates, logrotate file.\n' \
+		"$(date -u -d "@$SOURCE_DATE_EPOCH" '+%a %b %d %Y')" "$MAINT" "$1" "$V"
+}
+
 case $what in
 stage) stage ;;
 dist) dist ;;
 deb) deb ;;
+rpm) rpm_pkg ;;
 debversion) debversion "$V" ;;
-*) die "usage: build.sh stage|dist|deb BUILDDIR VERSION" ;;
+*) die "usage: build.sh stage|dist|deb|rpm BUILDDIR VERSION" ;;
 esac

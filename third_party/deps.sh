@@ -2,7 +2,8 @@
 # third_party/deps.sh: installs (Debian) or lists (elsewhere) what building, or also testing, needs.
 # usage: third_party/deps.sh build|test     (test, the default, implies build)
 #   build: make (the static binary) and the pinned source fetch (make deps)
-#   test:  tests, demo, benchmarks, fuzzers, and keepalived 2.3.3's build (make test, e2e, ...)
+#   test:  tests, demo, benchmarks, fuzzers, and keepalived 2.3.3's build (make test, e2e, ...);
+#          rpmbuild and rpmlint for make rpm, busybox-static as the shell of test_rpm's scratch root
 set -eu
 
 # NEED:package pairs: a command already on PATH, or an absolute path that exists, needs no package.
@@ -16,7 +17,8 @@ valgrind:valgrind /usr/bin/time:time pkill:procps flock:util-linux
 pkg-config:pkg-config /usr/include/openssl/ssl.h:libssl-dev
 /usr/include/libnl3/netlink/netlink.h:libnl-3-dev /usr/include/libnl3/netlink/genl/genl.h:libnl-genl-3-dev
 /usr/include/libnl3/netlink/route/link.h:libnl-route-3-dev /usr/include/libnfnetlink/libnfnetlink.h:libnfnetlink-dev
-lintian:lintian mandoc:mandoc logrotate:logrotate dpkg-deb:dpkg-dev"
+lintian:lintian mandoc:mandoc logrotate:logrotate dpkg-deb:dpkg-dev
+rpmbuild:rpm rpm2cpio:rpm2cpio cpio:cpio rpmlint:rpmlint busybox:busybox-static"
 
 case ${1:-test} in
 build) NEEDS=$BUILD ;;

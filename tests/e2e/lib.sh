@@ -186,12 +186,16 @@ e2e_etc() {
 }
 
 # e2e_in NODE CMD...: runs CMD in NODE's network namespace with its /etc (ip netns exec), and
-# its own /var/keepalived and /var/log (private mount namespace).
+# its own /var/keepalived and /var/log (private mount namespace). A baked image root in
+# $E2E_RUN/NODE/root (test_bake.sh) is the node's own too: its etc/keepalived is /etc/keepalived
+# and its usr/sbin lies over /usr/sbin (overlayfs, read-only), so /usr/sbin/tcvip is the image's.
 e2e_in() {
 	local _node="$1"; shift
 	ip netns exec "$(e2e_ns "$_node")" unshare -m --propagation private sh -c \
-		'mount --bind "$0/var-keepalived" /var/keepalived && mount --bind "$0/log" /var/log && exec "$@"' \
-		"$E2E_RUN/$_node" "$@"
+		'mount --bind "$0/var-keepalived" /var/keepalived && mount --bind "$0/log" /var/log &&
+		{ [ ! -d "$0/root" ] || { mount --bind "$0/root/etc/keepalived" /etc/keepalived &&
+			mount -t overlay tcvip-image -o "lowerdir=$0/root/usr/sbin:/usr/sbin" /usr/sbin; }; } &&
+		exec "$@"' "$E2E_RUN/$_node" "$@"
 }
 
 # ---------------------------------------------------------------------------------------------

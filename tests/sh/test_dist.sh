@@ -1,5 +1,5 @@
 #!/bin/sh
-# test_dist.sh: make dist and make deb are reproducible (a second build in a copy of the tree at another path, from scratch, gives the same bytes) and carry what they should: the stripped static binary saying git describe's version, man pages, image/, logrotate file, licenses, SHA256SUMS; lintian is clean.
+# test_dist.sh: make dist, make deb and make rpm are reproducible (a second build in a copy of the tree at another path, from scratch, gives the same bytes) and carry what they should: the stripped static binary saying git describe's version, man pages, image/, logrotate file, licenses, SHA256SUMS; lintian is clean.
 . "$(dirname "$0")/../lib.sh"
 cd "$T_TOP" || exit 2
 for c in make dpkg-deb tar gzip; do
@@ -26,14 +26,23 @@ mkdir -p "$C/build/tp"
 git ls-files -co --exclude-standard -z | xargs -0 cp -a --parents -t "$C" 2>/dev/null
 cp -a build/tp/dl build/tp/src build/tp/bearssl-musl "$C/build/tp/"
 echo "# second build in $C (compiles everything; about a minute)"
-expect_rc 0 "make dist deb in the copy, from scratch" \
-	make -s -C "$C" dist deb TCVIP_VERSION="$V" SOURCE_DATE_EPOCH="$E"
+# The .rpm too where rpmbuild is (make deps-test installs it; test_rpm.sh checks the rest).
+RPMS=$(command -v rpmbuild >/dev/null 2>&1 && echo rpm)
+[ -n "$RPMS" ] && expect_rc 0 "make rpm" make -s rpm
+expect_rc 0 "make dist deb $RPMS in the copy, from scratch" \
+	make -s -C "$C" dist deb $RPMS TCVIP_VERSION="$V" SOURCE_DATE_EPOCH="$E"
 s1=$(sha256sum "build/dist/$TGZ" | cut -d' ' -f1) s2=$(sha256sum "$C/build/dist/$TGZ" | cut -d' ' -f1)
 echo "# $TGZ: sha256 $s1 (here), $s2 (copy)"
 expect "the tarball is reproducible: identical bytes" test "$s1" = "$s2"
 d1=$(sha256sum "build/dist/$DEB" | cut -d' ' -f1) d2=$(sha256sum "$C/build/dist/$DEB" | cut -d' ' -f1)
 echo "# $DEB: sha256 $d1 (here), $d2 (copy)"
 expect "the .deb is reproducible: identical bytes" test "$d1" = "$d2"
+if [ -n "$RPMS" ]; then
+	RPM=tcvip-$DV-1.x86_64.rpm
+	r1=$(sha256sum "build/dist/$RPM" | cut -d' ' -f1) r2=$(sha256sum "$C/build/dist/$RPM" | cut -d' ' -f1)
+	echo "# $RPM: sha256 $r1 (here), $r2 (copy)"
+	expect "the .rpm is reproducible: identical bytes" test "$r1" = "$r2"
+fi
 expect "the binary is reproducible too" cmp -s build/tcvip "$C/build/tcvip"
 
 # What the tarball holds.
