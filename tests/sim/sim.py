@@ -66,6 +66,10 @@ FIXED_TIME = "2024-01-01 00:00:00"
 #   [SPOT]    https://www.tencentcloud.com/document/product/213/32487 (Querying the Reclamation Status of a Spot Instance)
 #   [ROLE]    tencentcloud-sdk-go tencentcloud/common/cvm_role_provider.go (role JSON fields)
 #   [LEGACY]  https://doc.fincloud.tencent.cn/tcloud/NetWork/VPC/994362/ (API 2.0 MigratePrivateIpAddress)
+#   [RTB]     https://www.tencentcloud.com/document/product/215/31810 (route tables: overview)
+#   [RTBLIM]  https://www.tencentcloud.com/document/product/215/35501 (route tables: remarks, ECMP, quotas)
+#   [SUBNET]  https://www.tencentcloud.com/document/api/215/15782 (CreateSubnet: a subnet's Zone)
+#   [EIPAPI]  AssociateAddress / DisassociateAddress descriptions in [ERRS] client.go (who may be bound)
 QOS_LEVELS = ("PT", "AU", "AG", "DEFAULT")          # [MODELS] AssignPrivateIpAddressesRequest.QosLevel
 MAX_ASSIGN_IPS = 10                                 # [MODELS] PrivateIpAddresses: at most 10 per call
 TASK_ID_RE = re.compile(r"^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[0-9]+)$")
@@ -213,7 +217,7 @@ class Sim:
             self.vpc_cidr = ipaddress.ip_network(w["vpc"]["cidr"])
             self.subnets = collections.OrderedDict(
                 (s["id"], ipaddress.ip_network(s["cidr"])) for s in w["subnets"])
-            # [RTB] a subnet lives in one availability zone; default: the world's zone
+            # [SUBNET] a subnet lives in one availability zone (CreateSubnet Zone); default: the world's zone
             self.subnet_zone = {s["id"]: s.get("zone", w["zone"]) for s in w["subnets"]}
             self.accounts = {}
             for a in w["accounts"]:
@@ -685,7 +689,7 @@ class Sim:
             raise ApiError("ResourceNotFound", "The task `%s` does not exist." % tid)
         return {"Status": t["status"], "Output": t["output"], "Result": []}
 
-    # ---- route tables: [RTB], [RR], [MODELS] RouteTable/Route, [ERRS], [EXAMPLES] ------------
+    # ---- route tables: [RTB], [RTBLIM], [MODELS] RouteTable/Route, [ERRS], [EXAMPLES] ------------
     def load_route_tables(self, w):
         self.route_seq = 10000          # RouteId: an integer ([EXAMPLES] 10262, 14915)
         self.max_routes = int(w.get("max_routes_per_table", 50))      # sim: quota
@@ -827,7 +831,7 @@ class Sim:
         return {"TotalCount": len(planned), "RouteTableSet": [self.rtb3(rt, True)]}
 
     def route_by_id(self, rt, s):
-        """[RR] a Routes item names its route by RouteId, or by RouteItemId ([EXAMPLES], [MODELS])."""
+        """[MODELS] ReplaceRoutesRequest.Routes names its route by RouteId; [EXAMPLES] ReplaceRoutes by RouteItemId."""
         rid, item = s.get("RouteId"), s.get("RouteItemId")
         if rid is None and item is None:
             raise ApiError("MissingParameter", "Routes.RouteId or Routes.RouteItemId is required.")
