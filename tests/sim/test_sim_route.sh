@@ -61,6 +61,24 @@ if [ -s "$ready" ]; then
     p=$(echo "$line" | sed -n 's/^selftest: \([0-9]*\) passed, \([0-9]*\) failed$/\1/p')
     f=$(echo "$line" | sed -n 's/^selftest: \([0-9]*\) passed, \([0-9]*\) failed$/\2/p')
     if [ -n "$p" ] && [ -n "$f" ]; then pass=$((pass + p)); fail=$((fail + f)); else bad "selftest_route.py: no result line"; fi
+    # simctl drives the route and EIP control endpoints (the documented shell usage)
+    ctl() { python3 "$here/simctl.py" --ready-file "$ready" "$@"; }
+    ctl reset >/dev/null
+    [ "$(ctl route-of rtb-simmain0 198.19.0.100/32)" = 198.18.0.11 ] && ok || bad "simctl route-of"
+    ctl route rtb-simmain0 198.19.0.100/32 198.18.1.12 >/dev/null &&
+        [ "$(ctl route-of rtb-simmain0 198.19.0.100/32)" = 198.18.1.12 ] && ok || bad "simctl route"
+    [ "$(ctl route-lookup subnet-sim00002 198.19.0.100)" = 198.18.1.12 ] && ok || bad "simctl route-lookup main"
+    [ "$(ctl route-lookup subnet-sim00003 198.19.0.100)" = 198.18.0.11 ] && ok || bad "simctl route-lookup client table"
+    ctl route rtb-simmain0 198.19.0.100/32 none >/dev/null &&
+        [ "$(ctl route-of rtb-simmain0 198.19.0.100/32)" = none ] && ok || bad "simctl route none"
+    ctl route rtb-notthere 198.19.0.100/32 none >/dev/null 2>&1 && bad "simctl route unknown table exit 0" || ok
+    [ "$(ctl eip-of eip-simeip01)" = "BIND eni-simnodea 198.18.0.100" ] && ok || bad "simctl eip-of"
+    ctl eip eip-simeip01 none >/dev/null && [ "$(ctl eip-of eip-simeip01)" = "UNBIND none none" ] && ok || bad "simctl eip none"
+    ctl eip eip-simeip01 eni-simnoded 198.18.0.14 >/dev/null &&
+        [ "$(ctl eip-of eip-simeip01)" = "BIND eni-simnoded 198.18.0.14" ] && ok || bad "simctl eip bind"
+    ctl eip-mode stale >/dev/null && ctl state | grep -q '"eip_on_migrate": "stale"' && ok || bad "simctl eip-mode"
+    ctl eip-mode sideways >/dev/null 2>&1 && bad "simctl eip-mode sideways exit 0" || ok
+    ctl reset >/dev/null
     # the CLI switch sets the default that /_sim/reset returns to
     kill "$sim_pid"; wait "$sim_pid" 2>/dev/null
     python3 "$here/sim.py" --world "$here/world-route.json" --cert "$certs/server.pem" --key "$certs/server.key" \
