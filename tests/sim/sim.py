@@ -217,8 +217,6 @@ class Sim:
             self.vpc_cidr = ipaddress.ip_network(w["vpc"]["cidr"])
             self.subnets = collections.OrderedDict(
                 (s["id"], ipaddress.ip_network(s["cidr"])) for s in w["subnets"])
-            # [SUBNET] a subnet lives in one availability zone (CreateSubnet Zone); default: the world's zone
-            self.subnet_zone = {s["id"]: s.get("zone", w["zone"]) for s in w["subnets"]}
             self.accounts = {}
             for a in w["accounts"]:
                 self.accounts[a["secret_id"]] = {
@@ -266,8 +264,7 @@ class Sim:
             self.role_gens = []
             if self.role:
                 self._issue_role(0)
-            self.load_route_tables(w)
-            self.load_addresses(w)
+            self.load_network(w)
 
     def _issue_role(self, gen, ttl=None):
         r = self.role
@@ -688,6 +685,13 @@ class Sim:
         if t is None:
             raise ApiError("ResourceNotFound", "The task `%s` does not exist." % tid)
         return {"Status": t["status"], "Output": t["output"], "Result": []}
+
+    def load_network(self, w):
+        """Zones, route tables and EIPs of the world (after its ENIs)."""
+        # [SUBNET] a subnet lives in one availability zone (CreateSubnet Zone); default: the world's zone
+        self.subnet_zone = {s["id"]: s.get("zone", w["zone"]) for s in w["subnets"]}
+        self.load_route_tables(w)
+        self.load_addresses(w)
 
     # ---- route tables: [RTB], [RTBLIM], [MODELS] RouteTable/Route, [ERRS], [EXAMPLES] ------------
     def load_route_tables(self, w):
@@ -1400,18 +1404,24 @@ class Sim:
                     cred["revoked"] = True
             cur = self._issue_role(self.role_gens[-1]["gen"] + 1, obj.get("ttl"))
             return {"ok": True, "secret_id": cur["secret_id"], "expired": cur["expired"]}
-        elif path == "/_sim/route":
-            self.set_route(obj)
-        elif path == "/_sim/eip":
-            self.set_eip(obj)
-        elif path == "/_sim/route/lookup":
-            r = self.route_lookup(obj.get("subnet"), obj.get("dst"))
-            return {"ok": True, "route": None if r is None else
-                    {"id": r["id"], "cidr": r["dest"], "type": r["type"], "gateway": r["gateway"]}}
+        elif path in ("/_sim/route", "/_sim/eip", "/_sim/route/lookup"):
+            return self.control_network(path, obj)
         elif path == "/_sim/reset":
             self.reset()
         else:
             return None
+        return {"ok": True}
+
+    def control_network(self, path, obj):
+        """/_sim/route, /_sim/eip, /_sim/route/lookup (see PROTOCOL.md section 6)."""
+        if path == "/_sim/route":
+            self.set_route(obj)
+        elif path == "/_sim/eip":
+            self.set_eip(obj)
+        else:
+            r = self.route_lookup(obj.get("subnet"), obj.get("dst"))
+            return {"ok": True, "route": None if r is None else
+                    {"id": r["id"], "cidr": r["dest"], "type": r["type"], "gateway": r["gateway"]}}
         return {"ok": True}
 
     def set_holder(self, ip_text, eni_id):
