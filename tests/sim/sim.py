@@ -1312,6 +1312,10 @@ class Sim:
                 "enis": enis, "holders": holders,
                 "running_tasks": [t for t in tasks if t["status"] == "RUNNING"], "tasks": tasks[-50:],
                 "faults": self.faults, "role": role,
+                "subnets": collections.OrderedDict(
+                    (sid, {"cidr": str(net), "zone": self.subnet_zone[sid],
+                           "route_table": (self.table_of_subnet(sid) or {}).get("id")})
+                    for sid, net in self.subnets.items()),
                 "route_tables": self.routes_state(), "addresses": self.addresses_state(),
                 "eip_on_migrate": self.eip_on_migrate}
 
