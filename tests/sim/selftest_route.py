@@ -156,6 +156,14 @@ def test_replace(env, api):
         check("replace error %s" % code, code_of(obj) == code, (params, obj))
     now = [x for x in table_routes(env, MAIN) if x["cidr"] == VIP]
     check("replace: refused calls changed nothing", [x["gateway"] for x in now] == [NODE_A], now)
+    # one call may swap two routes' next hops to one destination set: judged on the table as it will be
+    api.call("CreateRoutes", {"RouteTableId": MAIN, "Routes": [route("198.19.5.0/24", NODE_B)]})
+    other = [x for x in table_routes(env, MAIN) if x["cidr"] == "198.19.5.0/24"][0]
+    _, _, obj = api.call("ReplaceRoutes", {"RouteTableId": MAIN, "Routes": [
+        route("198.19.5.0/24", NODE_A, RouteId=main["id"]), route(VIP, NODE_B, RouteId=other["id"])]})
+    check("replace: swap in one call", len(resp(obj).get("NewRouteSet", [])) == 2, obj)
+    got = sorted((x["id"], x["cidr"], x["gateway"]) for x in table_routes(env, MAIN))
+    check("replace: swapped", got == sorted([(main["id"], "198.19.5.0/24", NODE_A), (other["id"], VIP, NODE_B)]), got)
 
 
 def addr(api, eip):

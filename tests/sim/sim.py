@@ -809,7 +809,7 @@ class Sim:
         """[RTBLIM]: CVM next hops form ECMP with the same type, up to 8 routes to one destination
         (sim reading: "CVM" there is NORMAL_CVM, the console's 云服务器); the same next hop twice is
         InvalidParameterValue.Duplicate; any other mix UnsupportedOperation.Ecmp ([ERRS])."""
-        same = [(r["type"], r["gateway"]) for r in rt["routes"] if r is not skip and r["dest"] == dest]
+        same = [(r["type"], r["gateway"]) for r in rt["routes"] if all(r is not x for x in skip) and r["dest"] == dest]
         same += [(p[1], p[2]) for p in planned if p[0] == dest]
         if (gtype, gateway) in same:
             raise ApiError("InvalidParameterValue.Duplicate", "The route %s -> %s already exists." % (dest, gateway))
@@ -825,7 +825,7 @@ class Sim:
                 if name in s:
                     raise ApiError("InvalidParameterValue", "Routes.%s is assigned by CreateRoutes." % name)
             spec = self.route_spec(s, rt, "InvalidParameterValue.RouteNextHopInvalid")
-            self.route_conflict(rt, spec[0], spec[1], spec[2], None, planned)
+            self.route_conflict(rt, spec[0], spec[1], spec[2], (), planned)
             planned.append(spec)
         if len(rt["routes"]) + len(planned) > self.max_routes:
             raise ApiError("LimitExceeded", "`%s` cannot hold more than %d routes." % (rt["id"], self.max_routes))
@@ -860,11 +860,13 @@ class Sim:
         for s in route_items(p):
             r = self.route_by_id(rt, s)
             spec = self.route_spec(s, rt, "InvalidParameterValue")   # [ERRS] ReplaceRoutes has no RouteNextHopInvalid
-            if r in [x[0] for x in planned]:
+            if any(r is x[0] for x in planned):
                 raise ApiError("InvalidParameterValue.Duplicate", "Route %d is given twice." % r["id"])
-            others = [x[1] for x in planned]
-            self.route_conflict(rt, spec[0], spec[1], spec[2], r, others)
             planned.append((r, spec))
+        replaced = [r for r, _ in planned]
+        for i, (r, spec) in enumerate(planned):
+            # against the table as it will be: the replaced routes' old values no longer count
+            self.route_conflict(rt, spec[0], spec[1], spec[2], replaced, [x[1] for x in planned[:i]])
         old = [self.route3(rt, r) for r, _ in planned]
         for r, (dest, gtype, gw, desc, enabled) in planned:
             # [EXAMPLES] ReplaceRoutes: RouteId and RouteItemId stay, CreatedTime is the change's time
@@ -876,6 +878,8 @@ class Sim:
         rt = self.route_tables.get(obj.get("table"))
         if rt is None:
             raise ValueError("unknown route table %r" % obj.get("table"))
+        if obj.get("gateway") is not None and parse_ipv4(obj["gateway"]) is None:
+            raise ValueError("gateway must be an IPv4 address or null")
         dest = str(ipaddress.IPv4Network(obj["cidr"]))
         old = [r for r in rt["routes"] if r["dest"] == dest]
         if obj.get("gateway") is None:
