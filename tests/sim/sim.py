@@ -4,7 +4,8 @@
 
 usage: sim.py --world WORLD.json --cert CRT --key KEY [--api-addr 127.0.0.1]
               [--api-port 8443] [--meta-addr 127.0.0.1] [--meta-port 8080]
-              [--task-seconds 0] [--ready-file F] [-v]
+              [--task-seconds 0] [--eip-on-migrate unbind|follow|stale]
+              [--ready-file F] [-v]
 
 Port 0 picks a free port; the ready file (JSON: api_port, meta_port, pid) tells
 which.  See PROTOCOL.md beside this file for what is accepted and answered.
@@ -37,11 +38,19 @@ NONCE_WINDOW = 600                # seconds a legacy Nonce is remembered
 MAX_BODY = 1 << 20
 LOG_MAX = 10000
 TASK_KEEP = 2000
-TASK_ACTIONS = ("MigratePrivateIpAddress", "AssignPrivateIpAddresses")
-API3_ACTIONS = ("DescribeNetworkInterfaces", "MigratePrivateIpAddress",
+TASK_ACTIONS = ("MigratePrivateIpAddress", "AssignPrivateIpAddresses", "AssociateAddress",
+                "DisassociateAddress")
+API2_ACTIONS = ("DescribeNetworkInterfaces", "MigratePrivateIpAddress",
                 "AssignPrivateIpAddresses", "DescribeVpcTaskResult")
+API3_ACTIONS = API2_ACTIONS + ("DescribeRouteTables", "CreateRoutes", "ReplaceRoutes",
+                               "DescribeAddresses", "AssociateAddress", "DisassociateAddress",
+                               "DescribeTaskResult")
+EIP_ON_MIGRATE = ("unbind", "follow", "stale")      # see PROTOCOL.md "EIP and MigratePrivateIpAddress"
 FAULT_KINDS = ("error", "delay", "drop", "http500", "malformed", "truncated", "taskfail")
 ENI_RE = re.compile(r"^eni-[0-9a-z]{8}$")
+RTB_RE = re.compile(r"^rtb-[0-9a-z]{8}$")
+EIP_RE = re.compile(r"^eip-[0-9a-z]{8}$")
+INS_RE = re.compile(r"^ins-[0-9a-z]{8}$")
 REGION_RE = re.compile(r"^[a-z]{2,}-[a-z]+(-[a-z0-9]+)*$")
 LEGACY_REGIONS = {"gz": "ap-guangzhou", "sh": "ap-shanghai", "bj": "ap-beijing",
                   "cd": "ap-chengdu", "cq": "ap-chongqing", "hk": "ap-hongkong",
@@ -57,6 +66,10 @@ FIXED_TIME = "2024-01-01 00:00:00"
 #   [SPOT]    https://www.tencentcloud.com/document/product/213/32487 (Querying the Reclamation Status of a Spot Instance)
 #   [ROLE]    tencentcloud-sdk-go tencentcloud/common/cvm_role_provider.go (role JSON fields)
 #   [LEGACY]  https://doc.fincloud.tencent.cn/tcloud/NetWork/VPC/994362/ (API 2.0 MigratePrivateIpAddress)
+#   [RTB]     https://www.tencentcloud.com/document/product/215/31810 (route tables: overview)
+#   [RTBLIM]  https://www.tencentcloud.com/document/product/215/35501 (route tables: remarks, ECMP, quotas)
+#   [SUBNET]  https://www.tencentcloud.com/document/api/215/15782 (CreateSubnet: a subnet's Zone)
+#   [EIPAPI]  AssociateAddress / DisassociateAddress descriptions in [ERRS] client.go (who may be bound)
 QOS_LEVELS = ("PT", "AU", "AG", "DEFAULT")          # [MODELS] AssignPrivateIpAddressesRequest.QosLevel
 MAX_ASSIGN_IPS = 10                                 # [MODELS] PrivateIpAddresses: at most 10 per call
 TASK_ID_RE = re.compile(r"^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[0-9]+)$")
@@ -185,9 +198,10 @@ def load_world(path):
 class Sim:
     """All simulated state; every method that touches it holds self.lock."""
 
-    def __init__(self, world_path, task_seconds, verbose=False):
+    def __init__(self, world_path, task_seconds, verbose=False, eip_on_migrate=None):
         self.world_path = world_path
         self.base_task_seconds = float(task_seconds)
+        self.base_eip_on_migrate = eip_on_migrate
         self.verbose = verbose
         self.lock = threading.RLock()
         self.reset()
@@ -250,6 +264,7 @@ class Sim:
             self.role_gens = []
             if self.role:
                 self._issue_role(0)
+            self.load_network(w)
 
     def _issue_role(self, gen, ttl=None):
         r = self.role
@@ -292,6 +307,9 @@ class Sim:
         for t in self.tasks.values():
             if t["status"] == "RUNNING" and t["done_at"] <= now:
                 self._finish(t, fail=t["fail"], output=t["fail_output"])
+        for t in self.eip_tasks.values():
+            if t["status"] == "RUNNING" and t["done_at"] <= now:
+                self.finish_eip_task(t, fail=t["fail"], output=t["fail_output"])
 
     def _finish(self, t, fail, output):
         src = self.enis.get(t["src"]) if t["src"] else None
@@ -303,6 +321,7 @@ class Sim:
                 else:
                     src["ips"].pop(ip, None)
                     dst["ips"][ip] = "AVAILABLE"
+                    self.eip_after_move(ip, src["id"], dst["id"])
             elif fail:
                 dst["ips"].pop(ip, None)
                 self.qos.pop(ip, None)
@@ -462,7 +481,14 @@ class Sim:
         fn = {"DescribeNetworkInterfaces": self.a3_describe,
               "MigratePrivateIpAddress": self.a3_migrate,
               "AssignPrivateIpAddresses": self.a3_assign,
-              "DescribeVpcTaskResult": self.a3_task}[action]
+              "DescribeVpcTaskResult": self.a3_task,
+              "DescribeRouteTables": self.a3_describe_rtb,
+              "CreateRoutes": self.a3_create_routes,
+              "ReplaceRoutes": self.a3_replace_routes,
+              "DescribeAddresses": self.a3_describe_eip,
+              "AssociateAddress": self.a3_associate,
+              "DisassociateAddress": self.a3_disassociate,
+              "DescribeTaskResult": self.a3_eip_task}[action]
         return fn(params, region, rid, fault)
 
     def a3_describe(self, p, region, rid, fault):
@@ -496,8 +522,11 @@ class Sim:
         # ([MODELS] PrivateIpAddressSpecification.State): PENDING, MIGRATING, DELETING, AVAILABLE.
         ips = []
         for ip, state in eni["ips"].items():
+            # [MODELS] PrivateIpAddressSpecification.PublicIpAddress / AddressId: the EIP bound here
+            eip = self.eip_bound_at(eni["id"], ip)
             ips.append({"PrivateIpAddress": ip, "Primary": ip == eni["primary_ip"],
-                        "PublicIpAddress": "", "AddressId": "", "Description": "",
+                        "PublicIpAddress": eip["ip"] if eip else "", "AddressId": eip["id"] if eip else "",
+                        "Description": "",
                         "IsWanIpBlocked": False, "State": state,
                         "QosLevel": self.qos.get(ip, "DEFAULT")})
         return {"NetworkInterfaceId": eni["id"], "NetworkInterfaceName": "", "NetworkInterfaceDescription": "",
@@ -506,7 +535,7 @@ class Sim:
                 "PrivateIpAddressSet": ips,
                 "Attachment": {"InstanceId": eni["instance"], "DeviceIndex": 0,
                                "InstanceAccountId": "100000000001", "AttachTime": FIXED_TIME},
-                "Zone": self.zone, "CreatedTime": FIXED_TIME, "Ipv6AddressSet": [], "TagSet": [],
+                "Zone": self.subnet_zone[eni["subnet"]], "CreatedTime": FIXED_TIME, "Ipv6AddressSet": [], "TagSet": [],
                 # [MODELS] EniType: 0 secondary ENI, 1 primary ENI (every simulated ENI is primary)
                 "EniType": 1, "Business": "cvm", "CdcId": "", "AttachType": 0, "ResourceId": "",
                 "QosLevel": ""}
@@ -658,6 +687,426 @@ class Sim:
             raise ApiError("ResourceNotFound", "The task `%s` does not exist." % tid)
         return {"Status": t["status"], "Output": t["output"], "Result": []}
 
+    def load_network(self, w):
+        """Zones, route tables and EIPs of the world (after its ENIs)."""
+        # [SUBNET] a subnet lives in one availability zone (CreateSubnet Zone); default: the world's zone
+        self.subnet_zone = {s["id"]: s.get("zone", w["zone"]) for s in w["subnets"]}
+        self.load_route_tables(w)
+        self.load_addresses(w)
+
+    # ---- route tables: [RTB], [RTBLIM], [MODELS] RouteTable/Route, [ERRS], [EXAMPLES] ------------
+    def load_route_tables(self, w):
+        self.route_seq = 10000          # RouteId: an integer ([EXAMPLES] 10262, 14915)
+        self.max_routes = int(w.get("max_routes_per_table", 50))      # sim: quota
+        self.route_tables = collections.OrderedDict()
+        self.subnet_table = {}
+        for t in w.get("route_tables", []):
+            if not RTB_RE.match(t["id"]):
+                raise ValueError("route table %r: ids look like rtb-xxxxxxxx" % t["id"])
+            for sub in t.get("subnets", []):
+                if sub not in self.subnets or sub in self.subnet_table:
+                    # [RTB] "Each subnet can only be associated with one route table"
+                    raise ValueError("route table %s: subnet %s unknown or in two tables" % (t["id"], sub))
+                self.subnet_table[sub] = t["id"]
+            rt = {"id": t["id"], "name": t.get("name", ""), "main": bool(t.get("main")), "routes": []}
+            self.route_tables[t["id"]] = rt
+            for r in t.get("routes", []):
+                rt["routes"].append(self.new_route(
+                    rt, str(ipaddress.IPv4Network(r["cidr"])), r.get("type", "NORMAL_CVM"), r["gateway"],
+                    r.get("description", ""), r.get("enabled", True), r.get("route_type", "USER"),
+                    r.get("item_id")))
+        if self.route_tables and sum(1 for t in self.route_tables.values() if t["main"]) != 1:
+            raise ValueError("route_tables: exactly one must be main (the VPC's default table)")
+
+    def new_route(self, rt, dest, gtype, gateway, desc, enabled, route_type="USER", item_id=None):
+        self.route_seq += 1
+        return {"id": self.route_seq, "item_id": item_id or "rti-sim%05d" % (self.route_seq % 100000),
+                "dest": dest, "type": gtype, "gateway": gateway, "description": desc,
+                "enabled": bool(enabled), "route_type": route_type, "created": self.now()}
+
+    def table_of_subnet(self, subnet_id):
+        """[RTB] a subnet without a custom table uses the default (main) table."""
+        if subnet_id in self.subnet_table:
+            return self.route_tables[self.subnet_table[subnet_id]]
+        for rt in self.route_tables.values():
+            if rt["main"]:
+                return rt
+        return None
+
+    def route3(self, rt, r):
+        # Fields: [MODELS] Route; shape and values as in [EXAMPLES] DescribeRouteTables/ReplaceRoutes.
+        return {"DestinationCidrBlock": r["dest"], "GatewayType": r["type"], "GatewayId": r["gateway"],
+                "RouteId": r["id"], "RouteDescription": r["description"], "Enabled": r["enabled"],
+                "RouteType": r["route_type"], "RouteTableId": rt["id"], "DestinationIpv6CidrBlock": "",
+                "RouteItemId": r["item_id"], "PublishedToVbc": False,
+                "CreatedTime": time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime(r["created"])), "CdcId": ""}
+
+    def rtb3(self, rt, with_routes):
+        subs = [s for s in self.subnets if self.table_of_subnet(s) is rt]
+        return {"VpcId": self.vpc_id, "RouteTableId": rt["id"], "RouteTableName": rt["name"],
+                "AssociationSet": [{"SubnetId": s, "RouteTableId": rt["id"]} for s in subs],
+                # [MODELS] NeedRouterInfo: routes are returned unless it is false
+                "RouteSet": [self.route3(rt, r) for r in rt["routes"]] if with_routes else [],
+                "Main": rt["main"], "CreatedTime": FIXED_TIME, "TagSet": [], "LocalCidrForCcn": []}
+
+    def find_rtb(self, rtb_id, region):
+        if not RTB_RE.match(rtb_id):
+            raise ApiError("InvalidParameterValue.Malformed", "Invalid RouteTableId `%s`." % rtb_id)
+        rt = self.route_tables.get(rtb_id) if region == self.region else None
+        if rt is None:
+            raise ApiError("ResourceNotFound", "The route table `%s` does not exist." % rtb_id)
+        return rt
+
+    def a3_describe_rtb(self, p, region, rid, fault):
+        check_known(p, ("Filters", "RouteTableIds", "Offset", "Limit", "NeedRouterInfo"))
+        ids = opt_str_list(p, "RouteTableIds")
+        if ids is not None and p.get("Filters") is not None:
+            # [MODELS] "参数不支持同时指定RouteTableIds和Filters" (not both)
+            raise ApiError("InvalidParameter.Coexist", "RouteTableIds and Filters cannot be specified together.")
+        offset = opt_digits(p, "Offset", 0)     # [MODELS] Offset and Limit are Strings
+        limit = opt_digits(p, "Limit", 20)      # [MODELS] default 20, maximum 100
+        if limit > 100:
+            raise ApiError("InvalidParameterValue.Range", "Limit must be between 0 and 100.")
+        need = opt_bool(p, "NeedRouterInfo", True)
+        for i in ids or []:
+            if not RTB_RE.match(i):
+                raise ApiError("InvalidParameterValue.Malformed", "Invalid RouteTableId `%s`." % i)
+        preds = rtb_filters(p.get("Filters"))
+        out = [rt for rt in self.route_tables.values() if region == self.region
+               and (ids is None or rt["id"] in ids) and all(f(self, rt) for f in preds)]
+        return {"TotalCount": len(out),
+                "RouteTableSet": [self.rtb3(rt, need) for rt in out[offset:offset + limit]]}
+
+    def route_spec(self, s, rt, hop_code):
+        """Checks one Routes item's destination and next hop -> (dest, type, gateway, desc, enabled)."""
+        if s.get("RouteTableId") not in (None, rt["id"]):
+            raise ApiError("InvalidParameterValue", "Routes.RouteTableId differs from RouteTableId.")
+        if s.get("RouteType", "USER") != "USER":
+            # [MODELS] Route.RouteType: "用户只能添加和操作 USER 类型的路由" (users add USER routes only)
+            raise ApiError("InvalidParameterValue", "Only USER routes can be added or changed.")
+        if opt_str(s, "DestinationIpv6CidrBlock", "") or opt_str(s, "CdcId", ""):
+            raise ApiError("UnsupportedOperation", "IPv6 and CDC routes are not simulated.")
+        dest = parse_cidr(req_str(s, "DestinationCidrBlock"))
+        if dest.subnet_of(self.vpc_cidr):
+            # [MODELS] Route.DestinationCidrBlock "取值不能在私有网络网段内"; [RTB] "The destination cannot
+            # be an IP range of the VPC where the route table resides".  [ERRS]: VpcCidrConflict.
+            raise ApiError("InvalidParameterValue.VpcCidrConflict",
+                           "The destination %s is inside the VPC CIDR %s." % (dest, self.vpc_cidr))
+        gtype, gateway = req_str(s, "GatewayType"), req_str(s, "GatewayId")
+        if gtype not in GATEWAY_TYPES:
+            raise ApiError("InvalidParameterValue", "Unknown GatewayType `%s`." % gtype)
+        if gtype != "NORMAL_CVM" or not self.is_cvm_primary_ip(gateway):
+            # [MODELS] Route.GatewayId: NORMAL_CVM takes the instance's private IP (sim: its primary
+            # private IP in this VPC); the world has no gateways of the other types.
+            raise ApiError(hop_code, "The next hop %s %s does not exist in %s." % (gtype, gateway, self.vpc_id))
+        opt_bool(s, "PublishedToVbc", False)            # [MODELS] output only: ignored as input
+        opt_str(s, "CreatedTime", "")
+        return (str(dest), gtype, gateway, opt_str(s, "RouteDescription", ""), opt_bool(s, "Enabled", True))
+
+    def is_cvm_primary_ip(self, ip):
+        return any(e["primary_ip"] == ip for e in self.enis.values())
+
+    def route_conflict(self, rt, dest, gtype, gateway, skip, planned=()):
+        """[RTBLIM]: CVM next hops form ECMP with the same type, up to 8 routes to one destination
+        (sim reading: "CVM" there is NORMAL_CVM, the console's 云服务器); the same next hop twice is
+        InvalidParameterValue.Duplicate; any other mix UnsupportedOperation.Ecmp ([ERRS])."""
+        same = [(r["type"], r["gateway"]) for r in rt["routes"] if all(r is not x for x in skip) and r["dest"] == dest]
+        same += [(p[1], p[2]) for p in planned if p[0] == dest]
+        if (gtype, gateway) in same:
+            raise ApiError("InvalidParameterValue.Duplicate", "The route %s -> %s already exists." % (dest, gateway))
+        if same and (gtype != "NORMAL_CVM" or any(t != "NORMAL_CVM" for t, _ in same) or len(same) >= ECMP_MAX):
+            raise ApiError("UnsupportedOperation.Ecmp", "%s already has %d route(s) in %s." % (dest, len(same), rt["id"]))
+
+    def a3_create_routes(self, p, region, rid, fault):
+        check_known(p, ("RouteTableId", "Routes"))
+        rt = self.find_rtb(req_str(p, "RouteTableId"), region)
+        planned = []
+        for s in route_items(p):
+            for name in ("RouteId", "RouteItemId"):
+                if name in s:
+                    raise ApiError("InvalidParameterValue", "Routes.%s is assigned by CreateRoutes." % name)
+            spec = self.route_spec(s, rt, "InvalidParameterValue.RouteNextHopInvalid")
+            self.route_conflict(rt, spec[0], spec[1], spec[2], (), planned)
+            planned.append(spec)
+        if len(rt["routes"]) + len(planned) > self.max_routes:
+            raise ApiError("LimitExceeded", "`%s` cannot hold more than %d routes." % (rt["id"], self.max_routes))
+        for dest, gtype, gw, desc, enabled in planned:
+            rt["routes"].append(self.new_route(rt, dest, gtype, gw, desc, enabled))
+        # [MODELS] CreateRoutesResponse: TotalCount (routes added) and RouteTableSet
+        return {"TotalCount": len(planned), "RouteTableSet": [self.rtb3(rt, True)]}
+
+    def route_by_id(self, rt, s):
+        """[MODELS] ReplaceRoutesRequest.Routes names its route by RouteId; [EXAMPLES] ReplaceRoutes by RouteItemId."""
+        rid, item = s.get("RouteId"), s.get("RouteItemId")
+        if rid is None and item is None:
+            raise ApiError("MissingParameter", "Routes.RouteId or Routes.RouteItemId is required.")
+        if rid is not None and (isinstance(rid, bool) or not isinstance(rid, int)):
+            raise ApiError("InvalidParameter", "Routes.RouteId must be an integer.")
+        if item is not None and not isinstance(item, str):
+            raise ApiError("InvalidParameter", "Routes.RouteItemId must be a string.")
+        if item is not None and not re.match(r"^rti-[0-9a-z]{8}$", item):
+            raise ApiError("InvalidParameterValue.Malformed", "Invalid RouteItemId `%s`." % item)
+        found = [r for r in rt["routes"] if (rid is None or r["id"] == rid) and (item is None or r["item_id"] == item)]
+        if not found:
+            raise ApiError("UnsupportedOperation.RecordNotExists",
+                           "No route %s in `%s`." % (item if rid is None else rid, rt["id"]))
+        if found[0]["route_type"] != "USER":
+            raise ApiError("UnsupportedOperation.SystemRoute", "The %s route cannot be changed." % found[0]["route_type"])
+        return found[0]
+
+    def a3_replace_routes(self, p, region, rid, fault):
+        check_known(p, ("RouteTableId", "Routes"))
+        rt = self.find_rtb(req_str(p, "RouteTableId"), region)
+        planned = []
+        for s in route_items(p):
+            r = self.route_by_id(rt, s)
+            spec = self.route_spec(s, rt, "InvalidParameterValue")   # [ERRS] ReplaceRoutes has no RouteNextHopInvalid
+            if any(r is x[0] for x in planned):
+                raise ApiError("InvalidParameterValue.Duplicate", "Route %d is given twice." % r["id"])
+            planned.append((r, spec))
+        replaced = [r for r, _ in planned]
+        for i, (r, spec) in enumerate(planned):
+            # against the table as it will be: the replaced routes' old values no longer count
+            self.route_conflict(rt, spec[0], spec[1], spec[2], replaced, [x[1] for x in planned[:i]])
+        old = [self.route3(rt, r) for r, _ in planned]
+        for r, (dest, gtype, gw, desc, enabled) in planned:
+            # [EXAMPLES] ReplaceRoutes: RouteId and RouteItemId stay, CreatedTime is the change's time
+            r.update(dest=dest, type=gtype, gateway=gw, description=desc, enabled=enabled, created=self.now())
+        return {"OldRouteSet": old, "NewRouteSet": [self.route3(rt, r) for r, _ in planned]}
+
+    def set_route(self, obj):
+        """/_sim/route: someone else (console, another tool) sets or deletes a route."""
+        rt = self.route_tables.get(obj.get("table"))
+        if rt is None:
+            raise ValueError("unknown route table %r" % obj.get("table"))
+        if obj.get("gateway") is not None and parse_ipv4(obj["gateway"]) is None:
+            raise ValueError("gateway must be an IPv4 address or null")
+        dest = str(ipaddress.IPv4Network(obj["cidr"]))
+        old = [r for r in rt["routes"] if r["dest"] == dest]
+        if obj.get("gateway") is None:
+            rt["routes"] = [r for r in rt["routes"] if r["dest"] != dest]
+        elif old:
+            old[0].update(gateway=obj["gateway"], type=obj.get("type", "NORMAL_CVM"), created=self.now())
+        else:
+            rt["routes"].append(self.new_route(rt, dest, obj.get("type", "NORMAL_CVM"), obj["gateway"], "", True))
+
+    # ---- EIPs: [MODELS] Address, AssociateAddress, DisassociateAddress, DescribeTaskResult ---------
+    def load_addresses(self, w):
+        self.addresses = collections.OrderedDict()
+        self.eip_tasks = collections.OrderedDict()
+        self.eip_seq = 50121400                 # [EXAMPLES] AssociateAddress TaskId "50121411"
+        mode = self.base_eip_on_migrate or w.get("eip_on_migrate", "unbind")
+        if mode not in EIP_ON_MIGRATE:
+            raise ValueError("eip_on_migrate must be one of %s" % ", ".join(EIP_ON_MIGRATE))
+        self.eip_on_migrate = mode
+        for a in w.get("addresses", []):
+            if not EIP_RE.match(a["id"]) or parse_ipv4(a["ip"]) is None:
+                raise ValueError("address %r: needs id eip-xxxxxxxx and an IPv4 ip" % a.get("id"))
+            rec = {"id": a["id"], "ip": a["ip"], "name": a.get("name", ""), "status": "UNBIND",
+                   "eni": None, "private_ip": None, "instance": None}
+            self.addresses[a["id"]] = rec
+            if a.get("eni"):
+                eni = self.enis.get(a["eni"])
+                if eni is None or a.get("private_ip") not in eni["ips"]:
+                    raise ValueError("address %s: %s is not an IP of %s" % (a["id"], a.get("private_ip"), a["eni"]))
+                self.bind(rec, eni, a["private_ip"], "BIND")
+
+    def bind(self, a, eni, ip, status):
+        a.update(status=status, eni=eni["id"] if eni else None, private_ip=ip if eni else None,
+                 instance=eni["instance"] if eni else None)
+
+    def eip_bound_at(self, eni_id, ip):
+        for a in self.addresses.values():
+            if a["status"] == "BIND" and a["eni"] == eni_id and a["private_ip"] == ip:
+                return a
+        return None
+
+    def eip_field(self, eni_id, ip, key):
+        a = self.eip_bound_at(eni_id, ip)
+        return a[key] if a else ""
+
+    def eip_after_move(self, ip, src_id, dst_id):
+        """The secondary IP left src_id (for dst_id or nowhere): what its EIP does is undocumented,
+        so it is the world's / CLI's / /_sim/config's choice: unbind (default), follow, stale."""
+        for a in self.addresses.values():
+            if a["status"] != "BIND" or a["eni"] != src_id or a["private_ip"] != ip:
+                continue
+            if self.eip_on_migrate == "follow" and dst_id is not None:
+                self.bind(a, self.enis[dst_id], ip, "BIND")
+            elif self.eip_on_migrate != "stale":
+                self.bind(a, None, None, "UNBIND")
+
+    def address3(self, a):
+        # Fields: [MODELS] Address; values as in [EXAMPLES] DescribeAddresses.  Unbound: the ENI,
+        # private IP, instance and instance type are null ([MODELS]: "null表示没有绑定").
+        return {"AddressId": a["id"], "AddressName": a["name"], "AddressStatus": a["status"],
+                "AddressIp": a["ip"], "InstanceId": a["instance"], "CreatedTime": "2024-01-01T00:00:00Z",
+                "NetworkInterfaceId": a["eni"], "PrivateAddressIp": a["private_ip"], "IsArrears": False,
+                "IsBlocked": False, "IsEipDirectConnection": False, "AddressType": "EIP",
+                "CascadeRelease": False, "EipAlgType": {"Ftp": True, "Sip": True},
+                "InternetServiceProvider": "BGP", "LocalBgp": False, "Bandwidth": 1,
+                "InternetChargeType": "TRAFFIC_POSTPAID_BY_HOUR", "TagSet": [], "DeadlineDate": None,
+                "InstanceType": "CVM" if a["instance"] else None, "Egress": "center_egress1",
+                "AntiDDoSPackageId": "", "RenewFlag": "", "BandwidthPackageId": None, "UnVpcId": "",
+                "DedicatedClusterId": ""}
+
+    def find_eip(self, eip_id, region):
+        if not EIP_RE.match(eip_id):
+            raise ApiError("InvalidParameterValue.AddressIdMalformed", "Invalid AddressId `%s`." % eip_id)
+        a = self.addresses.get(eip_id) if region == self.region else None
+        if a is None:
+            raise ApiError("InvalidAddressId.NotFound", "The EIP `%s` does not exist." % eip_id)
+        return a
+
+    def a3_describe_eip(self, p, region, rid, fault):
+        check_known(p, ("AddressIds", "Filters", "Offset", "Limit"))
+        ids = opt_str_list(p, "AddressIds")
+        for i in ids or []:
+            if not EIP_RE.match(i):
+                raise ApiError("InvalidParameterValue.AddressIdMalformed", "Invalid AddressId `%s`." % i)
+        preds, names = eip_filters(p.get("Filters"))
+        if ids is not None and "address-id" in names:
+            # [MODELS] "参数不支持同时指定AddressIds和Filters.address-id"
+            raise ApiError("InvalidParameter", "AddressIds and the address-id filter cannot be used together.")
+        offset, limit = opt_int(p, "Offset", 0), opt_int(p, "Limit", 20)   # [MODELS] default 20, max 100
+        if offset < 0 or limit < 0 or limit > 100:
+            raise ApiError("InvalidParameterValue.LimitExceeded", "Offset >= 0, Limit 0..100.")
+        out = [a for a in self.addresses.values() if region == self.region
+               and (ids is None or a["id"] in ids) and all(f(a) for f in preds)]
+        return {"TotalCount": len(out), "AddressSet": [self.address3(a) for a in out[offset:offset + limit]]}
+
+    def associate_target(self, p, region):
+        """-> (eni, ip) named by InstanceId or NetworkInterfaceId + PrivateIpAddress ([MODELS])."""
+        ins_id, eni_id = opt_str(p, "InstanceId", None), opt_str(p, "NetworkInterfaceId", None)
+        ip = opt_str(p, "PrivateIpAddress", None)
+        if ins_id is not None and eni_id is not None:
+            # [ERRS] InvalidParameterConflict: "EIP只能绑定在实例上或指定网卡的指定内网 IP 上"
+            raise ApiError("InvalidParameterConflict", "Give InstanceId or NetworkInterfaceId, not both.")
+        if ins_id is None and eni_id is None:
+            raise ApiError("InvalidParameterValue.MissingAssociateEntity", "InstanceId or NetworkInterfaceId is required.")
+        if ins_id is not None:
+            if ip is not None:
+                raise ApiError("InvalidParameterValue.Combination", "PrivateIpAddress goes with NetworkInterfaceId.")
+            if not INS_RE.match(ins_id):
+                raise ApiError("InvalidParameterValue.InstanceIdMalformed", "Invalid InstanceId `%s`." % ins_id)
+            ins = self.instances.get(ins_id) if region == self.region else None
+            if ins is None:
+                raise ApiError("InvalidInstanceId.NotFound", "The instance `%s` does not exist." % ins_id)
+            return self.enis[ins["eni"]], ins["primary_ip"]
+        if ip is None:
+            # [MODELS] "如果指定了 NetworkInterfaceId 则也必须指定 PrivateIpAddress"
+            raise ApiError("MissingParameter", "PrivateIpAddress is required with NetworkInterfaceId.")
+        eni = self.enis.get(eni_id) if region == self.region else None
+        if eni is None or ip not in eni["ips"]:
+            # [ERRS] AssociateAddress: InvalidParameterValue.NetworkInterfaceNotFound "未找到网络接口ID，
+            # 或私有IP地址未在网络接口配置" (no such ENI, or the private IP is not on it)
+            raise ApiError("InvalidParameterValue.NetworkInterfaceNotFound", "%s is not an IP of `%s`." % (ip, eni_id))
+        return eni, ip
+
+    def a3_associate(self, p, region, rid, fault):
+        check_known(p, ("AddressId", "InstanceId", "NetworkInterfaceId", "PrivateIpAddress",
+                        "EipDirectConnection", "InstanceRegion"))
+        a = self.find_eip(req_str(p, "AddressId"), region)
+        if opt_bool(p, "EipDirectConnection", False) or opt_str(p, "InstanceRegion", ""):
+            raise ApiError("InvalidParameterValue.Combination", "EIP direct connection and GAAP are not simulated.")
+        eni, ip = self.associate_target(p, region)
+        if a["status"] in ("BINDING", "UNBINDING") or eni["ips"][ip] != "AVAILABLE":
+            # [ERRS] OperationDenied.MutexTaskRunning (互斥的任务正在执行); sim: a MIGRATING/PENDING IP counts too
+            raise ApiError("OperationDenied.MutexTaskRunning", "A task is running on `%s` or %s." % (a["id"], ip))
+        if a["status"] == "BIND" and a["eni"] != eni["id"]:
+            # [ERRS] InvalidParameterValue.NetworkInterfaceIdNotMatch: already bound to another ENI
+            raise ApiError("InvalidParameterValue.NetworkInterfaceIdNotMatch",
+                           "`%s` is bound to `%s`; disassociate it first." % (a["id"], a["eni"]))
+        if a["status"] == "BIND" and a["private_ip"] != ip:
+            # [ERRS] InvalidParameterValue.PrivateIpAddressNotMatch: already bound to another private IP
+            raise ApiError("InvalidParameterValue.PrivateIpAddressNotMatch",
+                           "`%s` is bound to %s; disassociate it first." % (a["id"], a["private_ip"]))
+        if a["status"] != "UNBIND":
+            # AssociateAddress doc: "只有状态为 UNBIND 的 EIP 才能够被绑定"; of [ERRS]'s codes for the
+            # action UnsupportedOperation.AddressStatusNotPermit (该地址状态不支持此操作) says it.
+            raise ApiError("UnsupportedOperation.AddressStatusNotPermit",
+                           "`%s` is %s; only UNBIND can be bound." % (a["id"], a["status"]))
+        for other in self.addresses.values():
+            if other["eni"] == eni["id"] and other["private_ip"] == ip:
+                raise ApiError("InvalidInstanceId.AlreadyBindEip" if "InstanceId" in p else "InvalidPrivateIpAddress.AlreadyBindEip",
+                               "%s on `%s` already has EIP `%s`." % (ip, eni["id"], other["id"]))
+        self.bind(a, eni, ip, "BINDING")        # [MODELS] AddressStatus BINDING (绑定中)
+        return {"TaskId": str(self.new_eip_task("associate", a, fault))}
+
+    def a3_disassociate(self, p, region, rid, fault):
+        check_known(p, ("AddressId", "ReallocateNormalPublicIp"))
+        a = self.find_eip(req_str(p, "AddressId"), region)
+        realloc = opt_bool(p, "ReallocateNormalPublicIp", False)
+        if a["status"] in ("BINDING", "UNBINDING"):
+            raise ApiError("OperationDenied.MutexTaskRunning", "A task is running on `%s`." % a["id"])
+        if a["status"] != "BIND":
+            raise ApiError("InvalidAddressIdStatus.NotPermit", "`%s` is %s, not bound." % (a["id"], a["status"]))
+        eni = self.enis.get(a["eni"])
+        if realloc and (eni is None or a["private_ip"] != eni["primary_ip"]):
+            # [MODELS] ReallocateNormalPublicIp: only for the EIP on the primary ENI's primary IP
+            raise ApiError("InvalidParameterValue.OnlySupportedForMasterNetworkCard",
+                           "ReallocateNormalPublicIp is for the primary IP of the primary ENI only.")
+        a["status"] = "UNBINDING"               # [MODELS] AddressStatus UNBINDING (解绑中)
+        return {"TaskId": str(self.new_eip_task("disassociate", a, fault))}
+
+    def new_eip_task(self, kind, a, fault):
+        self.eip_seq += 1
+        t = {"id": self.eip_seq, "kind": kind, "eip": a["id"], "status": "RUNNING", "output": "",
+             "done_at": time.monotonic() + self.task_seconds, "fail": fault is not None,
+             "fail_output": (fault or {}).get("output", "simulated task failure")}
+        self.eip_tasks[str(t["id"])] = t
+        while len(self.eip_tasks) > TASK_KEEP:
+            self.eip_tasks.popitem(last=False)
+        return t["id"]
+
+    def finish_eip_task(self, t, fail, output):
+        a = self.addresses[t["eip"]]
+        if t["kind"] == "associate":
+            eni = self.enis.get(a["eni"] or "")
+            if not fail and (eni is None or eni["ips"].get(a["private_ip"]) != "AVAILABLE"):
+                fail, output = True, "the private IP left the network interface"
+            if fail:
+                self.bind(a, None, None, "UNBIND")
+            else:
+                a["status"] = "BIND"
+        elif fail:
+            a["status"] = "BIND"
+        else:
+            self.bind(a, None, None, "UNBIND")
+        t["status"] = "FAILED" if fail else "SUCCESS"
+        t["output"] = output if fail else "SUCCESS"
+
+    def a3_eip_task(self, p, region, rid, fault):
+        check_known(p, ("TaskId", "DealName"))
+        if "DealName" in p:
+            raise ApiError("InvalidParameter", "DealName: no orders are simulated; use TaskId.")
+        if "TaskId" not in p:
+            raise ApiError("MissingParameter", "The request is missing a required parameter `TaskId`.")
+        tid = p["TaskId"]
+        if isinstance(tid, bool) or not isinstance(tid, int) or tid < 0:
+            # [MODELS] DescribeTaskResultRequest.TaskId is an integer (uint64), [EXAMPLES] 12566700
+            raise ApiError("InvalidParameter", "TaskId must be a non-negative integer.")
+        t = self.eip_tasks.get(str(tid))
+        if t is None:
+            raise ApiError("InvalidParameter", "The task %d does not exist." % tid)
+        # [MODELS] Result: SUCCESS, FAILED, RUNNING; [EXAMPLES] TaskId answered as a number
+        return {"TaskId": tid, "Result": t["status"]}
+
+    def set_eip(self, obj):
+        """/_sim/eip: someone else binds (eni + ip) or unbinds (eni null) an EIP; cancels its task."""
+        a = self.addresses.get(obj.get("id"))
+        if a is None:
+            raise ValueError("unknown EIP %r" % obj.get("id"))
+        eni = None
+        if obj.get("eni") is not None:
+            eni = self.enis.get(obj["eni"])
+            if eni is None or obj.get("ip") not in eni["ips"]:
+                raise ValueError("%r is not an IP of %r" % (obj.get("ip"), obj.get("eni")))
+        for t in self.eip_tasks.values():
+            if t["eip"] == a["id"] and t["status"] == "RUNNING":
+                t["status"], t["output"] = "FAILED", "superseded by /_sim/eip"
+        self.bind(a, eni, obj.get("ip"), "BIND" if eni else "UNBIND")
+
     # ---- API 2.0 (legacy) ------------------------------------------------------
     def auth2(self, method, host, params):
         for name in ("Action", "Nonce", "Region", "SecretId", "Signature", "Timestamp"):
@@ -690,7 +1139,7 @@ class Sim:
         self.nonces[key] = now + NONCE_WINDOW
         self.check_token(kind, rec, params.get("Token"))
         action = params["Action"]
-        if action not in API3_ACTIONS:
+        if action not in API2_ACTIONS:      # API 2 serves the four ENI actions only
             raise ApiError("InvalidAction", "The requested action `%s` does not exist." % action)
         self.check_deny(kind, rec, action)
         region = LEGACY_REGIONS.get(params["Region"], params["Region"])
@@ -737,7 +1186,8 @@ class Sim:
                 "primary": True, "macAddress": eni["mac"].lower(),
                 "privateIpAddressesSet": [
                     {"privateIpAddress": ip, "primary": ip == eni["primary_ip"],
-                     "wanIp": "", "eipId": ""} for ip in eni["ips"]],
+                     "wanIp": self.eip_field(eni["id"], ip, "ip"), "eipId": self.eip_field(eni["id"], ip, "id")}
+                    for ip in eni["ips"]],
                 "instanceSet": {"instanceId": eni["instance"], "attachTime": FIXED_TIME},
                 "groupSet": []}
 
@@ -794,7 +1244,7 @@ class Sim:
         avail = [ip for ip, st in eni["ips"].items() if st == "AVAILABLE"]
         files = {
             "instance-id": ins["id"], "mac": mac, "local-ipv4": eni["primary_ip"],
-            "placement/region": self.region, "placement/zone": self.zone,
+            "placement/region": self.region, "placement/zone": self.subnet_zone[eni["subnet"]],
             macdir + "mac": mac,
             macdir + "vpc-id": self.vpc_id, macdir + "subnet-id": eni["subnet"],
             macdir + "primary-local-ipv4": eni["primary_ip"],
@@ -869,7 +1319,43 @@ class Sim:
                 "region": self.region, "vpc": self.vpc_id, "meta_instance": self.meta_instance,
                 "enis": enis, "holders": holders,
                 "running_tasks": [t for t in tasks if t["status"] == "RUNNING"], "tasks": tasks[-50:],
-                "faults": self.faults, "role": role}
+                "faults": self.faults, "role": role,
+                "subnets": collections.OrderedDict(
+                    (sid, {"cidr": str(net), "zone": self.subnet_zone[sid],
+                           "route_table": (self.table_of_subnet(sid) or {}).get("id")})
+                    for sid, net in self.subnets.items()),
+                "route_tables": self.routes_state(), "addresses": self.addresses_state(),
+                "eip_on_migrate": self.eip_on_migrate}
+
+    def routes_state(self):
+        """{table id: {"main", "subnets", "routes": [{"id", "item_id", "cidr", "type", "gateway", "enabled"}]}}"""
+        out = collections.OrderedDict()
+        for rt in self.route_tables.values():
+            out[rt["id"]] = {"main": rt["main"], "subnets": [s for s in self.subnets if self.table_of_subnet(s) is rt],
+                             "routes": [{"id": r["id"], "item_id": r["item_id"], "cidr": r["dest"], "type": r["type"],
+                                         "gateway": r["gateway"], "enabled": r["enabled"],
+                                         "route_type": r["route_type"]} for r in rt["routes"]]}
+        return out
+
+    def addresses_state(self):
+        """{EIP id: {"ip", "status", "eni", "private_ip", "instance"}}"""
+        return collections.OrderedDict(
+            (a["id"], {"ip": a["ip"], "status": a["status"], "eni": a["eni"], "private_ip": a["private_ip"],
+                       "instance": a["instance"]}) for a in self.addresses.values())
+
+    def route_lookup(self, subnet_id, dst_text):
+        """The route a packet from subnet_id to dst takes: longest prefix among enabled routes of the
+        subnet's table ([RTB]); -> route dict or None (no route: local VPC traffic or dropped)."""
+        rt = self.table_of_subnet(subnet_id)
+        addr = parse_ipv4(dst_text)
+        if rt is None or addr is None:
+            return None
+        best = None
+        for r in rt["routes"]:
+            net = ipaddress.IPv4Network(r["dest"])
+            if r["enabled"] and addr in net and (best is None or net.prefixlen > best[0]):
+                best = (net.prefixlen, r)
+        return best[1] if best else None
 
     def control(self, path, obj):
         """POST /_sim/... -> dict; raises ValueError on a bad request."""
@@ -898,6 +1384,10 @@ class Sim:
         elif path == "/_sim/config":
             if "task_seconds" in obj:
                 self.task_seconds = float(obj["task_seconds"])
+            if "eip_on_migrate" in obj:
+                if obj["eip_on_migrate"] not in EIP_ON_MIGRATE:
+                    raise ValueError("eip_on_migrate must be one of %s" % ", ".join(EIP_ON_MIGRATE))
+                self.eip_on_migrate = obj["eip_on_migrate"]
             for sid, actions in obj.get("deny", {}).items():
                 if sid not in self.accounts:
                     raise ValueError("unknown account %s" % sid)
@@ -926,10 +1416,24 @@ class Sim:
                     cred["revoked"] = True
             cur = self._issue_role(self.role_gens[-1]["gen"] + 1, obj.get("ttl"))
             return {"ok": True, "secret_id": cur["secret_id"], "expired": cur["expired"]}
+        elif path in ("/_sim/route", "/_sim/eip", "/_sim/route/lookup"):
+            return self.control_network(path, obj)
         elif path == "/_sim/reset":
             self.reset()
         else:
             return None
+        return {"ok": True}
+
+    def control_network(self, path, obj):
+        """/_sim/route, /_sim/eip, /_sim/route/lookup (see PROTOCOL.md section 6)."""
+        if path == "/_sim/route":
+            self.set_route(obj)
+        elif path == "/_sim/eip":
+            self.set_eip(obj)
+        else:
+            r = self.route_lookup(obj.get("subnet"), obj.get("dst"))
+            return {"ok": True, "route": None if r is None else
+                    {"id": r["id"], "cidr": r["dest"], "type": r["type"], "gateway": r["gateway"]}}
         return {"ok": True}
 
     def set_holder(self, ip_text, eni_id):
@@ -954,10 +1458,13 @@ class Sim:
                             e["ips"].pop(other, None)
                         else:
                             e["ips"][other] = "AVAILABLE"
+        old = holder["id"] if holder is not None else None
         for eni in self.enis.values():
             eni["ips"].pop(ip, None)
         if eni_id is not None:
             self.enis[eni_id]["ips"][ip] = "AVAILABLE"
+        if old is not None and old != eni_id:
+            self.eip_after_move(ip, old, eni_id)      # moved out of band: the same undocumented choice
 
 
 # --------------------------------------------------------------------------
@@ -1017,6 +1524,164 @@ def legacy_int(p, name, default):
     if not re.match(r"^-?\d+$", v):
         raise ApiError("InvalidParameterValue", "The parameter `%s` must be an integer." % name)
     return int(v)
+
+
+def opt_digits(p, name, default):
+    """[MODELS] DescribeRouteTablesRequest.Offset/Limit are Strings: a JSON string of digits."""
+    if name not in p:
+        return default
+    v = p[name]
+    if not isinstance(v, str):
+        raise ApiError("InvalidParameter", "The parameter `%s` must be a string." % name)
+    if not v.isdigit():
+        raise ApiError("InvalidParameterValue.Malformed", "The parameter `%s` must be a number." % name)
+    return int(v)
+
+
+def opt_bool(p, name, default):
+    if name not in p:
+        return default
+    v = p[name]
+    if not isinstance(v, bool):
+        raise ApiError("InvalidParameter", "The parameter `%s` must be a boolean." % name)
+    return v
+
+
+def parse_cidr(text):
+    """An IPv4 CIDR with no host bits set (strict: the documents give network addresses only)."""
+    try:
+        return ipaddress.IPv4Network(text, strict=True)
+    except (ipaddress.AddressValueError, ipaddress.NetmaskValueError, ValueError, TypeError):
+        raise ApiError("InvalidParameterValue.Malformed", "Invalid DestinationCidrBlock `%s`." % text)
+
+
+# [MODELS] Route.GatewayType: every documented next hop type (the world has NORMAL_CVM next hops only).
+GATEWAY_TYPES = ("CVM", "VPN", "DIRECTCONNECT", "PEERCONNECTION", "HAVIP", "NAT", "NORMAL_CVM", "EIP",
+                 "LOCAL_GATEWAY", "INTRANAT", "USER_CCN", "GWLB_ENDPOINT")
+# [MODELS] Route: the fields a Routes item may carry.
+ROUTE_FIELDS = ("DestinationCidrBlock", "GatewayType", "GatewayId", "RouteId", "RouteDescription", "Enabled",
+                "RouteType", "RouteTableId", "DestinationIpv6CidrBlock", "RouteItemId", "PublishedToVbc",
+                "CreatedTime", "CdcId")
+MAX_ROUTES_PER_CALL = 100       # sim: the documents give no per-call maximum
+ECMP_MAX = 8                    # [RTBLIM] CVM routes: "Up to 8 for the same type"
+
+
+def route_items(p):
+    """CreateRoutes/ReplaceRoutes Routes: a non-empty array of Route objects ([MODELS])."""
+    if "Routes" not in p:
+        raise ApiError("MissingParameter", "The request is missing a required parameter `Routes`.")
+    items = p["Routes"]
+    if not isinstance(items, list) or not all(isinstance(x, dict) for x in items):
+        raise ApiError("InvalidParameter", "The parameter `Routes` must be an array of objects.")
+    if not items:
+        raise ApiError("InvalidParameterValue", "The parameter `Routes` must not be empty.")
+    if len(items) > MAX_ROUTES_PER_CALL:
+        raise ApiError("LimitExceeded", "At most %d Routes per call." % MAX_ROUTES_PER_CALL)
+    for i, s in enumerate(items):
+        check_known(s, ROUTE_FIELDS, "Routes.%d." % i)
+    return items
+
+
+def filter_list(filters, bad_key_code, too_many_code, names, prefix_ok=("tag:",)):
+    """Common Filters checks ([MODELS] Filter: AND between filters, OR between Values) -> {name: values}."""
+    if filters is None:
+        return {}
+    if not isinstance(filters, list):
+        raise ApiError("InvalidParameter", "Filters must be an array.")
+    if len(filters) > 10:
+        raise ApiError(too_many_code, "At most 10 Filters.")
+    by_name = collections.OrderedDict()
+    for f in filters:
+        if not isinstance(f, dict):
+            raise ApiError("InvalidParameter.FilterNotDict" if bad_key_code.endswith("InvalidKey")
+                           else "InvalidParameter", "Each filter must be an object.")
+        check_known(f, ("Name", "Values"), "Filters.")
+        name, values = f.get("Name"), f.get("Values")
+        known = isinstance(name, str) and (name in names or any(
+            name.startswith(x) and len(name) > len(x) for x in prefix_ok))
+        if not known:
+            raise ApiError(bad_key_code, "Invalid filter name `%s`." % name)
+        if not isinstance(values, list) or not all(isinstance(x, str) for x in values):
+            raise ApiError("InvalidParameter.FilterValuesNotList" if bad_key_code.endswith("InvalidKey")
+                           else "InvalidParameter", "Filter `%s` Values must be an array of strings." % name)
+        if len(values) > 100:
+            raise ApiError("InvalidParameterValue.LimitExceeded", "At most 100 Values per filter.")
+        by_name.setdefault(name, []).extend(values)
+    return by_name
+
+
+# [MODELS] DescribeRouteTablesRequest.Filters: every documented name.
+RTB_FILTER_NAMES = ("route-table-id", "route-table-name", "vpc-id", "association.main", "tag-key",
+                    "visible", "next-hop-type")
+
+
+def rtb_filters(filters):
+    """-> predicates pred(sim, table).  Booleans: "TRUE"/"FALSE" any case ([MODELS] Filter.Values)."""
+    by_name = filter_list(filters, "InvalidParameter.FilterInvalidKey", "InvalidParameterValue.LimitExceeded",
+                          RTB_FILTER_NAMES)
+    if "next-hop-type" in by_name and not ("route-table-id" in by_name and "vpc-id" in by_name):
+        # [MODELS] "使用next-hop-type进行过滤时，必须同时携带route-table-id与vpc-id"; [ERRS] FilterMissParameter
+        raise ApiError("InvalidParameter.FilterMissParameter",
+                       "The next-hop-type filter needs the route-table-id and vpc-id filters too.")
+    preds = []
+    for name, vals in by_name.items():
+        low = [x.lower() for x in vals]
+        if name == "route-table-id":
+            preds.append(lambda s, t, v=vals: t["id"] in v)
+        elif name == "route-table-name":
+            preds.append(lambda s, t, v=vals: t["name"] in v)
+        elif name == "vpc-id":
+            preds.append(lambda s, t, v=vals: s.vpc_id in v)
+        elif name == "association.main":
+            preds.append(lambda s, t, v=low: ("true" if t["main"] else "false") in v)
+        elif name == "visible":
+            preds.append(lambda s, t, v=low: "true" in v)           # every simulated table is visible
+        elif name == "next-hop-type":
+            preds.append(lambda s, t, v=vals: any(r["type"] in v for r in t["routes"]))
+        else:
+            preds.append(lambda s, t: False)                        # tag-key, tag:KEY: no tags here
+    return preds
+
+
+# [MODELS] DescribeAddressesRequest.Filters: every documented name.
+EIP_FILTER_NAMES = ("address-id", "address-name", "address-ip", "address-status", "instance-id",
+                    "private-ip-address", "network-interface-id", "is-arrears", "instance-type",
+                    "address-type", "address-isp", "dedicated-cluster-id", "tag-key", "tag-value")
+
+
+def eip_filters(filters):
+    """-> (predicates pred(address), names used).  [MODELS]: address-name and private-ip-address use
+    the first value only; without address-type, every type but WanIP (all simulated ones are EIP)."""
+    by_name = filter_list(filters, "InvalidParameter.InvalidFilter", "LimitExceeded.NumberOfFilters",
+                          EIP_FILTER_NAMES)
+    preds = []
+    for name, vals in by_name.items():
+        first = vals[:1]
+        if name == "address-id":
+            preds.append(lambda a, v=vals: a["id"] in v)
+        elif name == "address-name":
+            preds.append(lambda a, v=first: a["name"] in v)
+        elif name == "address-ip":
+            preds.append(lambda a, v=vals: a["ip"] in v)
+        elif name == "address-status":
+            preds.append(lambda a, v=vals: a["status"] in v)
+        elif name == "instance-id":
+            preds.append(lambda a, v=vals: a["instance"] in v)
+        elif name == "private-ip-address":
+            preds.append(lambda a, v=first: a["private_ip"] in v)
+        elif name == "network-interface-id":
+            preds.append(lambda a, v=vals: a["eni"] in v)
+        elif name == "is-arrears":
+            preds.append(lambda a, v=vals: "false" in [x.lower() for x in v])
+        elif name == "instance-type":
+            preds.append(lambda a, v=vals: a["instance"] is not None and "CVM" in v)
+        elif name == "address-type":
+            preds.append(lambda a, v=vals: "EIP" in v)
+        elif name == "address-isp":
+            preds.append(lambda a, v=vals: "BGP" in v)
+        else:
+            preds.append(lambda a: False)        # dedicated-cluster-id, tags: none here
+    return preds, list(by_name)
 
 
 # [MODELS]/[DNI] DescribeNetworkInterfacesRequest.Filters: every documented filter name.
@@ -1388,12 +2053,13 @@ def main(argv=None):
     ap.add_argument("--meta-addr", default="127.0.0.1")
     ap.add_argument("--meta-port", type=int, default=8080)
     ap.add_argument("--task-seconds", type=float, default=0.0)
+    ap.add_argument("--eip-on-migrate", choices=EIP_ON_MIGRATE)
     ap.add_argument("--ready-file")
     ap.add_argument("-v", "--verbose", action="store_true")
     args = ap.parse_args(argv)
 
     try:
-        sim = Sim(args.world, args.task_seconds, args.verbose)
+        sim = Sim(args.world, args.task_seconds, args.verbose, args.eip_on_migrate)
         ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
         ctx.minimum_version = ssl.TLSVersion.TLSv1_2
         ctx.load_cert_chain(args.cert, args.key)

@@ -15,6 +15,12 @@ commands:
   meta-instance ID              POST /_sim/meta_instance
   role-rotate [--revoke]        POST /_sim/role/rotate
   reset                         POST /_sim/reset
+  route TABLE CIDR IP|none      POST /_sim/route (set, add or delete the route to CIDR)
+  route-of TABLE CIDR           print the next hop(s) of CIDR in TABLE (comma-separated), or "none"
+  route-lookup SUBNET IP        print the next hop a packet from SUBNET to IP takes, or "none"
+  eip EIP ENI IP | EIP none     POST /_sim/eip (bind or unbind out of band)
+  eip-of EIP                    print "STATUS ENI PRIVATE_IP" of EIP ("UNBIND none none")
+  eip-mode unbind|follow|stale  POST /_sim/config {"eip_on_migrate": MODE}
 Exit status: 0 ok, 1 the sim refused, 2 usage.
 """
 
@@ -32,6 +38,42 @@ def call(base, path, obj=None):
             return True, json.loads(resp.read().decode())
     except urllib.error.HTTPError as e:
         return False, json.loads(e.read().decode() or "{}")
+
+
+def route_eip(base, cmd, args):
+    """Route-table and EIP commands -> (ok, res), or (None, None) when cmd is not one of them.
+    A query command prints its answer and returns (True, None)."""
+    if cmd == "route" and len(args) == 3:
+        return call(base, "/_sim/route", {"table": args[0], "cidr": args[1],
+                                          "gateway": None if args[2] == "none" else args[2]})
+    if cmd == "eip" and len(args) in (2, 3):
+        eni = None if args[1] == "none" else args[1]
+        return call(base, "/_sim/eip", {"id": args[0], "eni": eni, "ip": args[2] if len(args) == 3 else None})
+    if cmd == "eip-mode" and len(args) == 1:
+        return call(base, "/_sim/config", {"eip_on_migrate": args[0]})
+    if cmd == "route-lookup" and len(args) == 2:
+        ok, res = call(base, "/_sim/route/lookup", {"subnet": args[0], "dst": args[1]})
+        if ok:
+            print(res["route"]["gateway"] if res["route"] else "none")
+            return True, None
+        return ok, res
+    if cmd in ("route-of", "eip-of") and len(args) == 2 - (cmd == "eip-of"):
+        ok, res = call(base, "/_sim/state")
+        if not ok:
+            return ok, res
+        if cmd == "route-of":
+            table = res["route_tables"].get(args[0])
+            if table is None:
+                return False, {"ok": False, "error": "unknown route table %s" % args[0]}
+            hops = [r["gateway"] for r in table["routes"] if r["cidr"] == args[1]]
+            print(",".join(hops) if hops else "none")
+        else:
+            a = res["addresses"].get(args[0])
+            if a is None:
+                return False, {"ok": False, "error": "unknown EIP %s" % args[0]}
+            print("%s %s %s" % (a["status"], a["eni"] or "none", a["private_ip"] or "none"))
+        return True, None
+    return None, None
 
 
 def main(argv):
@@ -75,8 +117,12 @@ def main(argv):
         elif cmd == "role-rotate" and args in ([], ["--revoke"]):
             ok, res = call(base, "/_sim/role/rotate", {"revoke_old": args == ["--revoke"]})
         else:
-            sys.stderr.write(__doc__)
-            return 2
+            ok, res = route_eip(base, cmd, args)
+            if ok is None:
+                sys.stderr.write(__doc__)
+                return 2
+            if ok and res is None:
+                return 0
     except (OSError, ValueError) as e:
         sys.stderr.write("simctl.py: %s: %s\n" % (base, e))
         return 1
