@@ -9,14 +9,53 @@
 
 #include "cfg.h"
 #include "cloud.h"
+#include "creds.h"
+#include "http.h"
+#include "json.h"
 #include "log.h"
+#include "meta.h"
 #include "sign.h"
 #include "state.h"
+#include "tls.h"
 #include "util.h"
 
 #define API3_VERSION "2017-03-12"
 #define API2_PATH "/v2/index.php"
 #define MAX_PARAMS (16 + 2 * 64)
+
+struct cloud {
+	const struct cfg *cfg;
+	char host[256];
+	int port;
+	char region[64];
+	long long clock_offset;		/* seconds to add to our clock (from the API's Date) */
+	struct tls_anchors ta;
+	int ta_loaded;
+	struct http_conn conn;
+	struct meta meta;		/* metadata service, for role credentials */
+	struct creds creds;
+	int creds_loaded;
+	char body[8192];		/* request body */
+	char buf[CLOUD_RESP_MAX];	/* response, headers included */
+	size_t buf_used;		/* high-water mark of buf, wiped by cloud_close */
+	struct json_tok tok[CLOUD_TOKENS];
+	struct json resp;		/* the parsed Response object of the last call */
+	int resp_obj;			/* token index of "Response" (API 3) or root (API 2) */
+	char code[96];			/* last error code ("" on success) */
+	char msg[256];			/* last error message, sanitised */
+	char request_id[80];		/* last RequestId */
+	unsigned calls;			/* API calls made, for benchmarks */
+	int last_rc;			/* class of the last call: CLOUD_OK, _RETRY, _FATAL */
+	char date[40];			/* Date header of the last answer (doctor: clock skew) */
+	long long deadline_ms;		/* absolute (util_now_ms), 0 = none: caps every exchange */
+};
+
+_Static_assert(sizeof(struct cloud) <= sizeof(struct cloud_mem), "raise CLOUD_MEM_SIZE");
+
+struct cloud *cloud_of(struct cloud_mem *m)
+{
+	return (struct cloud *)(void *)m->u.bytes;
+}
 
 /* Internal call outcomes beyond enum cloud_rc. */
 enum { CALL_EXPIRED = -10, CALL_TOKEN = -11 };
@@ -99,6 +138,81 @@ const char *cloud_last_error(const struct cloud *cl)
 	    *cl->request_id ? cl->request_id : "none") < 0)
 		return cl->code;
 	return text;
+}
+
+const char *cloud_error_code(const struct cloud *cl)
+{
+	return cl->code;
+}
+
+enum cloud_rc cloud_last_rc(const struct cloud *cl)
+{
+	return cl->last_rc;
+}
+
+void cloud_rc_clear(struct cloud *cl)
+{
+	cl->last_rc = CLOUD_OK;
+}
+
+unsigned cloud_calls(const struct cloud *cl)
+{
+	return cl->calls;
+}
+
+void cloud_calls_reset(struct cloud *cl)
+{
+	cl->calls = 0;
+}
+
+const char *cloud_date(const struct cloud *cl)
+{
+	return cl->date;
+}
+
+void cloud_set_deadline(struct cloud *cl, long long deadline_ms)
+{
+	cl->deadline_ms = deadline_ms;
+	if (deadline_ms && deadline_ms - util_now_ms() < cl->meta.conn.timeout_ms)
+		cl->meta.conn.timeout_ms = (int)(deadline_ms - util_now_ms());
+}
+
+int cloud_set_region(struct cloud *cl, const char *region)
+{
+	return util_copy(cl->region, sizeof cl->region, region);
+}
+
+const char *cloud_host(const struct cloud *cl)
+{
+	return cl->host;
+}
+
+int cloud_port(const struct cloud *cl)
+{
+	return cl->port;
+}
+
+struct meta *cloud_meta(struct cloud *cl)
+{
+	return &cl->meta;
+}
+
+int cloud_creds_load(struct cloud *cl)
+{
+	cl->creds_loaded = creds_load(&cl->creds, cl->cfg, &cl->meta, 0) == 0;
+	return cl->creds_loaded ? 0 : -1;
+}
+
+const char *cloud_creds_source(const struct cloud *cl)
+{
+	return cl->creds.source;
+}
+
+const struct tls_anchors *cloud_anchors(struct cloud *cl)
+{
+	if (!cl->ta_loaded && tls_anchors_load(&cl->ta, *cl->cfg->ca_file ? cl->cfg->ca_file : NULL) == 0)
+		cl->ta_loaded = 1;
+	return cl->ta_loaded ? &cl->ta : NULL;
 }
 
 /* Trust anchors and credentials, loaded once, on the first call that needs them. */

@@ -9,6 +9,7 @@
 #include "cfg.h"
 #include "cloud.h"
 #include "disc.h"
+#include "http.h"
 #include "log.h"
 #include "migrate.h"
 #include "proc.h"
@@ -27,7 +28,7 @@
 
 /* One cloud client per process: large buffers, kept out of the stack. MIGRATE_KEEP keeps it
  * set up between runs (cloud_ready). */
-static struct cloud cloud;
+static struct cloud_mem cloud_mem;
 static int cloud_ready;
 /* Called before every look at state_dir/state (the FIFO consumer reads its events there). */
 static void (*check_hook)(void *);
@@ -63,18 +64,16 @@ static int backoff_wait(struct run *r);
 /* Region, VPC and this ENI: config, cache, or discovery (retried while the errors are transient). */
 static int setup(struct run *r, long long deadline, int retry)
 {
-	r->cl = &cloud;	/* cloud_init() done by the caller */
-	r->cl->deadline_ms = deadline;
-	if (deadline && deadline - util_now_ms() < r->cl->meta.conn.timeout_ms)
-		r->cl->meta.conn.timeout_ms = (int)(deadline - util_now_ms());
+	r->cl = cloud_of(&cloud_mem);	/* cloud_init() done by the caller */
+	cloud_set_deadline(r->cl, deadline);
 	for (;;) {
-		r->cl->last_rc = CLOUD_OK;
-		if (disc_node(&r->nd, r->c, &r->cl->meta, NULL, DISC_REGION | DISC_VPC) == 0) {
-			util_copy(r->cl->region, sizeof r->cl->region, r->nd.region);
-			if (disc_node(&r->nd, r->c, &r->cl->meta, r->cl, DISC_ALL & ~DISC_IF) == 0)
+		cloud_rc_clear(r->cl);
+		if (disc_node(&r->nd, r->c, cloud_meta(r->cl), NULL, DISC_REGION | DISC_VPC) == 0) {
+			cloud_set_region(r->cl, r->nd.region);
+			if (disc_node(&r->nd, r->c, cloud_meta(r->cl), r->cl, DISC_ALL & ~DISC_IF) == 0)
 				return 0;
 		}
-		if (!retry || r->cl->last_rc == CLOUD_FATAL || !backoff_wait(r))
+		if (!retry || cloud_last_rc(r->cl) == CLOUD_FATAL || !backoff_wait(r))
 			return -1;
 	}
 }
@@ -282,7 +281,7 @@ static void record(const struct run *r, const char *result, long long t0)
 {
 	char line[160];
 	int n = util_fmt(line, sizeof line, "time=%lld result=%s duration_ms=%lld calls=%u\n",
-	    (long long)time(NULL), result, util_now_ms() - t0, r->cl ? r->cl->calls : 0);
+	    (long long)time(NULL), result, util_now_ms() - t0, r->cl ? cloud_calls(r->cl) : 0);
 
 	if (n > 0)
 		state_write(r->c->state_dir, FILE_LAST_MIGRATE, line, (size_t)n, 0600);
@@ -335,11 +334,11 @@ static void hard_arm(const struct cfg *c)
 static int client_ready(const struct cfg *c)
 {
 	if (!cloud_ready) {
-		if (cloud_init(&cloud, c, "") < 0)
+		if (cloud_init(cloud_of(&cloud_mem), c, "") < 0)
 			return -1;
 		cloud_ready = 1;
 	}
-	cloud.calls = 0;
+	cloud_calls_reset(cloud_of(&cloud_mem));
 	return 0;
 }
 
@@ -375,16 +374,16 @@ int migrate_run(const struct cfg *c, unsigned flags)
 		rc = migrate_loop(&r);
 	if (rc == MIGRATE_DONE)
 		log_info("migrate: every VIP is on %s (%lld ms, %u API calls, %lu TLS handshakes)",
-		    r.nd.eni, util_now_ms() - t0, r.cl->calls, http_stat_handshakes - hs);
+		    r.nd.eni, util_now_ms() - t0, cloud_calls(r.cl), http_stat_handshakes - hs);
 	else if (rc == MIGRATE_FAILED)
 		log_err("migrate: failed after %lld ms: %s", util_now_ms() - t0,
-		    r.cl && *r.cl->code ? cloud_last_error(r.cl) : "see above");
-	if (rc == MIGRATE_FAILED && r.cl && r.cl->last_rc == CLOUD_FATAL)
+		    r.cl && *cloud_error_code(r.cl) ? cloud_last_error(r.cl) : "see above");
+	if (rc == MIGRATE_FAILED && r.cl && cloud_last_rc(r.cl) == CLOUD_FATAL)
 		rc = MIGRATE_REFUSED;	/* auth, permission, parameters: retrying will not help */
 	record(&r, rc == MIGRATE_DONE ? "done" : rc == MIGRATE_NOT_MASTER ? "not-master" :
 	    r.taken_back ? "taken-back" : "failed", t0);
 	if (!(flags & MIGRATE_KEEP) && cloud_ready) {
-		cloud_close(&cloud);
+		cloud_close(cloud_of(&cloud_mem));
 		cloud_ready = 0;
 	}
 	if (flags & MIGRATE_HARD_DEADLINE)
@@ -403,22 +402,22 @@ int migrate_prepare(const struct cfg *c)
 	r.deadline = util_now_ms() + c->timeout * 1000LL;
 	if (setup(&r, r.deadline, 0) < 0)
 		return -1;
-	rc = cloud_warm(&cloud);
+	rc = cloud_warm(cloud_of(&cloud_mem));
 	if (rc != CLOUD_OK)
-		log_warn("migrate: %s: cannot get ready (%s); a migrate will try again", cloud.host,
+		log_warn("migrate: %s: cannot get ready (%s); a migrate will try again", cloud_host(cloud_of(&cloud_mem)),
 		    rc == CLOUD_FATAL ? "credentials or trust anchors" : "not reachable");
 	return rc == CLOUD_OK ? 0 : -1;
 }
 
 int migrate_conn_fd(void)
 {
-	return cloud_ready ? cloud_conn_fd(&cloud) : -1;
+	return cloud_ready ? cloud_conn_fd(cloud_of(&cloud_mem)) : -1;
 }
 
 void migrate_conn_drop(void)
 {
 	if (cloud_ready)
-		cloud_conn_drop(&cloud);
+		cloud_conn_drop(cloud_of(&cloud_mem));
 }
 
 void migrate_set_check_hook(void (*fn)(void *), void *arg)
@@ -434,7 +433,7 @@ int migrate_query(const struct cfg *c, long long deadline_ms, struct cloud_holde
 	int rc = -1, busy, i;
 
 	holders_init(c, h);
-	if (cloud_init(&cloud, c, "") == 0 && setup(&r, deadline_ms, 0) == 0 &&
+	if (cloud_init(cloud_of(&cloud_mem), c, "") == 0 && setup(&r, deadline_ms, 0) == 0 &&
 	    cloud_holders(r.cl, r.nd.vpc, h, c->nvip) == CLOUD_OK)
 		rc = all_here(&r, h, &busy);
 	if (out)
