@@ -16,6 +16,7 @@
 #include "meta.h"
 #include "sign.h"
 #include "state.h"
+#include "anchors.h"
 #include "tls.h"
 #include "util.h"
 
@@ -29,7 +30,7 @@ struct cloud {
 	int port;
 	char region[64];
 	long long clock_offset;		/* seconds to add to our clock (from the API's Date) */
-	struct tls_anchors ta;
+	struct anchors ta;
 	int ta_loaded;
 	struct http_conn conn;
 	struct meta meta;		/* metadata service, for role credentials */
@@ -121,7 +122,7 @@ void cloud_close(struct cloud *cl)
 	http_close(&cl->conn);
 	meta_close(&cl->meta);
 	if (cl->ta_loaded)
-		tls_anchors_free(&cl->ta);
+		anchors_free(&cl->ta);
 	cl->ta_loaded = 0;
 	creds_wipe(&cl->creds);
 	cl->creds_loaded = 0;
@@ -208,9 +209,9 @@ const char *cloud_creds_source(const struct cloud *cl)
 	return cl->creds.source;
 }
 
-const struct tls_anchors *cloud_anchors(struct cloud *cl)
+const struct anchors *cloud_anchors(struct cloud *cl)
 {
-	if (!cl->ta_loaded && tls_anchors_load(&cl->ta, *cl->cfg->ca_file ? cl->cfg->ca_file : NULL) == 0)
+	if (!cl->ta_loaded && anchors_load(&cl->ta, *cl->cfg->ca_file ? cl->cfg->ca_file : NULL) == 0)
 		cl->ta_loaded = 1;
 	return cl->ta_loaded ? &cl->ta : NULL;
 }
@@ -219,7 +220,7 @@ const struct tls_anchors *cloud_anchors(struct cloud *cl)
 static int ensure_ready(struct cloud *cl)
 {
 	if (!cl->ta_loaded) {
-		if (tls_anchors_load_cached(&cl->ta, *cl->cfg->ca_file ? cl->cfg->ca_file : NULL,
+		if (anchors_load_cached(&cl->ta, *cl->cfg->ca_file ? cl->cfg->ca_file : NULL,
 		    cl->cfg->state_dir) < 0)
 			return CLOUD_FATAL;
 		cl->ta_loaded = 1;

@@ -5,7 +5,7 @@
 #include <stdint.h>
 struct cfg;
 struct meta;
-struct tls_anchors;
+struct anchors;
 
 #define CLOUD_ID_LEN 64
 #define CLOUD_RESP_MAX (256 * 1024)
@@ -97,5 +97,5 @@ int cloud_creds_load(struct cloud *cl);
 const char *cloud_creds_source(const struct cloud *cl);
 /* The trust anchors, loaded from the bundle (not the cache) if not yet: NULL on failure
  * (logged). The calls that follow use them. */
-const struct tls_anchors *cloud_anchors(struct cloud *cl);
+const struct anchors *cloud_anchors(struct cloud *cl);
 #endif

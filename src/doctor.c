@@ -17,6 +17,7 @@
 #include "net.h"
 #include "nl.h"
 #include "state.h"
+#include "anchors.h"
 #include "tls.h"
 #include "util.h"
 
@@ -105,7 +106,7 @@ static int check_network(struct doc *d)
 	struct addrinfo hints = { 0 }, *res = NULL;
 	long long deadline = util_now_ms() + d->c.timeout * 1000LL;
 	const char *host = cloud_host(d->cl);
-	const struct tls_anchors *ta;
+	const struct anchors *ta;
 	int ok, fd, r = -1;
 
 	hints.ai_socktype = SOCK_STREAM;

@@ -373,7 +373,7 @@ int http_parse_response(char *buf, size_t len, int eof, struct http_resp *r)
 /* ---- requests ---- */
 
 void http_init(struct http_conn *c, const char *host, int port, int use_tls,
-    const struct tls_anchors *ta, int timeout_ms)
+    const struct anchors *ta, int timeout_ms)
 {
 	memset(c, 0, sizeof *c);
 	c->fd = -1;
