@@ -126,8 +126,8 @@ void cloud_close(struct cloud *cl)
 	cl->ta_loaded = 0;
 	creds_wipe(&cl->creds);
 	cl->creds_loaded = 0;
-	sign_wipe(cl->buf, cl->buf_used);	/* the request head (Authorization, token) passed here */
-	sign_wipe(cl->body, sizeof cl->body);
+	util_wipe(cl->buf, cl->buf_used);	/* the request head (Authorization, token) passed here */
+	util_wipe(cl->body, sizeof cl->body);
 	cl->buf_used = 0;
 }
 
@@ -444,7 +444,7 @@ static int send3(struct cloud *cl, const char *action, const char *body)
 		return CLOUD_FATAL;
 	}
 	rc = exchange(cl, action, headers, body, len, &r);
-	sign_wipe(headers, sizeof headers);
+	util_wipe(headers, sizeof headers);
 	return rc == CLOUD_OK ? answer3(cl, action, &r) : rc;
 }
 
@@ -499,7 +499,7 @@ static int send2(struct cloud *cl, const char *action, struct sign_param *p, int
 	}
 	util_copy(headers, sizeof headers, "Content-Type: application/x-www-form-urlencoded\r\n");
 	rc = exchange(cl, action, headers, cl->body, (size_t)len, &r);
-	sign_wipe(cl->body, sizeof cl->body);
+	util_wipe(cl->body, sizeof cl->body);
 	return rc == CLOUD_OK ? answer2(cl, action, &r) : rc;
 }
 

@@ -6,6 +6,7 @@
 
 #include "http.h"
 #include "log.h"
+#include "util.h"
 #include "net.h"
 #include "anchors.h"
 #include "tls.h"
@@ -18,11 +19,11 @@ static const char usage[] =
 static int load_only(const char *ca)
 {
 	struct anchors ta;
-	long long t0 = net_now_ms();
+	long long t0 = util_now_ms();
 
 	if (anchors_load(&ta, ca) < 0)
 		return 1;
-	printf("anchors=%zu skipped=%zu ms=%lld path=%s\n", ta.count, ta.skipped, net_now_ms() - t0, ta.path);
+	printf("anchors=%zu skipped=%zu ms=%lld path=%s\n", ta.count, ta.skipped, util_now_ms() - t0, ta.path);
 	anchors_free(&ta);
 	return 0;
 }
