@@ -1,29 +1,45 @@
 /* vip: operator tool: migrate the VIPs here, query the cloud, show status, run the doctor's checklist, drill a failover. */
+/* The sub-commands, one row each: VIP_CMD(name, usage lines, flags); vip --help prints the
+ * rows' usage lines in this order, dispatch reads the same rows (vip_NAME runs it).
+ *   flags  VIP_SETUP: tcvip.conf loaded (tcvip_setup) before vip_NAME runs */
+#define VIP_COMMANDS \
+VIP_CMD(migrate, \
+"  migrate [--if-master]  make the cloud assign every VIP to this node's ENI\n" \
+"                         (exit 0 done, 1 failed (transient), 2 usage/config\n" \
+"                         error, 4 refused for good: auth, permission, parameters);\n" \
+"                         --if-master stops once state_dir/state is not MASTER\n", VIP_SETUP) \
+VIP_CMD(query, \
+"  query                  print true if the cloud assigns every VIP here, else\n" \
+"                         false (exit 0/1); unknown on error (exit 3)\n", VIP_SETUP) \
+VIP_CMD(status, \
+"  status [--json]        local state, VIPs on the NIC, cloud holders, ENI,\n" \
+"                         endpoint, credentials source, last migrate\n", VIP_SETUP) \
+VIP_CMD(doctor, \
+"  doctor [--probe-write] checklist of everything failover needs, with fixes\n" \
+"                         (exit 0 only if every check passes). API permissions\n" \
+"                         are checked read-only (DescribeNetworkInterfaces,\n" \
+"                         DescribeVpcTaskResult); --probe-write also sends\n" \
+"                         MigratePrivateIpAddress (eni-00000000 to eni-00000000)\n" \
+"                         and AssignPrivateIpAddresses (to eni-00000000) for\n" \
+"                         the first VIP: real calls the cloud refuses for the\n" \
+"                         ENI after it checked the permission\n", 0) \
+VIP_CMD(drill, \
+"  drill --yes [--timeout S]  on the master: a timed test failover. check_self\n" \
+"                         reports a fault until the cloud gives the VIPs to the\n" \
+"                         other node (at most S s, default 60), then the phases\n" \
+"                         are printed; exit 0 moved, 1 not (or refused), 130 on\n" \
+"                         a signal; the request is always cleared (in preempt\n" \
+"                         mode the VIP then returns to this node)\n", VIP_SETUP)
+
+#define VIP_SETUP 1u
+
 const char vip_usage[] =
 "usage: vip [-c FILE] [-v] COMMAND [OPTIONS]\n"
 "\n"
-"  migrate [--if-master]  make the cloud assign every VIP to this node's ENI\n"
-"                         (exit 0 done, 1 failed (transient), 2 usage/config\n"
-"                         error, 4 refused for good: auth, permission, parameters);\n"
-"                         --if-master stops once state_dir/state is not MASTER\n"
-"  query                  print true if the cloud assigns every VIP here, else\n"
-"                         false (exit 0/1); unknown on error (exit 3)\n"
-"  status [--json]        local state, VIPs on the NIC, cloud holders, ENI,\n"
-"                         endpoint, credentials source, last migrate\n"
-"  doctor [--probe-write] checklist of everything failover needs, with fixes\n"
-"                         (exit 0 only if every check passes). API permissions\n"
-"                         are checked read-only (DescribeNetworkInterfaces,\n"
-"                         DescribeVpcTaskResult); --probe-write also sends\n"
-"                         MigratePrivateIpAddress (eni-00000000 to eni-00000000)\n"
-"                         and AssignPrivateIpAddresses (to eni-00000000) for\n"
-"                         the first VIP: real calls the cloud refuses for the\n"
-"                         ENI after it checked the permission\n"
-"  drill --yes [--timeout S]  on the master: a timed test failover. check_self\n"
-"                         reports a fault until the cloud gives the VIPs to the\n"
-"                         other node (at most S s, default 60), then the phases\n"
-"                         are printed; exit 0 moved, 1 not (or refused), 130 on\n"
-"                         a signal; the request is always cleared (in preempt\n"
-"                         mode the VIP then returns to this node)\n";
+#define VIP_CMD(name, usage, flags) usage
+VIP_COMMANDS
+#undef VIP_CMD
+;
 
 #include <stdio.h>
 #include <string.h>
@@ -81,47 +97,76 @@ static int vip_drill(const struct cfg *c, int argc, char **argv)
 	return drill_run(c, (int)timeout);
 }
 
-static int vip_query(const struct cfg *c)
+static int vip_query(const struct cfg *c, int argc, char **argv)
 {
-	int r = migrate_query(c, 0, NULL);
+	int r;
+
+	(void)argv;
+	if (argc > 2)
+		return usage_error("unexpected argument");
+	r = migrate_query(c, 0, NULL);
 
 	puts(r == 1 ? "true" : r == 0 ? "false" : "unknown");
 	return r == 1 ? 0 : r == 0 ? 1 : 3;
 }
 
+static int vip_status(const struct cfg *c, int argc, char **argv)
+{
+	if (argc > 2 + !strcmp(argv[argc - 1], "--json"))
+		return usage_error("unexpected argument");
+	return status_run(c, argc > 2);
+}
+
+/* doctor loads the config itself: a config that does not load is its first failed check. */
+static int vip_doctor(const struct cfg *c, int argc, char **argv)
+{
+	(void)c;
+	if (argc > 3 || (argc == 3 && strcmp(argv[2], "--probe-write")))
+		return usage_error("doctor takes only --probe-write");
+	return doctor_run(cfg_path(tcvip.config), argc == 3);
+}
+
+static const struct vip_cmd {
+	const char *name;
+	int (*run)(const struct cfg *c, int argc, char **argv);
+	unsigned flags;
+} vip_cmds[] = {
+#define VIP_CMD(name, usage, flags) { #name, vip_##name, flags },
+VIP_COMMANDS
+#undef VIP_CMD
+};
+
+static const struct vip_cmd *vip_cmd(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof vip_cmds / sizeof vip_cmds[0]; i++)
+		if (!strcmp(vip_cmds[i].name, name))
+			return &vip_cmds[i];
+	return NULL;
+}
+
 int vip_main(int argc, char **argv)
 {
 	static struct cfg c;
-	const char *cmd = argc > 1 ? argv[1] : "";
+	const struct vip_cmd *cmd;
 	int rc;
 
 	if (argc < 2)
 		return usage_error("missing COMMAND");
-	if (strcmp(cmd, "migrate") && strcmp(cmd, "query") && strcmp(cmd, "status") &&
-	    strcmp(cmd, "doctor") && strcmp(cmd, "drill"))
+	cmd = vip_cmd(argv[1]);
+	if (!cmd)
 		return usage_error("unknown COMMAND");
 	if (argc > 2 && !strcmp(argv[2], "--help")) {
 		tcvip_usage(vip_usage);
 		return 0;
 	}
-	if (!strcmp(cmd, "doctor")) {
-		if (argc > 3 || (argc == 3 && strcmp(argv[2], "--probe-write")))
-			return usage_error("doctor takes only --probe-write");
-		return doctor_run(cfg_path(tcvip.config), argc == 3);
-	}
+	if (!(cmd->flags & VIP_SETUP))
+		return cmd->run(NULL, argc, argv);
 	log_set_stderr(1);
 	if (tcvip_setup(&c) < 0)
 		return 2;
-	if (!strcmp(cmd, "migrate"))
-		rc = vip_migrate(&c, argc, argv);
-	else if (!strcmp(cmd, "drill"))
-		rc = vip_drill(&c, argc, argv);
-	else if (argc > 2 + (!strcmp(cmd, "status") && !strcmp(argv[argc - 1], "--json")))
-		rc = usage_error("unexpected argument");
-	else if (!strcmp(cmd, "query"))
-		rc = vip_query(&c);
-	else
-		rc = status_run(&c, argc > 2);
+	rc = cmd->run(&c, argc, argv);
 	cfg_wipe_secrets(&c);
 	return rc;
 }

@@ -9,14 +9,54 @@
 
 #include "cfg.h"
 #include "cloud.h"
+#include "creds.h"
+#include "http.h"
+#include "json.h"
 #include "log.h"
+#include "meta.h"
 #include "sign.h"
 #include "state.h"
+#include "anchors.h"
+#include "tls.h"
 #include "util.h"
 
 #define API3_VERSION "2017-03-12"
 #define API2_PATH "/v2/index.php"
 #define MAX_PARAMS (16 + 2 * 64)
+
+struct cloud {
+	const struct cfg *cfg;
+	char host[256];
+	int port;
+	char region[64];
+	long long clock_offset;		/* seconds to add to our clock (from the API's Date) */
+	struct anchors ta;
+	int ta_loaded;
+	struct http_conn conn;
+	struct meta meta;		/* metadata service, for role credentials */
+	struct creds creds;
+	int creds_loaded;
+	char body[8192];		/* request body */
+	char buf[CLOUD_RESP_MAX];	/* response, headers included */
+	size_t buf_used;		/* high-water mark of buf, wiped by cloud_close */
+	struct json_tok tok[CLOUD_TOKENS];
+	struct json resp;		/* the parsed Response object of the last call */
+	int resp_obj;			/* token index of "Response" (API 3) or root (API 2) */
+	char code[96];			/* last error code ("" on success) */
+	char msg[256];			/* last error message, sanitised */
+	char request_id[80];		/* last RequestId */
+	unsigned calls;			/* API calls made, for benchmarks */
+	int last_rc;			/* class of the last call: CLOUD_OK, _RETRY, _FATAL */
+	char date[40];			/* Date header of the last answer (doctor: clock skew) */
+	long long deadline_ms;		/* absolute (util_now_ms), 0 = none: caps every exchange */
+};
+
+_Static_assert(sizeof(struct cloud) <= sizeof(struct cloud_mem), "raise CLOUD_MEM_SIZE");
+
+struct cloud *cloud_of(struct cloud_mem *m)
+{
+	return (struct cloud *)(void *)m->u.bytes;
+}
 
 /* Internal call outcomes beyond enum cloud_rc. */
 enum { CALL_EXPIRED = -10, CALL_TOKEN = -11 };
@@ -82,12 +122,12 @@ void cloud_close(struct cloud *cl)
 	http_close(&cl->conn);
 	meta_close(&cl->meta);
 	if (cl->ta_loaded)
-		tls_anchors_free(&cl->ta);
+		anchors_free(&cl->ta);
 	cl->ta_loaded = 0;
 	creds_wipe(&cl->creds);
 	cl->creds_loaded = 0;
-	sign_wipe(cl->buf, cl->buf_used);	/* the request head (Authorization, token) passed here */
-	sign_wipe(cl->body, sizeof cl->body);
+	util_wipe(cl->buf, cl->buf_used);	/* the request head (Authorization, token) passed here */
+	util_wipe(cl->body, sizeof cl->body);
 	cl->buf_used = 0;
 }
 
@@ -101,11 +141,86 @@ const char *cloud_last_error(const struct cloud *cl)
 	return text;
 }
 
+const char *cloud_error_code(const struct cloud *cl)
+{
+	return cl->code;
+}
+
+enum cloud_rc cloud_last_rc(const struct cloud *cl)
+{
+	return cl->last_rc;
+}
+
+void cloud_rc_clear(struct cloud *cl)
+{
+	cl->last_rc = CLOUD_OK;
+}
+
+unsigned cloud_calls(const struct cloud *cl)
+{
+	return cl->calls;
+}
+
+void cloud_calls_reset(struct cloud *cl)
+{
+	cl->calls = 0;
+}
+
+const char *cloud_date(const struct cloud *cl)
+{
+	return cl->date;
+}
+
+void cloud_set_deadline(struct cloud *cl, long long deadline_ms)
+{
+	cl->deadline_ms = deadline_ms;
+	if (deadline_ms && deadline_ms - util_now_ms() < cl->meta.conn.timeout_ms)
+		cl->meta.conn.timeout_ms = (int)(deadline_ms - util_now_ms());
+}
+
+int cloud_set_region(struct cloud *cl, const char *region)
+{
+	return util_copy(cl->region, sizeof cl->region, region);
+}
+
+const char *cloud_host(const struct cloud *cl)
+{
+	return cl->host;
+}
+
+int cloud_port(const struct cloud *cl)
+{
+	return cl->port;
+}
+
+struct meta *cloud_meta(struct cloud *cl)
+{
+	return &cl->meta;
+}
+
+int cloud_creds_load(struct cloud *cl)
+{
+	cl->creds_loaded = creds_load(&cl->creds, cl->cfg, &cl->meta, 0) == 0;
+	return cl->creds_loaded ? 0 : -1;
+}
+
+const char *cloud_creds_source(const struct cloud *cl)
+{
+	return cl->creds.source;
+}
+
+const struct anchors *cloud_anchors(struct cloud *cl)
+{
+	if (!cl->ta_loaded && anchors_load(&cl->ta, *cl->cfg->ca_file ? cl->cfg->ca_file : NULL) == 0)
+		cl->ta_loaded = 1;
+	return cl->ta_loaded ? &cl->ta : NULL;
+}
+
 /* Trust anchors and credentials, loaded once, on the first call that needs them. */
 static int ensure_ready(struct cloud *cl)
 {
 	if (!cl->ta_loaded) {
-		if (tls_anchors_load_cached(&cl->ta, *cl->cfg->ca_file ? cl->cfg->ca_file : NULL,
+		if (anchors_load_cached(&cl->ta, *cl->cfg->ca_file ? cl->cfg->ca_file : NULL,
 		    cl->cfg->state_dir) < 0)
 			return CLOUD_FATAL;
 		cl->ta_loaded = 1;
@@ -329,7 +444,7 @@ static int send3(struct cloud *cl, const char *action, const char *body)
 		return CLOUD_FATAL;
 	}
 	rc = exchange(cl, action, headers, body, len, &r);
-	sign_wipe(headers, sizeof headers);
+	util_wipe(headers, sizeof headers);
 	return rc == CLOUD_OK ? answer3(cl, action, &r) : rc;
 }
 
@@ -384,7 +499,7 @@ static int send2(struct cloud *cl, const char *action, struct sign_param *p, int
 	}
 	util_copy(headers, sizeof headers, "Content-Type: application/x-www-form-urlencoded\r\n");
 	rc = exchange(cl, action, headers, cl->body, (size_t)len, &r);
-	sign_wipe(cl->body, sizeof cl->body);
+	util_wipe(cl->body, sizeof cl->body);
 	return rc == CLOUD_OK ? answer2(cl, action, &r) : rc;
 }
 

@@ -1,12 +1,11 @@
 /* cloud.h: the VPC API (3.0 and legacy 2.0): one call, error classes, and the operations tcvip needs. */
 #ifndef CLOUD_H
 #define CLOUD_H
+#include <stddef.h>
 #include <stdint.h>
-#include "creds.h"
-#include "http.h"
-#include "json.h"
-#include "meta.h"
-#include "tls.h"
+struct cfg;
+struct meta;
+struct anchors;
 
 #define CLOUD_ID_LEN 64
 #define CLOUD_RESP_MAX (256 * 1024)
@@ -20,32 +19,17 @@ enum cloud_rc {
 	CLOUD_RACE = -3,	/* the world moved (holder gone, IP in use, task superseded): look again */
 };
 
-struct cloud {
-	const struct cfg *cfg;
-	char host[256];
-	int port;
-	char region[64];
-	long long clock_offset;		/* seconds to add to our clock (from the API's Date) */
-	struct tls_anchors ta;
-	int ta_loaded;
-	struct http_conn conn;
-	struct meta meta;		/* metadata service, for role credentials */
-	struct creds creds;
-	int creds_loaded;
-	char body[8192];		/* request body */
-	char buf[CLOUD_RESP_MAX];	/* response, headers included */
-	size_t buf_used;		/* high-water mark of buf, wiped by cloud_close */
-	struct json_tok tok[CLOUD_TOKENS];
-	struct json resp;		/* the parsed Response object of the last call */
-	int resp_obj;			/* token index of "Response" (API 3) or root (API 2) */
-	char code[96];			/* last error code ("" on success) */
-	char msg[256];			/* last error message, sanitised */
-	char request_id[80];		/* last RequestId */
-	unsigned calls;			/* API calls made, for benchmarks */
-	int last_rc;			/* class of the last call: CLOUD_OK, _RETRY, _FATAL */
-	char date[40];			/* Date header of the last answer (doctor: clock skew) */
-	long long deadline_ms;		/* absolute (util_now_ms), 0 = none: caps every exchange */
+/* The client: its fields are seen only in cloud.c (accessors below). The caller owns the
+ * storage (it is large: keep it static): struct cloud_mem, turned into the client by cloud_of(). */
+struct cloud;
+#define CLOUD_MEM_SIZE (704 * 1024)	/* cloud.c asserts sizeof(struct cloud) fits */
+struct cloud_mem {
+	union {
+		max_align_t align;
+		unsigned char bytes[CLOUD_MEM_SIZE];
+	} u;
 };
+struct cloud *cloud_of(struct cloud_mem *m);
 
 /* Holder of one VIP: "" = nobody. */
 struct cloud_holder {
@@ -89,4 +73,29 @@ enum cloud_rc cloud_task(struct cloud *cl, const char *task, enum cloud_task_sta
     char *out, size_t cap);
 /* The last error as "Code: message (RequestId ...)". */
 const char *cloud_last_error(const struct cloud *cl);
+/* The last error's code alone, "" after a success or before any call. */
+const char *cloud_error_code(const struct cloud *cl);
+/* Class of the last call (CLOUD_OK before any); cloud_rc_clear() sets it back to CLOUD_OK. */
+enum cloud_rc cloud_last_rc(const struct cloud *cl);
+void cloud_rc_clear(struct cloud *cl);
+/* API calls made since cloud_init or cloud_calls_reset (benchmarks, last_migrate). */
+unsigned cloud_calls(const struct cloud *cl);
+void cloud_calls_reset(struct cloud *cl);
+/* The Date header of the last answer, "" if none (doctor: clock skew). */
+const char *cloud_date(const struct cloud *cl);
+/* Caps every exchange, metadata included, at deadline_ms (util_now_ms clock; 0 = none). */
+void cloud_set_deadline(struct cloud *cl, long long deadline_ms);
+/* The API region once discovery learned it. 0 or -1 (too long). */
+int cloud_set_region(struct cloud *cl, const char *region);
+/* The API endpoint's host and port. */
+const char *cloud_host(const struct cloud *cl);
+int cloud_port(const struct cloud *cl);
+/* The metadata client (discovery, role credentials). */
+struct meta *cloud_meta(struct cloud *cl);
+/* Loads the credentials now (doctor). 0, or -1 (logged); cloud_creds_source names them. */
+int cloud_creds_load(struct cloud *cl);
+const char *cloud_creds_source(const struct cloud *cl);
+/* The trust anchors, loaded from the bundle (not the cache) if not yet: NULL on failure
+ * (logged). The calls that follow use them. */
+const struct anchors *cloud_anchors(struct cloud *cl);
 #endif

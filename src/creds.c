@@ -17,7 +17,7 @@
 
 void creds_wipe(struct creds *cr)
 {
-	sign_wipe(cr, sizeof *cr);
+	util_wipe(cr, sizeof *cr);
 }
 
 int creds_refreshable(const struct creds *cr)
@@ -151,7 +151,7 @@ static int role_fetch(struct creds *cr, const struct cfg *c, struct meta *m)
 	}
 	if (state_write(c->state_dir, ROLE_CACHE, text, strlen(text), 0600) < 0)
 		log_warn("%s/%s: role credentials not cached", c->state_dir, ROLE_CACHE);
-	sign_wipe(text, sizeof text);
+	util_wipe(text, sizeof text);
 	util_fmt(cr->source, sizeof cr->source, "CVM role %s", name);
 	return 0;
 }

@@ -13,9 +13,11 @@
 #include "disc.h"
 #include "doctor.h"
 #include "log.h"
+#include "meta.h"
 #include "net.h"
 #include "nl.h"
 #include "state.h"
+#include "anchors.h"
 #include "tls.h"
 #include "util.h"
 
@@ -26,7 +28,9 @@ struct doc {
 	int probe_write;	/* --probe-write: send the Migrate/Assign probes */
 	struct cfg c;
 	struct node nd;
-	struct cloud cl;
+	struct cloud_mem cl_mem;
+	struct cloud *cl;
+	int creds_ok;
 	struct tls_conn tls;
 };
 
@@ -69,7 +73,7 @@ static int check_config(struct doc *d, const char *path)
 
 static void check_node(struct doc *d)
 {
-	struct meta *m = &d->cl.meta;
+	struct meta *m = cloud_meta(d->cl);
 	char id[64];
 	struct nl n = { .fd = -1 };	/* nl_close of a never-opened nl must not close fd 0 */
 	int ok;
@@ -85,44 +89,44 @@ static void check_node(struct doc *d)
 	nl_close(&n);
 	line(d, ok, "interface", "set interface in the config", "%s",
 	    *d->nd.ifname ? d->nd.ifname : "not found");
-	util_copy(d->cl.region, sizeof d->cl.region, d->nd.region);
+	cloud_set_region(d->cl, d->nd.region);
 }
 
 static void check_credentials(struct doc *d)
 {
-	int ok = creds_load(&d->cl.creds, &d->c, &d->cl.meta, 0) == 0;
+	int ok = cloud_creds_load(d->cl) == 0;
 
-	d->cl.creds_loaded = ok;
+	d->creds_ok = ok;
 	line(d, ok, "credentials", "bind a CVM role, or set credentials_file (mode 0600)", "%s",
-	    ok ? d->cl.creds.source : "none usable");
+	    ok ? cloud_creds_source(d->cl) : "none usable");
 }
 
 static int check_network(struct doc *d)
 {
 	struct addrinfo hints = { 0 }, *res = NULL;
 	long long deadline = util_now_ms() + d->c.timeout * 1000LL;
-	int ok, fd, r;
+	const char *host = cloud_host(d->cl);
+	const struct anchors *ta;
+	int ok, fd, r = -1;
 
 	hints.ai_socktype = SOCK_STREAM;
-	ok = getaddrinfo(d->cl.host, NULL, &hints, &res) == 0;
+	ok = getaddrinfo(host, NULL, &hints, &res) == 0;
 	if (res)
 		freeaddrinfo(res);
 	line(d, ok, "dns", "resolvable API host: check /etc/resolv.conf or endpoint", "%s",
-	    d->cl.host);
+	    host);
 	if (!ok)
 		return -1;
-	fd = net_connect(d->cl.host, d->cl.port, deadline);
+	fd = net_connect(host, cloud_port(d->cl), deadline);
 	line(d, fd >= 0, "tcp", "allow outbound TCP to the API (security group, route)", "%s:%d",
-	    d->cl.host, d->cl.port);
+	    host, cloud_port(d->cl));
 	if (fd < 0)
 		return -1;
-	r = tls_anchors_load(&d->cl.ta, *d->c.ca_file ? d->c.ca_file : NULL);
-	if (r == 0) {
-		d->cl.ta_loaded = 1;
-		r = tls_start(&d->tls, fd, d->cl.host, d->cl.port, &d->cl.ta, deadline);
-	}
+	ta = cloud_anchors(d->cl);
+	if (ta)
+		r = tls_start(&d->tls, fd, host, cloud_port(d->cl), ta, deadline);
 	line(d, r >= 0, "tls", "install ca-certificates or set ca_file; check the clock",
-	    "%s: certificate verified against %s", d->cl.host, d->cl.ta_loaded ? d->cl.ta.path : "?");
+	    "%s: certificate verified against %s", host, ta ? ta->path : "?");
 	if (r >= 0)
 		tls_close(&d->tls);
 	close(fd);
@@ -131,7 +135,9 @@ static int check_network(struct doc *d)
 
 static int auth_refused(const struct cloud *cl)
 {
-	return !strncmp(cl->code, "AuthFailure", 11) || !strncmp(cl->code, "UnauthorizedOperation", 21);
+	const char *code = cloud_error_code(cl);
+
+	return !strncmp(code, "AuthFailure", 11) || !strncmp(code, "UnauthorizedOperation", 21);
 }
 
 static void check_api(struct doc *d)
@@ -144,22 +150,22 @@ static void check_api(struct doc *d)
 
 	struct cloud_holder h = { .vip = d->c.vip[0] };
 
-	rc = disc_node(&d->nd, &d->c, &d->cl.meta, &d->cl, DISC_ALL);
+	rc = disc_node(&d->nd, &d->c, cloud_meta(d->cl), d->cl, DISC_ALL);
 	if (rc == 0)	/* always one real call: proves the key, gives the API's Date */
-		rc = cloud_holders(&d->cl, d->nd.vpc, &h, 1);
+		rc = cloud_holders(d->cl, d->nd.vpc, &h, 1);
 	skew = 0;
-	if (util_parse_http_date(d->cl.date) > 0)
-		skew = util_parse_http_date(d->cl.date) - (long long)time(NULL);
-	line(d, util_parse_http_date(d->cl.date) > 0 && llabs(skew) <= SKEW_MAX, "clock", "run NTP (chronyd)",
+	if (util_parse_http_date(cloud_date(d->cl)) > 0)
+		skew = util_parse_http_date(cloud_date(d->cl)) - (long long)time(NULL);
+	line(d, util_parse_http_date(cloud_date(d->cl)) > 0 && llabs(skew) <= SKEW_MAX, "clock", "run NTP (chronyd)",
 	    "%+lld s against the API's Date", skew);
 	line(d, rc == 0, "eni", "grant DescribeNetworkInterfaces, or set eni", "%s",
-	    rc == 0 ? d->nd.eni : cloud_last_error(&d->cl));
-	line(d, !auth_refused(&d->cl) && rc == 0, "DescribeNetworkInterfaces",
-	    "grant vpc:DescribeNetworkInterfaces", "%s", rc == 0 ? "allowed" : d->cl.code);
+	    rc == 0 ? d->nd.eni : cloud_last_error(d->cl));
+	line(d, !auth_refused(d->cl) && rc == 0, "DescribeNetworkInterfaces",
+	    "grant vpc:DescribeNetworkInterfaces", "%s", rc == 0 ? "allowed" : cloud_error_code(d->cl));
 	/* Read-only: a task id that names no task. */
-	cloud_task(&d->cl, fake_task, &st, out, sizeof out);
-	line(d, !auth_refused(&d->cl), "DescribeVpcTaskResult",
-	    "grant vpc:DescribeVpcTaskResult", "%s", auth_refused(&d->cl) ? d->cl.code : "allowed");
+	cloud_task(d->cl, fake_task, &st, out, sizeof out);
+	line(d, !auth_refused(d->cl), "DescribeVpcTaskResult",
+	    "grant vpc:DescribeVpcTaskResult", "%s", auth_refused(d->cl) ? cloud_error_code(d->cl) : "allowed");
 	if (!d->probe_write) {
 		/* The VPC API has no dry run for these two: only a real call shows the permission. */
 		line(d, -1, "MigratePrivateIpAddress", "", "not probed (a write; see vip doctor --probe-write)");
@@ -168,12 +174,12 @@ static void check_api(struct doc *d)
 	}
 	/* --probe-write: real calls naming an ENI that does not exist, eni-00000000, as both
 	 * source and destination; the cloud checks the permission, then refuses the ENI. */
-	cloud_migrate(&d->cl, d->nd.vpc, d->c.vip[0], fake_eni, fake_eni, task);
-	line(d, !auth_refused(&d->cl), "MigratePrivateIpAddress",
-	    "grant vpc:MigratePrivateIpAddress", "%s", auth_refused(&d->cl) ? d->cl.code : "allowed");
-	cloud_assign(&d->cl, d->nd.vpc, fake_eni, d->c.vip, 1, task);
-	line(d, !auth_refused(&d->cl), "AssignPrivateIpAddresses",
-	    "grant vpc:AssignPrivateIpAddresses", "%s", auth_refused(&d->cl) ? d->cl.code : "allowed");
+	cloud_migrate(d->cl, d->nd.vpc, d->c.vip[0], fake_eni, fake_eni, task);
+	line(d, !auth_refused(d->cl), "MigratePrivateIpAddress",
+	    "grant vpc:MigratePrivateIpAddress", "%s", auth_refused(d->cl) ? cloud_error_code(d->cl) : "allowed");
+	cloud_assign(d->cl, d->nd.vpc, fake_eni, d->c.vip, 1, task);
+	line(d, !auth_refused(d->cl), "AssignPrivateIpAddresses",
+	    "grant vpc:AssignPrivateIpAddresses", "%s", auth_refused(d->cl) ? cloud_error_code(d->cl) : "allowed");
 }
 
 /* Every VIP must lie in a subnet of the interface (the ENI's subnet as the kernel sees it). */
@@ -207,14 +213,15 @@ int doctor_run(const char *path, int probe_write)
 	if (check_config(&d, path) < 0)
 		return 1;
 	log_open(NULL, 0);	/* the probes' expected refusals stay out of keepalived.log */
-	if (cloud_init(&d.cl, &d.c, "") < 0)
+	d.cl = cloud_of(&d.cl_mem);
+	if (cloud_init(d.cl, &d.c, "") < 0)
 		return 1;
 	check_node(&d);
 	check_credentials(&d);
-	if (check_network(&d) == 0 && d.cl.creds_loaded)
+	if (check_network(&d) == 0 && d.creds_ok)
 		check_api(&d);
 	check_subnet(&d);
-	cloud_close(&d.cl);
+	cloud_close(d.cl);
 	cfg_wipe_secrets(&d.c);
 	printf("%s\n", d.failed ? "some checks failed" : "all checks passed");
 	return d.failed ? 1 : 0;

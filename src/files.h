@@ -27,7 +27,7 @@
 
 /* Caches: owned by us, not group/other-writable, else ignored (state.c state_open_cache);
  * all thrown away when state_dir had to be tightened. */
-#define FILE_TA_CACHE "anchors.cache"		/* tls.c: decoded trust anchors, checksummed */
+#define FILE_TA_CACHE "anchors.cache"		/* anchors.c: decoded trust anchors, checksummed */
 #define FILE_ROLE_CACHE "role_credentials"	/* creds.c: the CVM role's answer, 0600 */
 #define FILE_DISC_CACHE "discovered"		/* disc.c: "boot=ID\nkey=value\n...", this boot */
 #define FILE_CLOCK_OFFSET "clock_offset"	/* cloud.c: seconds, from the API's Date */

@@ -373,7 +373,7 @@ int http_parse_response(char *buf, size_t len, int eof, struct http_resp *r)
 /* ---- requests ---- */
 
 void http_init(struct http_conn *c, const char *host, int port, int use_tls,
-    const struct tls_anchors *ta, int timeout_ms)
+    const struct anchors *ta, int timeout_ms)
 {
 	memset(c, 0, sizeof *c);
 	c->fd = -1;
@@ -620,7 +620,7 @@ static int read_response(struct http_conn *c, char *buf, size_t cap, long long d
 	for (;;) {
 		/* Every turn, whatever arrived: TLS may hand out buffered records without a
 		 * socket read, and a peer may never let recv() block. */
-		if (net_now_ms() >= deadline) {
+		if (util_now_ms() >= deadline) {
 			log_err("%s:%d: read: timed out after %d ms (%zu bytes received)", c->host, c->port,
 			    c->timeout_ms, len + im.bytes);
 			return -1;
@@ -669,7 +669,7 @@ int http_request(struct http_conn *c, const char *method, const char *path,
     const char *extra_headers, const void *body, size_t body_len, unsigned flags,
     char *buf, size_t cap, struct http_resp *r)
 {
-	long long deadline = net_now_ms() + c->timeout_ms;
+	long long deadline = util_now_ms() + c->timeout_ms;
 	int head_len, reused, attempt, retried = 0, rc = -1;
 
 	memset(r, 0, sizeof *r);
@@ -720,7 +720,7 @@ int http_connect(struct http_conn *c)
 	if (c->fd >= 0 && c->alive && !net_idle_broken(c->fd))
 		return 0;
 	http_close(c);
-	return conn_open(c, net_now_ms() + c->timeout_ms);
+	return conn_open(c, util_now_ms() + c->timeout_ms);
 }
 
 void http_close(struct http_conn *c)

@@ -27,7 +27,7 @@ struct http_conn {
 	char host[256];
 	int port;
 	int timeout_ms;		/* for one whole exchange: connect, handshake, request, response */
-	const struct tls_anchors *ta;
+	const struct anchors *ta;
 	int alive;		/* the open connection may carry another request */
 	unsigned requests;	/* requests sent on the open connection */
 	struct tls_conn tls;
@@ -53,7 +53,7 @@ extern unsigned long http_stat_resumed;		/* TLS handshakes that resumed a sessio
 
 /* port <= 0 means 80 or 443. ta is required when use_tls and must outlive c. */
 void http_init(struct http_conn *c, const char *host, int port, int use_tls,
-    const struct tls_anchors *ta, int timeout_ms);
+    const struct anchors *ta, int timeout_ms);
 
 /* Sends METHOD path with Host (":port" when not the default), Content-Length (unless a
  * body-less GET), Connection: keep-alive and extra_headers ("K: V\r\n..." or NULL), then

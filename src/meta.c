@@ -9,36 +9,16 @@
 
 int meta_init(struct meta *m, const char *base_url, int timeout_s)
 {
-	char host[256];
-	const char *p;
-	size_t n;
-	long long port = 80;
+	char host[256], path[256];
+	int tls, port;
 
-	if (strncmp(base_url, "http://", 7) != 0) {
+	if (http_split_url(base_url, &tls, host, sizeof host, &port, path, sizeof path) < 0)
+		return -1;	/* logged, naming the URL */
+	if (tls) {
 		log_err("metadata %s: only http:// is supported", base_url);
 		return -1;
 	}
-	p = base_url + 7;
-	n = strcspn(p, ":/");
-	if (!n || n >= sizeof host) {
-		log_err("metadata %s: bad host", base_url);
-		return -1;
-	}
-	memcpy(host, p, n);
-	host[n] = 0;
-	if (p[n] == ':') {
-		char num[8];
-		size_t k = strcspn(p + n + 1, "/");
-		if (k >= sizeof num)
-			k = sizeof num - 1;
-		memcpy(num, p + n + 1, k);
-		num[k] = 0;
-		if (util_parse_int(num, 1, 65535, &port) < 0) {
-			log_err("metadata %s: bad port", base_url);
-			return -1;
-		}
-	}
-	http_init(&m->conn, host, (int)port, 0, NULL, timeout_s * 1000);
+	http_init(&m->conn, host, port, 0, NULL, timeout_s * 1000);
 	m->ready = 1;
 	return 0;
 }
@@ -65,7 +45,7 @@ int meta_get(struct meta *m, const char *path, char *out, size_t cap)
 	memcpy(text, r.body, r.body_len);
 	text[r.body_len] = 0;
 	r.status = util_copy(out, cap, util_trim(text));
-	sign_wipe(text, sizeof text);
+	util_wipe(text, sizeof text);
 	return r.status;
 }
 
@@ -73,7 +53,7 @@ void meta_close(struct meta *m)
 {
 	if (m->ready) {
 		http_close(&m->conn);
-		sign_wipe(m->buf, sizeof m->buf);	/* may hold role credentials */
+		util_wipe(m->buf, sizeof m->buf);	/* may hold role credentials */
 	}
 	m->ready = 0;
 }

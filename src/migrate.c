@@ -1,5 +1,4 @@
-/* migrate.c: the outage path (make the cloud give every VIP to this ENI), the ownership query, the detached spawn. */
-#include <fcntl.h>
+/* migrate.c: the outage path over a mode's table of cloud calls (struct migrate_ops), the ownership query, the detached spawn. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -7,8 +6,7 @@
 #include <unistd.h>
 
 #include "cfg.h"
-#include "cloud.h"
-#include "disc.h"
+#include "http.h"
 #include "log.h"
 #include "migrate.h"
 #include "proc.h"
@@ -25,62 +23,29 @@
 #define TASK_FAILED_MAX 3	/* rounds in a row ending in a FAILED task before giving up */
 #define HARD_SLACK_S 2		/* the process ends this long after migrate_timeout, stuck or not */
 
-/* One cloud client per process: large buffers, kept out of the stack. MIGRATE_KEEP keeps it
- * set up between runs (cloud_ready). */
-static struct cloud cloud;
-static int cloud_ready;
-/* Called before every look at state_dir/state (the FIFO consumer reads its events there). */
-static void (*check_hook)(void *);
-static void *check_arg;
+/* The call's class, remembered: a run that fails on CLOUD_FATAL is REFUSED. */
+static enum cloud_rc note(struct migrate *r, enum cloud_rc rc)
+{
+	r->last_rc = rc;
+	return rc;
+}
 
-struct run {
-	const struct cfg *c;
-	struct cloud *cl;
-	struct node nd;
-	int if_master;
-	long long deadline;
-	int backoff;			/* retries so far, for the exponential delay */
-	int moved;			/* a move to this ENI succeeded in an earlier round */
-	int taken_back;			/* ...and another ENI took a VIP back since: two masters */
-};
-
-static int still_master(const struct run *r)
+static int still_master(const struct migrate *r)
 {
 	char st[32] = "";
 
 	if (!r->if_master)
 		return 1;
-	if (check_hook)
-		check_hook(check_arg);
+	if (r->check_hook)
+		r->check_hook(r->check_arg);
 	if (state_read(r->c->state_dir, FILE_STATE, st, sizeof st) >= 0 && !strcmp(st, "MASTER"))
 		return 1;
 	log_info("migrate: stopping, this node is no longer MASTER (state %s)", *st ? st : "none");
 	return 0;
 }
 
-static int backoff_wait(struct run *r);
-
-/* Region, VPC and this ENI: config, cache, or discovery (retried while the errors are transient). */
-static int setup(struct run *r, long long deadline, int retry)
-{
-	r->cl = &cloud;	/* cloud_init() done by the caller */
-	r->cl->deadline_ms = deadline;
-	if (deadline && deadline - util_now_ms() < r->cl->meta.conn.timeout_ms)
-		r->cl->meta.conn.timeout_ms = (int)(deadline - util_now_ms());
-	for (;;) {
-		r->cl->last_rc = CLOUD_OK;
-		if (disc_node(&r->nd, r->c, &r->cl->meta, NULL, DISC_REGION | DISC_VPC) == 0) {
-			util_copy(r->cl->region, sizeof r->cl->region, r->nd.region);
-			if (disc_node(&r->nd, r->c, &r->cl->meta, r->cl, DISC_ALL & ~DISC_IF) == 0)
-				return 0;
-		}
-		if (!retry || r->cl->last_rc == CLOUD_FATAL || !backoff_wait(r))
-			return -1;
-	}
-}
-
 /* Sleeps the next exponential, jittered delay; 0 if the deadline leaves no room. */
-static int backoff_wait(struct run *r)
+static int backoff_wait(struct migrate *r)
 {
 	long long d = BACKOFF_FIRST_MS << (r->backoff < 5 ? r->backoff : 5);
 
@@ -92,6 +57,37 @@ static int backoff_wait(struct run *r)
 		return 0;
 	util_sleep_ms(d);
 	return 1;
+}
+
+/* This node's holder id (retried while the errors are transient, if retry). 0 or -1. */
+static int locate(struct migrate *r, int retry)
+{
+	for (;;) {
+		if (note(r, r->ops->locate(r->ctx, r->deadline, r->self)) == CLOUD_OK)
+			return 0;
+		if (!retry || r->last_rc == CLOUD_FATAL || !backoff_wait(r))
+			return -1;
+	}
+}
+
+/* The client opened if not yet (kept by MIGRATE_KEEP); its call count restarts. 0 or -1. */
+static int client_ready(struct migrate *r)
+{
+	if (!r->open) {
+		if (r->ops->open(r->ctx, r->c) < 0)
+			return -1;
+		r->open = 1;
+	}
+	r->ops->calls_reset(r->ctx);
+	r->used = 1;
+	return 0;
+}
+
+static void client_done(struct migrate *r)
+{
+	if (r->open)
+		r->ops->close(r->ctx);
+	r->open = 0;
 }
 
 /* Outcome of one cloud change (poll_task, assign_free, migrate_held). */
@@ -106,7 +102,7 @@ enum change_rc {
 
 /* Outcome of one round (round_once). */
 enum round_rc {
-	ROUND_DONE,		/* every VIP is on this ENI and settled */
+	ROUND_DONE,		/* every VIP is on this node and settled */
 	ROUND_CHANGED,		/* changes made: confirm with a describe at once */
 	ROUND_TASK_FAILED,	/* a task ended FAILED: describe again at once */
 	ROUND_WAIT,		/* a task runs, a holder raced or a transient error: back off */
@@ -121,7 +117,7 @@ static enum change_rc from_cloud(int rc)
 }
 
 /* Polls a task to its end. A FAILED task is logged with its Output and not polled again. */
-static enum change_rc poll_task(struct run *r, const char *what, const char *task)
+static enum change_rc poll_task(struct migrate *r, const char *what, const char *task)
 {
 	enum cloud_task_state st;
 	char out[160];
@@ -132,7 +128,7 @@ static enum change_rc poll_task(struct run *r, const char *what, const char *tas
 		util_sleep_ms(delay);
 		if (!still_master(r))
 			return CHANGE_STOP;
-		rc = cloud_task(r->cl, task, &st, out, sizeof out);
+		rc = note(r, r->ops->poll(r->ctx, task, &st, out, sizeof out));
 		if (rc == CLOUD_OK && st == CLOUD_TASK_SUCCESS)
 			return CHANGE_OK;
 		if (rc == CLOUD_OK && st == CLOUD_TASK_FAILED) {
@@ -141,7 +137,7 @@ static enum change_rc poll_task(struct run *r, const char *what, const char *tas
 			return CHANGE_TASK_FAILED;
 		}
 		if (rc == CLOUD_FATAL) {
-			log_err("migrate: %s: task %s: %s", what, task, cloud_last_error(r->cl));
+			log_err("migrate: %s: task %s: %s", what, task, r->ops->last_error(r->ctx));
 			return CHANGE_FATAL;
 		}
 		/* RUNNING, or a transient error reading it: poll again */
@@ -151,41 +147,42 @@ static enum change_rc poll_task(struct run *r, const char *what, const char *tas
 	}
 }
 
-static enum change_rc assign_free(struct run *r, const struct cloud_holder *h)
+static enum change_rc assign_free(struct migrate *r)
 {
 	uint32_t free_vips[CFG_MAX_VIPS];
 	char task[CLOUD_ID_LEN], ips[16];
 	int i, n = 0, rc;
 
 	for (i = 0; i < r->c->nvip; i++)
-		if (!*h[i].eni)
-			free_vips[n++] = h[i].vip;
+		if (!*r->h[i].eni)
+			free_vips[n++] = r->h[i].vip;
 	if (!n)
 		return CHANGE_OK;
 	if (!still_master(r))
 		return CHANGE_STOP;
 	log_info("migrate: assigning %d unheld VIP(s) (%s...) to %s", n,
-	    util_ipv4_str(free_vips[0], ips), r->nd.eni);
-	rc = cloud_assign(r->cl, r->nd.vpc, r->nd.eni, free_vips, n, task);
+	    util_ipv4_str(free_vips[0], ips), r->self);
+	rc = note(r, r->ops->assign(r->ctx, free_vips, n, r->self, task));
 	return rc == CLOUD_OK ? poll_task(r, "AssignPrivateIpAddresses", task) : from_cloud(rc);
 }
 
-/* Moves every VIP held by another ENI. A failed task or a race on one VIP does not stop the
+/* Moves every VIP held by another node. A failed task or a race on one VIP does not stop the
  * others; the worst of those two is returned (a failed task first: it is looked at at once). */
-static enum change_rc migrate_held(struct run *r, const struct cloud_holder *h)
+static enum change_rc migrate_held(struct migrate *r)
 {
+	const struct cloud_holder *h = r->h;
 	char task[CLOUD_ID_LEN], ip[16];
 	enum change_rc rc, worst = CHANGE_OK;
 	int i, crc;
 
 	for (i = 0; i < r->c->nvip; i++) {
-		if (!*h[i].eni || !strcmp(h[i].eni, r->nd.eni))
+		if (!*h[i].eni || !strcmp(h[i].eni, r->self))
 			continue;
 		if (!still_master(r))
 			return CHANGE_STOP;
 		log_info("migrate: moving %s from %s to %s", util_ipv4_str(h[i].vip, ip), h[i].eni,
-		    r->nd.eni);
-		crc = cloud_migrate(r->cl, r->nd.vpc, h[i].vip, h[i].eni, r->nd.eni, task);
+		    r->self);
+		crc = note(r, r->ops->move(r->ctx, h[i].vip, h[i].eni, r->self, task));
 		rc = crc == CLOUD_OK ? poll_task(r, "MigratePrivateIpAddress", task) : from_cloud(crc);
 		if (rc == CHANGE_TASK_FAILED)
 			worst = rc;
@@ -198,25 +195,27 @@ static enum change_rc migrate_held(struct run *r, const struct cloud_holder *h)
 	return worst;
 }
 
-/* 1 every VIP on our ENI and settled, 0 not yet; busy set if any VIP is in a running task. */
-static int all_here(const struct run *r, const struct cloud_holder *h, int *busy)
+/* 1 every VIP settled on this node, 0 not yet; busy set if any VIP is in a running task. */
+static int all_here(const struct migrate *r, int *busy)
 {
 	int i, here = 1;
 
 	*busy = 0;
 	for (i = 0; i < r->c->nvip; i++) {
-		here &= !strcmp(h[i].eni, r->nd.eni) && !h[i].busy;	/* only AVAILABLE is held */
-		*busy |= h[i].busy;
+		here &= r->ops->confirm(r->ctx, &r->h[i], r->self);
+		*busy |= r->h[i].busy;
 	}
 	return here;
 }
 
-static void holders_init(const struct cfg *c, struct cloud_holder *h)
+static void holders_init(struct migrate *r)
 {
 	int i;
 
-	for (i = 0; i < c->nvip; i++)
-		h[i].vip = c->vip[i];
+	memset(r->h, 0, sizeof r->h);
+	memset(r->prev, 0, sizeof r->prev);
+	for (i = 0; i < r->c->nvip; i++)
+		r->h[i].vip = r->c->vip[i];
 }
 
 static enum round_rc from_change(enum change_rc rc)
@@ -237,37 +236,54 @@ static enum round_rc from_change(enum change_rc rc)
 	}
 }
 
-/* One round: describe, then assign the unheld VIPs and move the held ones. */
-static enum round_rc round_once(struct run *r, struct cloud_holder *h, char prev[][CLOUD_ID_LEN])
+/* After a move succeeded, another node taking a VIP back is a second master: 1 if so. */
+static int taken_back(struct migrate *r)
 {
-	enum change_rc rc;
-	int crc, busy, i, changed = 0;
+	int i;
 
-	if (!still_master(r))
-		return ROUND_STOP;
-	crc = cloud_holders(r->cl, r->nd.vpc, h, r->c->nvip);
-	if (crc != CLOUD_OK)
-		return crc == CLOUD_FATAL ? ROUND_FATAL : ROUND_WAIT;
-	if (all_here(r, h, &busy))
-		return ROUND_DONE;
 	for (i = 0; i < r->c->nvip && r->moved; i++)
-		if (*h[i].eni && strcmp(h[i].eni, r->nd.eni) && !h[i].busy) {
+		if (*r->h[i].eni && strcmp(r->h[i].eni, r->self) && !r->h[i].busy) {
 			log_warn("migrate: split brain suspected: %s took a VIP back right after "
-			    "this node took it; not fighting over it", h[i].eni);
+			    "this node took it; not fighting over it", r->h[i].eni);
 			r->taken_back = 1;
-			return ROUND_FATAL;
+			return 1;
 		}
+	return 0;
+}
+
+static void note_changed_holders(struct migrate *r)
+{
+	int i, changed = 0;
+
 	for (i = 0; i < r->c->nvip; i++) {
-		changed |= prev[i][0] && strcmp(prev[i], h[i].eni);
-		util_copy(prev[i], CLOUD_ID_LEN, h[i].eni);
+		changed |= r->prev[i][0] && strcmp(r->prev[i], r->h[i].eni);
+		util_copy(r->prev[i], CLOUD_ID_LEN, r->h[i].eni);
 	}
 	if (changed)
 		log_warn("migrate: a VIP holder changed underneath; starting over");
+}
+
+/* One round: describe, then assign the unheld VIPs and move the held ones. */
+static enum round_rc round_once(struct migrate *r)
+{
+	enum change_rc rc;
+	int crc, busy;
+
+	if (!still_master(r))
+		return ROUND_STOP;
+	crc = note(r, r->ops->find_holders(r->ctx, r->h, r->c->nvip));
+	if (crc != CLOUD_OK)
+		return crc == CLOUD_FATAL ? ROUND_FATAL : ROUND_WAIT;
+	if (all_here(r, &busy))
+		return ROUND_DONE;
+	if (taken_back(r))
+		return ROUND_FATAL;
+	note_changed_holders(r);
 	if (busy)
 		return ROUND_WAIT;
-	rc = assign_free(r, h);
+	rc = assign_free(r);
 	if (rc == CHANGE_OK || rc == CHANGE_TASK_FAILED || rc == CHANGE_RACE) {
-		enum change_rc m = migrate_held(r, h);	/* the held VIPs too, whatever the assign did */
+		enum change_rc m = migrate_held(r);	/* the held VIPs too, whatever the assign did */
 
 		if (m != CHANGE_OK && m != CHANGE_RACE && m != CHANGE_TASK_FAILED)
 			rc = m;
@@ -278,26 +294,24 @@ static enum round_rc round_once(struct run *r, struct cloud_holder *h, char prev
 	return from_change(rc);
 }
 
-static void record(const struct run *r, const char *result, long long t0)
+static void record(const struct migrate *r, const char *result, long long t0)
 {
 	char line[160];
 	int n = util_fmt(line, sizeof line, "time=%lld result=%s duration_ms=%lld calls=%u\n",
-	    (long long)time(NULL), result, util_now_ms() - t0, r->cl ? r->cl->calls : 0);
+	    (long long)time(NULL), result, util_now_ms() - t0, r->used ? r->ops->calls(r->ctx) : 0);
 
 	if (n > 0)
 		state_write(r->c->state_dir, FILE_LAST_MIGRATE, line, (size_t)n, 0600);
 }
 
-static int migrate_loop(struct run *r)
+static int migrate_loop(struct migrate *r)
 {
-	static struct cloud_holder h[CFG_MAX_VIPS];
-	static char prev[CFG_MAX_VIPS][CLOUD_ID_LEN];
 	enum round_rc rc;
 	int failed_tasks = 0;
 
-	holders_init(r->c, h);
+	holders_init(r);
 	for (;;) {
-		rc = round_once(r, h, prev);
+		rc = round_once(r);
 		if (rc == ROUND_DONE)
 			return MIGRATE_DONE;
 		if (!still_master(r))
@@ -331,118 +345,179 @@ static void hard_arm(const struct cfg *c)
 		log_warn("migrate: cannot arm the hard deadline timer");
 }
 
-/* The kept client, else a new one; its call count restarts. 0, or -1 (logged). */
-static int client_ready(const struct cfg *c)
+/* The lock, waited for within migrate_timeout; the run's budget starts once it is held.
+ * Sets *t0 to that moment. The lock fd, or -1 (logged). */
+static int take_lock(const struct cfg *c, long long *t0)
 {
-	if (!cloud_ready) {
-		if (cloud_init(&cloud, c, "") < 0)
-			return -1;
-		cloud_ready = 1;
-	}
-	cloud.calls = 0;
-	return 0;
-}
+	long long waited;
+	int lock = state_lock(c->state_dir, c->migrate_timeout * 1000LL);
 
-int migrate_run(const struct cfg *c, unsigned flags)
-{
-	struct run r = { .c = c, .if_master = !!(flags & MIGRATE_IF_MASTER) };
-	long long t0 = util_now_ms(), waited;
-	unsigned long hs = http_stat_handshakes;
-	int lock, rc;
-
-	srandom((unsigned)(t0 ^ getpid()));
-	lock = state_lock(c->state_dir, c->migrate_timeout * 1000LL);
 	if (lock < 0) {
 		/* nothing was done: nothing is recorded (last_migrate is evidence for check_self) */
 		log_err("migrate: %s/lock: another migrate still running after %d s; this one "
 		    "did nothing", c->state_dir, c->migrate_timeout);
-		return MIGRATE_FAILED;
+		return -1;
 	}
-	waited = util_now_ms() - t0;
-	t0 += waited;	/* the budget starts once the lock is held */
+	waited = util_now_ms() - *t0;
+	*t0 += waited;
 	if (waited >= 1000)
 		log_info("migrate: waited %lld ms for %s/lock", waited, c->state_dir);
-	r.deadline = t0 + c->migrate_timeout * 1000LL;
-	if (flags & MIGRATE_HARD_DEADLINE)
-		hard_arm(c);
-	if (!still_master(&r))
+	return lock;
+}
+
+/* The run itself, lock held: a MIGRATE_ code. */
+static int run_locked(struct migrate *r, long long t0)
+{
+	unsigned long hs = http_stat_handshakes;
+	const char *err;
+	int rc;
+
+	if (!still_master(r))
 		rc = MIGRATE_NOT_MASTER;
-	else if (client_ready(c) < 0)
+	else if (client_ready(r) < 0)
 		rc = MIGRATE_CONFIG;
-	else if (setup(&r, r.deadline, 1) < 0)
+	else if (locate(r, 1) < 0)
 		rc = MIGRATE_FAILED;
 	else
-		rc = migrate_loop(&r);
+		rc = migrate_loop(r);
 	if (rc == MIGRATE_DONE)
 		log_info("migrate: every VIP is on %s (%lld ms, %u API calls, %lu TLS handshakes)",
-		    r.nd.eni, util_now_ms() - t0, r.cl->calls, http_stat_handshakes - hs);
-	else if (rc == MIGRATE_FAILED)
+		    r->self, util_now_ms() - t0, r->ops->calls(r->ctx), http_stat_handshakes - hs);
+	else if (rc == MIGRATE_FAILED) {
+		err = r->used ? r->ops->last_error(r->ctx) : "";
 		log_err("migrate: failed after %lld ms: %s", util_now_ms() - t0,
-		    r.cl && *r.cl->code ? cloud_last_error(r.cl) : "see above");
-	if (rc == MIGRATE_FAILED && r.cl && r.cl->last_rc == CLOUD_FATAL)
-		rc = MIGRATE_REFUSED;	/* auth, permission, parameters: retrying will not help */
-	record(&r, rc == MIGRATE_DONE ? "done" : rc == MIGRATE_NOT_MASTER ? "not-master" :
-	    r.taken_back ? "taken-back" : "failed", t0);
-	if (!(flags & MIGRATE_KEEP) && cloud_ready) {
-		cloud_close(&cloud);
-		cloud_ready = 0;
+		    *err ? err : "see above");
 	}
+	if (rc == MIGRATE_FAILED && r->used && r->last_rc == CLOUD_FATAL)
+		rc = MIGRATE_REFUSED;	/* auth, permission, parameters: retrying will not help */
+	return rc;
+}
+
+static void run_reset(struct migrate *r, unsigned flags)
+{
+	r->if_master = !!(flags & MIGRATE_IF_MASTER);
+	r->backoff = r->moved = r->taken_back = r->used = 0;
+	r->last_rc = CLOUD_OK;
+	r->self[0] = 0;
+}
+
+int migrate_exec(struct migrate *r, unsigned flags)
+{
+	long long t0 = util_now_ms();
+	int lock, rc;
+
+	run_reset(r, flags);
+	srandom((unsigned)(t0 ^ getpid()));
+	lock = take_lock(r->c, &t0);
+	if (lock < 0)
+		return MIGRATE_FAILED;
+	r->deadline = t0 + r->c->migrate_timeout * 1000LL;
+	if (flags & MIGRATE_HARD_DEADLINE)
+		hard_arm(r->c);
+	rc = run_locked(r, t0);
+	record(r, rc == MIGRATE_DONE ? "done" : rc == MIGRATE_NOT_MASTER ? "not-master" :
+	    r->taken_back ? "taken-back" : "failed", t0);
+	if (!(flags & MIGRATE_KEEP))
+		client_done(r);
 	if (flags & MIGRATE_HARD_DEADLINE)
 		log_deadline(0, 0, "");
 	state_unlock(lock);
 	return rc;
 }
 
-int migrate_prepare(const struct cfg *c)
+int migrate_ready(struct migrate *r)
 {
-	struct run r = { .c = c };
 	int rc;
 
-	if (client_ready(c) < 0)
+	run_reset(r, 0);
+	if (client_ready(r) < 0)
 		return -1;
-	r.deadline = util_now_ms() + c->timeout * 1000LL;
-	if (setup(&r, r.deadline, 0) < 0)
+	r->deadline = util_now_ms() + r->c->timeout * 1000LL;
+	if (locate(r, 0) < 0)
 		return -1;
-	rc = cloud_warm(&cloud);
-	if (rc != CLOUD_OK)
-		log_warn("migrate: %s: cannot get ready (%s); a migrate will try again", cloud.host,
-		    rc == CLOUD_FATAL ? "credentials or trust anchors" : "not reachable");
+	rc = r->ops->warm ? r->ops->warm(r->ctx) : CLOUD_OK;
 	return rc == CLOUD_OK ? 0 : -1;
+}
+
+int migrate_holders(struct migrate *r, long long deadline_ms, struct cloud_holder *out)
+{
+	int rc = -1, busy, i;
+
+	run_reset(r, 0);
+	holders_init(r);
+	r->deadline = deadline_ms;
+	if (client_ready(r) == 0 && locate(r, 0) == 0 &&
+	    r->ops->find_holders(r->ctx, r->h, r->c->nvip) == CLOUD_OK)
+		rc = all_here(r, &busy);
+	if (out)
+		for (i = 0; i < r->c->nvip; i++)
+			out[i] = r->h[i];
+	client_done(r);
+	return rc;
+}
+
+/* ---- the process's migrate, over the configured mode's table ---- */
+
+#define MODE(n) extern const struct migrate_ops migrate_##n##_ops; void *migrate_##n##_state(void);
+#include "modes.h"
+#undef MODE
+
+static const struct mode_row {
+	const struct migrate_ops *ops;
+	void *(*state)(void);
+} modes[] = {
+#define MODE(n) { &migrate_##n##_ops, migrate_##n##_state },
+#include "modes.h"
+#undef MODE
+};
+
+static struct migrate proc_migrate;
+
+/* The process's migrate for c: the first mode's table (the only one so far). */
+static struct migrate *proc(const struct cfg *c)
+{
+	proc_migrate.c = c;
+	if (!proc_migrate.ops) {
+		proc_migrate.ops = modes[0].ops;
+		proc_migrate.ctx = modes[0].state();
+	}
+	return &proc_migrate;
+}
+
+int migrate_run(const struct cfg *c, unsigned flags)
+{
+	return migrate_exec(proc(c), flags);
+}
+
+int migrate_query(const struct cfg *c, long long deadline_ms, struct cloud_holder *h)
+{
+	return migrate_holders(proc(c), deadline_ms, h);
+}
+
+int migrate_prepare(const struct cfg *c)
+{
+	return migrate_ready(proc(c));
 }
 
 int migrate_conn_fd(void)
 {
-	return cloud_ready ? cloud_conn_fd(&cloud) : -1;
+	struct migrate *r = &proc_migrate;
+
+	return r->open && r->ops->conn_fd ? r->ops->conn_fd(r->ctx) : -1;
 }
 
 void migrate_conn_drop(void)
 {
-	if (cloud_ready)
-		cloud_conn_drop(&cloud);
+	struct migrate *r = &proc_migrate;
+
+	if (r->open && r->ops->conn_drop)
+		r->ops->conn_drop(r->ctx);
 }
 
 void migrate_set_check_hook(void (*fn)(void *), void *arg)
 {
-	check_hook = fn;
-	check_arg = arg;
-}
-
-int migrate_query(const struct cfg *c, long long deadline_ms, struct cloud_holder *out)
-{
-	static struct cloud_holder h[CFG_MAX_VIPS];
-	struct run r = { .c = c, .deadline = deadline_ms };
-	int rc = -1, busy, i;
-
-	holders_init(c, h);
-	if (cloud_init(&cloud, c, "") == 0 && setup(&r, deadline_ms, 0) == 0 &&
-	    cloud_holders(r.cl, r.nd.vpc, h, c->nvip) == CLOUD_OK)
-		rc = all_here(&r, h, &busy);
-	if (out)
-		for (i = 0; i < c->nvip; i++)
-			out[i] = h[i];
-	if (r.cl)
-		cloud_close(r.cl);
-	return rc;
+	proc_migrate.check_hook = fn;
+	proc_migrate.check_arg = arg;
 }
 
 int migrate_spawn(const struct cfg *c)

@@ -1,8 +1,10 @@
-/* migrate.h: the outage path (make the cloud give every VIP to this ENI), the ownership query, the detached spawn. */
+/* migrate.h: the outage path (make the cloud give every VIP to this node) over one mode's table of cloud calls, the ownership query, the detached spawn. */
 #ifndef MIGRATE_H
 #define MIGRATE_H
-struct cfg;
-struct cloud_holder;
+#include <stddef.h>
+#include <stdint.h>
+#include "cfg.h"
+#include "cloud.h"
 
 enum { MIGRATE_DONE = 0, MIGRATE_FAILED = 1, MIGRATE_CONFIG = 2, MIGRATE_NOT_MASTER = 3,
 	MIGRATE_REFUSED = 4 };	/* REFUSED: failed on an error retrying will not help (auth, ...) */
@@ -13,25 +15,76 @@ enum { MIGRATE_DONE = 0, MIGRATE_FAILED = 1, MIGRATE_CONFIG = 2, MIGRATE_NOT_MAS
 #define MIGRATE_KEEP 4u		/* a long-lived caller: keep the cloud client (credentials,
 				 * discovery, the open connection) for the next run */
 
-/* Holder self: done; no holder: AssignPrivateIpAddresses; other: MigratePrivateIpAddress;
- * polls each task, confirms with a describe; retries per SPEC §3 within migrate_timeout,
- * counted from when state_dir/lock is held. MIGRATE_IF_MASTER: stops (MIGRATE_NOT_MASTER)
- * once state_dir/state is not MASTER. MIGRATE_HARD_DEADLINE: a SIGALRM timer ends the
- * process (exit 1, lock released) 2 s after migrate_timeout, even inside a stuck call.
- * Records state_dir/last_migrate, unless the lock was never obtained (nothing done). */
+/* One mode's cloud calls (ENI mode: migrate_eni.c; src/modes.h lists the modes). ctx is the
+ * mode's own state. Every call returns CLOUD_OK or the error class of what failed. A task
+ * names an asynchronous change, polled with poll. */
+struct migrate_ops {
+	const char *mode;
+	/* The client: 0, or -1 (logged; a config error). close undoes open. */
+	int (*open)(void *ctx, const struct cfg *c);
+	void (*close)(void *ctx);
+	/* Restarts the call count (calls) for a new run. */
+	void (*calls_reset)(void *ctx);
+	unsigned (*calls)(void *ctx);
+	/* This node's holder id (discovery), every exchange bounded by deadline (0: none). */
+	enum cloud_rc (*locate)(void *ctx, long long deadline, char self[CLOUD_ID_LEN]);
+	/* Holders of h[0..n-1].vip, one describe. */
+	enum cloud_rc (*find_holders)(void *ctx, struct cloud_holder *h, int n);
+	enum cloud_rc (*move)(void *ctx, uint32_t vip, const char *from, const char *to,
+	    char task[CLOUD_ID_LEN]);
+	enum cloud_rc (*assign)(void *ctx, const uint32_t *vips, int n, const char *to,
+	    char task[CLOUD_ID_LEN]);
+	enum cloud_rc (*poll)(void *ctx, const char *task, enum cloud_task_state *st, char *out,
+	    size_t cap);
+	/* 1 if h is settled on self (held and not in a running task), else 0. */
+	int (*confirm)(void *ctx, const struct cloud_holder *h, const char *self);
+	/* The last cloud error as one line, "" if the last call gave none. */
+	const char *(*last_error)(void *ctx);
+	/* A long-lived caller's connection: warm (CLOUD_OK or class, logged), its fd or -1, drop. */
+	enum cloud_rc (*warm)(void *ctx);
+	int (*conn_fd)(void *ctx);
+	void (*conn_drop)(void *ctx);
+};
+
+/* A migrate: the caller owns it and its table. Zero it, set c, ops and ctx (and the check
+ * hook: fn(arg) runs before every look at state_dir/state of a MIGRATE_IF_MASTER run). */
+struct migrate {
+	const struct cfg *c;
+	const struct migrate_ops *ops;
+	void *ctx;
+	void (*check_hook)(void *);
+	void *check_arg;
+	int open;			/* ops->open done (MIGRATE_KEEP keeps it between runs) */
+	/* one run's state */
+	int if_master, backoff, moved, taken_back, used;
+	long long deadline;
+	enum cloud_rc last_rc;		/* class of the last cloud call */
+	char self[CLOUD_ID_LEN];
+	struct cloud_holder h[CFG_MAX_VIPS];
+	char prev[CFG_MAX_VIPS][CLOUD_ID_LEN];
+};
+
+/* Holder self: done; no holder: assign; other: move; polls each task, confirms with a
+ * describe; retries per SPEC §3 within migrate_timeout, counted from when state_dir/lock is
+ * held. MIGRATE_IF_MASTER: stops (MIGRATE_NOT_MASTER) once state_dir/state is not MASTER.
+ * MIGRATE_HARD_DEADLINE: a SIGALRM timer ends the process (exit 1, lock released) 2 s after
+ * migrate_timeout, even inside a stuck call. Records state_dir/last_migrate, unless the lock
+ * was never obtained (nothing done). */
+int migrate_exec(struct migrate *m, unsigned flags);
+/* 1 every VIP is settled on this node, 0 not, -1 unknown (logged); h (may be NULL) gets each
+ * VIP's holder, c->nvip entries. deadline_ms (util_now_ms, 0 = cfg timeouts only). */
+int migrate_holders(struct migrate *m, long long deadline_ms, struct cloud_holder *h);
+/* Client open, discovery done, connection warm. 0, or -1 (logged: the run will try again). */
+int migrate_ready(struct migrate *m);
+
+/* The process's migrate, over the configured mode's table (what vip, the notify FIFO
+ * consumer, check_self, status and drill call). */
 int migrate_run(const struct cfg *c, unsigned flags);
-/* 1 the cloud assigns every VIP to this ENI, 0 it does not, -1 unknown (logged).
- * deadline_ms (util_now_ms clock, 0 = cfg timeouts only) bounds the whole query.
- * h (may be NULL) gets each VIP's holder, c->nvip entries. */
 int migrate_query(const struct cfg *c, long long deadline_ms, struct cloud_holder *h);
-/* For a long-lived caller (the notify FIFO consumer): discovery done, credentials and trust
- * anchors loaded, the API connection open, so the next MIGRATE_KEEP run sends at once.
- * 0, or -1 (logged: the run will try again). */
 int migrate_prepare(const struct cfg *c);
 /* The kept API connection's fd, -1 if none; migrate_conn_drop() closes it (the server did). */
 int migrate_conn_fd(void);
 void migrate_conn_drop(void);
-/* fn(arg) runs before every look at state_dir/state during a MIGRATE_IF_MASTER run. */
 void migrate_set_check_hook(void (*fn)(void *), void *arg);
 /* Starts `vip migrate --if-master` detached: own session, fds on /dev/null, same config
  * path and verbosity; returns at once. 0 or -1 (logged). */

@@ -12,14 +12,7 @@
 
 #include "log.h"
 #include "net.h"
-
-long long net_now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
+#include "util.h"
 
 int net_wait(int fd, short events, long long deadline_ms)
 {
@@ -28,7 +21,7 @@ int net_wait(int fd, short events, long long deadline_ms)
 	int n;
 
 	for (;;) {
-		left = deadline_ms - net_now_ms();
+		left = deadline_ms - util_now_ms();
 		if (left <= 0)
 			return 0;
 		p.fd = fd;
@@ -99,7 +92,7 @@ int net_connect(const char *host, int port, long long deadline_ms)
 	/* Each address gets an equal share of what is left, so a black-holed first
 	 * address (say IPv6 without a route) cannot eat the whole deadline. */
 	for (ai = res; ai && fd < 0; ai = ai->ai_next, i++) {
-		now = net_now_ms();
+		now = util_now_ms();
 		if (now >= deadline_ms) {
 			err = ETIMEDOUT;
 			break;
@@ -123,7 +116,7 @@ int net_send_all(int fd, const void *buf, size_t len, long long deadline_ms)
 	int w;
 
 	while (len > 0) {
-		if (net_now_ms() >= deadline_ms) {	/* every turn: a peer that keeps up cannot extend it */
+		if (util_now_ms() >= deadline_ms) {	/* every turn: a peer that keeps up cannot extend it */
 			errno = ETIMEDOUT;
 			return -1;
 		}
@@ -156,7 +149,7 @@ ssize_t net_recv(int fd, void *buf, size_t cap, long long deadline_ms)
 	for (;;) {
 		/* Checked before every recv(), not only when it would block: a peer that always
 		 * has a byte ready (100 Continue forever) must not outlive the deadline. */
-		if (net_now_ms() >= deadline_ms) {
+		if (util_now_ms() >= deadline_ms) {
 			errno = ETIMEDOUT;
 			return -1;
 		}

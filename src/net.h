@@ -1,11 +1,8 @@
-/* net.h: TCP client connections with a deadline, and the monotonic clock deadlines use. */
+/* net.h: TCP client connections with a deadline (util_now_ms clock). */
 #ifndef NET_H
 #define NET_H
 #include <stddef.h>
 #include <sys/types.h>
-
-/* CLOCK_MONOTONIC in milliseconds; deadlines are absolute values of this clock. */
-long long net_now_ms(void);
 
 /* Resolves host (IPv4 and IPv6) and connects to each address in turn until one answers,
  * all before deadline_ms. Returns a non-blocking, close-on-exec TCP_NODELAY socket, or -1

@@ -20,11 +20,6 @@ struct sink {
 	int err;
 };
 
-void sign_wipe(void *p, size_t n)
-{
-	util_wipe(p, n);
-}
-
 static void put(struct sink *s, const void *p, size_t n)
 {
 	if (s->sha)
@@ -97,8 +92,8 @@ static void hmac(const br_hash_class *h, const void *key, size_t klen,
 	br_hmac_init(&hc, &kc, 0);
 	br_hmac_update(&hc, msg, mlen);
 	br_hmac_out(&hc, out);
-	sign_wipe(&kc, sizeof(kc));
-	sign_wipe(&hc, sizeof(hc));
+	util_wipe(&kc, sizeof(kc));
+	util_wipe(&hc, sizeof(hc));
 }
 
 /* Header-safe text: present, non-empty, printable ASCII or UTF-8, no control bytes. */
@@ -199,10 +194,10 @@ static void tc3_secret_date(struct sign_tc3_detail *d, const char *key)
 		br_sha256_update(&c, key, klen);
 		br_sha256_out(&c, k);
 		klen = 32;
-		sign_wipe(&c, sizeof(c));
+		util_wipe(&c, sizeof(c));
 	}
 	hmac(&br_sha256_vtable, k, klen, d->date, strlen(d->date), d->secret_date);
-	sign_wipe(k, sizeof(k));
+	util_wipe(k, sizeof(k));
 }
 
 static void tc3_signature(struct sign_tc3_detail *d, const struct sign_tc3_req *r)
@@ -226,8 +221,8 @@ static void tc3_signature(struct sign_tc3_detail *d, const struct sign_tc3_req *
 	put_str(&s, d->canonical_hash);
 	br_hmac_out(&hc, sig);
 	hex(d->signature, sig, sizeof(sig));
-	sign_wipe(&kc, sizeof(kc));
-	sign_wipe(&hc, sizeof(hc));
+	util_wipe(&kc, sizeof(kc));
+	util_wipe(&hc, sizeof(hc));
 }
 
 int sign_tc3_compute(struct sign_tc3_detail *d, const struct sign_tc3_req *r)
@@ -270,7 +265,7 @@ int sign_tc3(char *out, size_t cap, const char *secret_id, const char *secret_ke
 			n = -1;
 		}
 	}
-	sign_wipe(&d, sizeof(d));
+	util_wipe(&d, sizeof(d));
 	return n;
 }
 
@@ -410,9 +405,9 @@ int sign_legacy(char *out_b64, size_t cap, const char *secret_key, const char *m
 		if (rc < 0)
 			log_err("sign: %s: legacy signature does not fit in %zu bytes", host, cap);
 	}
-	sign_wipe(&kc, sizeof(kc));
-	sign_wipe(&hc, sizeof(hc));
-	sign_wipe(mac, sizeof(mac));
+	util_wipe(&kc, sizeof(kc));
+	util_wipe(&hc, sizeof(hc));
+	util_wipe(mac, sizeof(mac));
 	return rc;
 }
 

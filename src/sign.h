@@ -21,7 +21,7 @@ struct sign_tc3_req {
 	size_t len;
 };
 
-/* Every intermediate value, for the published vectors. Holds derived keys: sign_wipe() it. */
+/* Every intermediate value, for the published vectors. Holds derived keys: util_wipe() it. */
 struct sign_tc3_detail {
 	char date[11];				/* "2019-02-25" */
 	char payload_hash[SIGN_SHA256_HEX];
@@ -60,6 +60,4 @@ int sign_legacy(char *out_b64, size_t cap, const char *secret_key, const char *m
  * RFC 3986 unreserved characters percent-encoded (%XX upper case). Length, or -1. */
 int sign_form_encode(char *out, size_t cap, const struct sign_param *params, int n);
 
-/* Zeroes p[0..n) in a way the compiler cannot drop. */
-void sign_wipe(void *p, size_t n);
 #endif

@@ -1,32 +1,9 @@
-/* tls.h: TLS 1.2 client connections with mandatory certificate checks, and trust-anchor bundles. */
+/* tls.h: TLS 1.2 client connections with mandatory certificate checks (the anchors: anchors.h). */
 #ifndef TLS_H
 #define TLS_H
 #include <stddef.h>
 
-/* Trust anchors decoded from a PEM bundle. Everything (names, keys, then the anchor array)
- * lives in ONE malloc'd arena sized from the bundle's file size (decoded data is always
- * smaller than its PEM text); tls_anchors_free() releases it. Must outlive every
- * connection that uses it. */
-struct tls_anchors {
-	void *arena;
-	size_t arena_size;	/* bytes in use: room for a cache header, names and keys, anchors */
-	const void *list;	/* BearSSL trust anchors inside the arena */
-	size_t count;
-	size_t skipped;		/* certificates BearSSL could not decode */
-	char path[512];		/* the bundle actually loaded */
-};
-
-/* Loads ca_file, or when NULL the first existing system bundle among
- * /etc/ssl/certs/ca-certificates.crt, /etc/pki/tls/certs/ca-bundle.crt,
- * /etc/ssl/ca-bundle.pem, /etc/ssl/cert.pem. 0, or -1 logged (naming the paths tried). */
-int tls_anchors_load(struct tls_anchors *ta, const char *ca_file);
-/* The same through a cache of the decoded arena, cache_dir/anchors.cache (0600, written
- * atomically), used only while the bundle keeps its path, device, inode, size, mtime and
- * ctime and the cache passes every check; else the bundle is decoded and the cache
- * rewritten. cache_dir NULL or "", or a cache that cannot be written: decoded every time
- * (logged at debug level only). 1 (from the cache), 0 (decoded), or -1 logged. */
-int tls_anchors_load_cached(struct tls_anchors *ta, const char *ca_file, const char *cache_dir);
-void tls_anchors_free(struct tls_anchors *ta);
+struct anchors;	/* anchors.h */
 
 /* Caller-owned connection state: BearSSL client + X.509 validator + I/O buffers.
  * Zero it before first use (memset); do not copy or move it after tls_start(). */
@@ -43,7 +20,7 @@ struct tls_conn {
  * unchanged. Returns 0 (full handshake), 1 (resumed), or -1 logged as
  * "HOST:PORT: TLS: BR_ERR_...". No application data is sent before the peer is verified. */
 int tls_start(struct tls_conn *t, int fd, const char *host, int port,
-    const struct tls_anchors *ta, long long deadline_ms);
+    const struct anchors *ta, long long deadline_ms);
 /* Queues len bytes and sends full records; tls_flush() pushes out the rest. 0, or -1 with
  * errno: the socket's (ETIMEDOUT at the deadline), ECONNRESET when the peer closed, EPROTO
  * for a TLS failure (see tls_error). Nothing is logged: the caller names the action. */

@@ -238,7 +238,7 @@ if [ $have_strace = 1 ]; then
 	flock -w 20 "$B/state/lock" true
 fi
 
-step "CA bundle load time (tls_anchors_load, median of 50)"
+step "CA bundle load time (anchors_load, median of 50)"
 "$B/ca_load" /etc/ssl/certs/ca-certificates.crt 50 > "$R/ca.system" 2>/dev/null || echo "n/a" > "$R/ca.system"
 "$B/ca_load" "$SIM_CA" 50 > "$R/ca.test"
 

@@ -397,7 +397,7 @@ def main(argv):
     # ---- profiles ----
     selfc, incl = callgrind("callgrind.self", 8), callgrind("callgrind.incl", 0)
     if selfc:
-        keep = ("tls_anchors_load", "tls_start", "br_x509_decoder_run", "br_x509_minimal_run", "http_request",
+        keep = ("anchors_load", "tls_start", "br_x509_decoder_run", "br_x509_minimal_run", "http_request",
                 "json_parse", "sign_tc3", "cfg_load", "log_msg")
         w("### Where a vip migrate spends its CPU (callgrind, one run, ca_file = system bundle)")
         w("")

@@ -6,7 +6,9 @@
 
 #include "http.h"
 #include "log.h"
+#include "util.h"
 #include "net.h"
+#include "anchors.h"
 #include "tls.h"
 
 static const char usage[] =
@@ -16,13 +18,13 @@ static const char usage[] =
 
 static int load_only(const char *ca)
 {
-	struct tls_anchors ta;
-	long long t0 = net_now_ms();
+	struct anchors ta;
+	long long t0 = util_now_ms();
 
-	if (tls_anchors_load(&ta, ca) < 0)
+	if (anchors_load(&ta, ca) < 0)
 		return 1;
-	printf("anchors=%zu skipped=%zu ms=%lld path=%s\n", ta.count, ta.skipped, net_now_ms() - t0, ta.path);
-	tls_anchors_free(&ta);
+	printf("anchors=%zu skipped=%zu ms=%lld path=%s\n", ta.count, ta.skipped, util_now_ms() - t0, ta.path);
+	anchors_free(&ta);
 	return 0;
 }
 
@@ -30,7 +32,7 @@ int main(int argc, char **argv)
 {
 	static struct http_conn c;
 	static char buf[65536];
-	struct tls_anchors ta;
+	struct anchors ta;
 	struct http_resp r;
 	const char *ca = NULL;
 	int opt, n = 1, reconnect = 0, timeout = 3000, anchors = 0, i, rc = 0;
@@ -52,7 +54,7 @@ int main(int argc, char **argv)
 		fputs(usage, stderr);
 		return 2;
 	}
-	if (tls_anchors_load(&ta, ca) < 0)
+	if (anchors_load(&ta, ca) < 0)
 		return 1;
 	http_init(&c, argv[optind], atoi(argv[optind + 1]), 1, &ta, timeout);
 	for (i = 0; i < n && rc == 0; i++) {
@@ -69,6 +71,6 @@ int main(int argc, char **argv)
 	http_close(&c);
 	printf("handshakes=%lu resumed=%lu connects=%lu\n", http_stat_handshakes, http_stat_resumed,
 	    http_stat_connects);
-	tls_anchors_free(&ta);
+	anchors_free(&ta);
 	return rc;
 }

@@ -13,6 +13,7 @@
 #include <arpa/inet.h>
 
 #include "harness.h"
+#include "util.h"
 #include "http.h"
 #include "net.h"
 
@@ -263,12 +264,12 @@ static void continue_forever(int fd)
 {
 	static const char one[] = "HTTP/1.1 100 Continue\r\n\r\n";
 	static char many[(sizeof one - 1) * 1024];
-	long long end = net_now_ms() + 5000;
+	long long end = util_now_ms() + 5000;
 	size_t i;
 
 	for (i = 0; i < 1024; i++)
 		memcpy(many + i * (sizeof one - 1), one, sizeof one - 1);
-	while (net_now_ms() < end && send(fd, many, sizeof many, MSG_NOSIGNAL) > 0)
+	while (util_now_ms() < end && send(fd, many, sizeof many, MSG_NOSIGNAL) > 0)
 		;
 }
 
@@ -460,9 +461,9 @@ static void test_exchanges(void)
 	check(one(SHORT, 2000, sizeof rbuf, &r, &s) == -1);
 	check(one(BIG, 2000, 256, &r, &s) == -1);	/* response too large */
 	check(one(BIG, 2000, sizeof rbuf, &r, &s) == 0 && r.body_len == 1000);
-	t0 = net_now_ms();
+	t0 = util_now_ms();
 	check(one(SILENT, 300, sizeof rbuf, &r, &s) == -1);	/* timed out */
-	check(net_now_ms() - t0 < 2000);
+	check(util_now_ms() - t0 < 2000);
 }
 
 /* A peer that never lets recv() block still cannot outlive the deadline; 1xx are bounded. */
@@ -482,10 +483,10 @@ static void test_hostile(void)
 	}
 	check(write(sv[1], "data", 4) == 4);
 	errno = 0;
-	check(net_recv(sv[0], b, sizeof b, net_now_ms() - 1) == -1 && errno == ETIMEDOUT);
-	check(net_recv(sv[0], b, sizeof b, net_now_ms() + 1000) == 4);
+	check(net_recv(sv[0], b, sizeof b, util_now_ms() - 1) == -1 && errno == ETIMEDOUT);
+	check(net_recv(sv[0], b, sizeof b, util_now_ms() + 1000) == 4);
 	errno = 0;
-	check(net_send_all(sv[0], "x", 1, net_now_ms() - 1) == -1 && errno == ETIMEDOUT);
+	check(net_send_all(sv[0], "x", 1, util_now_ms() - 1) == -1 && errno == ETIMEDOUT);
 	close(sv[0]);
 	close(sv[1]);
 
@@ -494,18 +495,18 @@ static void test_hostile(void)
 		return;
 	}
 	http_init(&c, "127.0.0.1", s.port, 0, NULL, 500);
-	t0 = net_now_ms();
+	t0 = util_now_ms();
 	check(http_request(&c, "GET", "/", NULL, NULL, 0, HTTP_REPLAYABLE, rbuf, sizeof rbuf, &r) == -1);
-	ms = net_now_ms() - t0;
+	ms = util_now_ms() - t0;
 	check(ms < 1500);
 	if (ms >= 1500)
 		fprintf(stderr, "endless 100 Continue: http_request took %lld ms (timeout 500)\n", ms);
 	http_close(&c);
 	srv_stop(&s);
 	/* HTTP_INTERIM_MAX 1xx heads are fine (CONTINUE sends one), one more is refused at once */
-	t0 = net_now_ms();
+	t0 = util_now_ms();
 	check(one(CONTINUE_MANY, 2000, sizeof rbuf, &r, &s) == -1);
-	check(net_now_ms() - t0 < 1000);
+	check(util_now_ms() - t0 < 1000);
 	check(r.error && strstr(r.error, "interim"));
 	/* parse errors say what was wrong */
 	check(parse("HTTP/1.1 200 OK\r\nContent-Length: x\r\n\r\n", 0, &r) == -1 &&
@@ -570,7 +571,7 @@ static void test_connect_errors(void)
 	struct http_conn c;
 	struct http_resp r;
 	struct srv s;
-	long long t0 = net_now_ms();
+	long long t0 = util_now_ms();
 	int port;
 
 	/* a port nobody listens on: refused quickly */
@@ -583,9 +584,9 @@ static void test_connect_errors(void)
 	http_init(&c, "127.0.0.1", port, 0, NULL, 1000);
 	check(http_request(&c, "GET", "/", NULL, NULL, 0, HTTP_REPLAYABLE, rbuf, sizeof rbuf, &r) == -1);
 	check(c.fd < 0);
-	check(net_connect("127.0.0.1", 0, net_now_ms() + 100) == -1);
-	check(net_connect("name.invalid", 80, net_now_ms() + 100) == -1);
-	check(net_now_ms() - t0 < 5000);
+	check(net_connect("127.0.0.1", 0, util_now_ms() + 100) == -1);
+	check(net_connect("name.invalid", 80, util_now_ms() + 100) == -1);
+	check(util_now_ms() - t0 < 5000);
 }
 
 int main(void)

@@ -4,6 +4,7 @@
 #include <time.h>
 
 #include "harness.h"
+#include "util.h"
 #include "sign.h"
 
 #define ID "AKIDz8krbsJ5yKBZQpn74WFkmLPx3EXAMPLE"
@@ -63,7 +64,7 @@ static void t_t1(void)
 		     "35e9c5b0e3ae67532d3c9f17ead6c90222632e5b1ff7f6e89887f1398934f064") == 0);
 	check(strcmp(d.canonical_hash,
 		     "5ffe6a04c0664d6b969fab9a13bdab201d63ee709638e2749d62a09ca18d7031") == 0);
-	sign_wipe(&d, sizeof(d));
+	util_wipe(&d, sizeof(d));
 	n = sign_tc3(auth, sizeof(auth), ID, KEY, "cvm", HOST, CT, NULL, TS,
 		     payload, sizeof(payload) - 1);
 	check(n > 0 && (size_t)n == strlen(auth));
@@ -93,7 +94,7 @@ static void t_t2(void)
 	check(sign_tc3_compute(&d, &r) == 0);
 	check(strcmp(d.signature,
 		     "644be983de9a8a3f00db8eadaba61467c3b429e2215758ba897b738ca469fd26") == 0);
-	sign_wipe(&d, sizeof(d));
+	util_wipe(&d, sizeof(d));
 }
 
 static void t_t3(void)
@@ -111,7 +112,7 @@ static void t_t3(void)
 	check(strcmp(h, "b596b923aad85185e2d1f6659d2a062e0a86731226e021e61bfe06f7ed05f5af") == 0);
 	check(strcmp(d.signature,
 		     "10b1a37a7301a02ca19a647ad722d5e43b4b3cff309d421d85b46093f6ab6c4f") == 0);
-	sign_wipe(&d, sizeof(d));
+	util_wipe(&d, sizeof(d));
 	check(d.secret_signing[0] == 0 && d.secret_signing[31] == 0 && d.signature[0] == 0);
 }
 
@@ -157,7 +158,7 @@ static void t_rollover(void)
 	check(strstr(auth, "/1970-01-01/cvm/") != NULL);
 	unsetenv("TZ");
 	tzset();
-	sign_wipe(&d, sizeof(d));
+	util_wipe(&d, sizeof(d));
 }
 
 static void t_tc3_errors(void)
@@ -294,11 +295,11 @@ static void t_wipe(void)
 	size_t i, nz = 0;
 
 	memset(b, 0xa5, sizeof(b));
-	sign_wipe(b, sizeof(b));
+	util_wipe(b, sizeof(b));
 	for (i = 0; i < sizeof(b); i++)
 		nz += b[i] != 0;
 	check(nz == 0);
-	sign_wipe(b, 0);
+	util_wipe(b, 0);
 }
 
 int main(void)

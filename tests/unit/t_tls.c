@@ -13,6 +13,7 @@
 #include <bearssl.h>
 
 #include "harness.h"
+#include "anchors.h"
 #include "tls.h"
 
 /* Mirrors struct ta_cache in src/tls.c, the header at the start of the cache image (the
@@ -28,7 +29,7 @@ struct ta_cache {
 
 static char dir[] = "/tmp/tcvip-tls-XXXXXX";
 static char cdir[600], cache[700], bundle[600], bundle2[600], slink[600];
-static struct tls_anchors ref;	/* a plain decode of the system bundle */
+static struct anchors ref;	/* a plain decode of the system bundle */
 
 static void path(char *out, size_t cap, const char *a, const char *b)
 {
@@ -52,7 +53,7 @@ static int same_anchor(const br_x509_trust_anchor *a, const br_x509_trust_anchor
 }
 
 /* Every anchor identical to ref's (names, flags, key type and key bytes), all inside the arena. */
-static int same_as_ref(const struct tls_anchors *ta)
+static int same_as_ref(const struct anchors *ta)
 {
 	const br_x509_trust_anchor *a = ta->list, *b = ref.list;
 	const unsigned char *lo = ta->arena, *hi = lo + ta->arena_size;
@@ -71,14 +72,14 @@ static int same_as_ref(const struct tls_anchors *ta)
  * 0 decoded), or -2 when the anchors differ from a plain decode, -1 when it failed. */
 static int load(const char *ca, const char *cd)
 {
-	struct tls_anchors ta;
-	int rc = tls_anchors_load_cached(&ta, ca, cd);
+	struct anchors ta;
+	int rc = anchors_load_cached(&ta, ca, cd);
 
 	if (rc < 0)
 		return -1;
 	if (!same_as_ref(&ta) || strcmp(ta.path, ca ? ca : ref.path))
 		rc = -2;
-	tls_anchors_free(&ta);
+	anchors_free(&ta);
 	return rc;
 }
 
@@ -350,7 +351,7 @@ int main(void)
 	unsigned char *buf;
 	char cmd[64];
 
-	if (!mkdtemp(dir) || tls_anchors_load(&ref, NULL) < 0) {
+	if (!mkdtemp(dir) || anchors_load(&ref, NULL) < 0) {
 		printf("SKIP: no system CA bundle\n");
 		return check_done();
 	}
@@ -366,7 +367,7 @@ int main(void)
 	free(buf);
 	test_cache();
 	test_unwritable();
-	tls_anchors_free(&ref);
+	anchors_free(&ref);
 	if ((size_t)snprintf(cmd, sizeof cmd, "rm -rf %s", dir) < sizeof cmd && system(cmd) != 0)
 		printf("could not remove %s\n", dir);
 	return check_done();

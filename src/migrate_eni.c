@@ -1,0 +1,147 @@
+/* migrate_eni.c: ENI mode's table of cloud calls: a VIP is a secondary private IP, moved between ENIs (MigratePrivateIpAddress, AssignPrivateIpAddresses). */
+#include <string.h>
+
+#include "cfg.h"
+#include "cloud.h"
+#include "disc.h"
+#include "log.h"
+#include "migrate.h"
+#include "util.h"
+
+struct eni_state {
+	const struct cfg *c;
+	struct cloud_mem mem;	/* one cloud client per process: large, kept out of the stack */
+	struct cloud *cl;
+	struct node nd;
+};
+
+static struct eni_state eni;
+
+void *migrate_eni_state(void);
+void *migrate_eni_state(void)
+{
+	return &eni;
+}
+
+static int eni_open(void *ctx, const struct cfg *c)
+{
+	struct eni_state *e = ctx;
+
+	e->c = c;
+	e->cl = cloud_of(&e->mem);
+	return cloud_init(e->cl, c, "");
+}
+
+static void eni_close(void *ctx)
+{
+	cloud_close(((struct eni_state *)ctx)->cl);
+}
+
+static void eni_calls_reset(void *ctx)
+{
+	cloud_calls_reset(((struct eni_state *)ctx)->cl);
+}
+
+static unsigned eni_calls(void *ctx)
+{
+	return cloud_calls(((struct eni_state *)ctx)->cl);
+}
+
+/* Region, VPC and this ENI: config, cache, or discovery. */
+static enum cloud_rc eni_locate(void *ctx, long long deadline, char self[CLOUD_ID_LEN])
+{
+	struct eni_state *e = ctx;
+
+	cloud_set_deadline(e->cl, deadline);
+	cloud_rc_clear(e->cl);
+	if (disc_node(&e->nd, e->c, cloud_meta(e->cl), NULL, DISC_REGION | DISC_VPC) == 0) {
+		cloud_set_region(e->cl, e->nd.region);
+		if (disc_node(&e->nd, e->c, cloud_meta(e->cl), e->cl, DISC_ALL & ~DISC_IF) == 0)
+			return util_copy(self, CLOUD_ID_LEN, e->nd.eni) < 0 ? CLOUD_FATAL : CLOUD_OK;
+	}
+	return cloud_last_rc(e->cl) == CLOUD_FATAL ? CLOUD_FATAL : CLOUD_RETRY;
+}
+
+static enum cloud_rc eni_find_holders(void *ctx, struct cloud_holder *h, int n)
+{
+	struct eni_state *e = ctx;
+
+	return cloud_holders(e->cl, e->nd.vpc, h, n);
+}
+
+static enum cloud_rc eni_move(void *ctx, uint32_t vip, const char *from, const char *to,
+    char task[CLOUD_ID_LEN])
+{
+	struct eni_state *e = ctx;
+
+	return cloud_migrate(e->cl, e->nd.vpc, vip, from, to, task);
+}
+
+static enum cloud_rc eni_assign(void *ctx, const uint32_t *vips, int n, const char *to,
+    char task[CLOUD_ID_LEN])
+{
+	struct eni_state *e = ctx;
+
+	return cloud_assign(e->cl, e->nd.vpc, to, vips, n, task);
+}
+
+static enum cloud_rc eni_poll(void *ctx, const char *task, enum cloud_task_state *st, char *out,
+    size_t cap)
+{
+	return cloud_task(((struct eni_state *)ctx)->cl, task, st, out, cap);
+}
+
+/* Only AVAILABLE is held: an IP in a running task (MIGRATING/PENDING) is not here yet. */
+static int eni_confirm(void *ctx, const struct cloud_holder *h, const char *self)
+{
+	(void)ctx;
+	return !strcmp(h->eni, self) && !h->busy;
+}
+
+static const char *eni_last_error(void *ctx)
+{
+	struct eni_state *e = ctx;
+
+	return *cloud_error_code(e->cl) ? cloud_last_error(e->cl) : "";
+}
+
+static enum cloud_rc eni_warm(void *ctx)
+{
+	struct eni_state *e = ctx;
+	enum cloud_rc rc = cloud_warm(e->cl);
+
+	if (rc != CLOUD_OK)
+		log_warn("migrate: %s: cannot get ready (%s); a migrate will try again",
+		    cloud_host(e->cl), rc == CLOUD_FATAL ? "credentials or trust anchors" :
+		    "not reachable");
+	return rc;
+}
+
+static int eni_conn_fd(void *ctx)
+{
+	return cloud_conn_fd(((struct eni_state *)ctx)->cl);
+}
+
+static void eni_conn_drop(void *ctx)
+{
+	cloud_conn_drop(((struct eni_state *)ctx)->cl);
+}
+
+extern const struct migrate_ops migrate_eni_ops;
+const struct migrate_ops migrate_eni_ops = {
+	.mode = "eni",
+	.open = eni_open,
+	.close = eni_close,
+	.calls_reset = eni_calls_reset,
+	.calls = eni_calls,
+	.locate = eni_locate,
+	.find_holders = eni_find_holders,
+	.move = eni_move,
+	.assign = eni_assign,
+	.poll = eni_poll,
+	.confirm = eni_confirm,
+	.last_error = eni_last_error,
+	.warm = eni_warm,
+	.conn_fd = eni_conn_fd,
+	.conn_drop = eni_conn_drop,
+};

@@ -1,0 +1,391 @@
+/* t_migrate.c: unit tests for migrate.c: the real migrate_exec over a fake table of cloud calls (every result channel, mixed VIPs, the lock). */
+#include <arpa/inet.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cfg.h"
+#include "files.h"
+#include "harness.h"
+#include "log.h"
+#include "migrate.h"
+#include "state.h"
+#include "util.h"
+
+#define SELF "eni-self"
+#define OTHER "eni-other"
+#define NV 4
+
+/* The fake cloud: who holds each VIP, and what the next calls answer. */
+struct fake {
+	char holder[NV][CLOUD_ID_LEN];
+	int busy_rounds[NV];		/* describes that still show the VIP in a running task */
+	enum cloud_rc locate_rc, move_rc, assign_rc;
+	int find_retries;		/* describes answering CLOUD_RETRY first (-1: always) */
+	int failed_tasks;		/* tasks that end FAILED first (-1: always) */
+	int running_polls;		/* polls that see RUNNING before the end of each task */
+	int take_back;			/* after a move, OTHER takes the VIP back */
+	int pending[NV], pending_assign;	/* the task's change, applied on SUCCESS */
+	int polls_left;
+	int opens, closes, finds, moves, assigns, polls, assigned_n;
+	unsigned calls;
+};
+
+static struct fake fk;
+static struct cfg cfg;
+
+static int f_open(void *ctx, const struct cfg *c)
+{
+	(void)c;
+	((struct fake *)ctx)->opens++;
+	return 0;
+}
+
+static void f_close(void *ctx)
+{
+	((struct fake *)ctx)->closes++;
+}
+
+static void f_calls_reset(void *ctx)
+{
+	((struct fake *)ctx)->calls = 0;
+}
+
+static unsigned f_calls(void *ctx)
+{
+	return ((struct fake *)ctx)->calls;
+}
+
+static enum cloud_rc f_locate(void *ctx, long long deadline, char self[CLOUD_ID_LEN])
+{
+	struct fake *f = ctx;
+
+	(void)deadline;
+	util_copy(self, CLOUD_ID_LEN, SELF);
+	return f->locate_rc;
+}
+
+static enum cloud_rc f_find(void *ctx, struct cloud_holder *h, int n)
+{
+	struct fake *f = ctx;
+	int i;
+
+	f->finds++;
+	f->calls++;
+	if (f->find_retries && f->find_retries-- != 0)
+		return CLOUD_RETRY;
+	for (i = 0; i < n; i++) {
+		util_copy(h[i].eni, CLOUD_ID_LEN, f->holder[i]);
+		h[i].busy = f->busy_rounds[i] > 0;
+		f->busy_rounds[i] -= f->busy_rounds[i] > 0;
+	}
+	return CLOUD_OK;
+}
+
+static int vip_index(uint32_t vip)
+{
+	int i;
+
+	for (i = 0; i < cfg.nvip; i++)
+		if (cfg.vip[i] == vip)
+			return i;
+	return -1;
+}
+
+static enum cloud_rc f_move(void *ctx, uint32_t vip, const char *from, const char *to,
+    char task[CLOUD_ID_LEN])
+{
+	struct fake *f = ctx;
+	int i = vip_index(vip);
+
+	f->moves++;
+	f->calls++;
+	check(i >= 0 && !strcmp(from, f->holder[i]) && !strcmp(to, SELF));
+	if (f->move_rc != CLOUD_OK)
+		return f->move_rc;
+	f->pending[i] = 1;
+	f->polls_left = f->running_polls;
+	util_copy(task, CLOUD_ID_LEN, "task-move");
+	return CLOUD_OK;
+}
+
+static enum cloud_rc f_assign(void *ctx, const uint32_t *vips, int n, const char *to,
+    char task[CLOUD_ID_LEN])
+{
+	struct fake *f = ctx;
+	int k;
+
+	f->assigns++;
+	f->calls++;
+	f->assigned_n += n;
+	check(!strcmp(to, SELF));
+	if (f->assign_rc != CLOUD_OK)
+		return f->assign_rc;
+	for (k = 0; k < n; k++) {
+		check(vip_index(vips[k]) >= 0 && !*f->holder[vip_index(vips[k])]);
+		f->pending[vip_index(vips[k])] = 1;
+	}
+	f->polls_left = f->running_polls;
+	util_copy(task, CLOUD_ID_LEN, "task-assign");
+	return CLOUD_OK;
+}
+
+/* Ends the task: its changes made (SUCCESS) or dropped (FAILED). */
+static void f_task_end(struct fake *f, int success)
+{
+	int i;
+
+	for (i = 0; i < NV; i++) {
+		if (f->pending[i] && success)
+			util_copy(f->holder[i], CLOUD_ID_LEN, f->take_back ? OTHER : SELF);
+		f->pending[i] = 0;
+	}
+}
+
+static enum cloud_rc f_poll(void *ctx, const char *task, enum cloud_task_state *st, char *out,
+    size_t cap)
+{
+	struct fake *f = ctx;
+
+	f->polls++;
+	f->calls++;
+	check(!strncmp(task, "task-", 5));
+	util_copy(out, cap, "");
+	if (f->polls_left > 0) {
+		f->polls_left--;
+		*st = CLOUD_TASK_RUNNING;
+	} else if (f->failed_tasks) {
+		f->failed_tasks -= f->failed_tasks > 0;
+		util_copy(out, cap, "fake: not done");
+		*st = CLOUD_TASK_FAILED;
+		f_task_end(f, 0);
+	} else {
+		*st = CLOUD_TASK_SUCCESS;
+		f_task_end(f, 1);
+	}
+	return CLOUD_OK;
+}
+
+static int f_confirm(void *ctx, const struct cloud_holder *h, const char *self)
+{
+	(void)ctx;
+	return !strcmp(h->eni, self) && !h->busy;
+}
+
+static const char *f_last_error(void *ctx)
+{
+	(void)ctx;
+	return "";
+}
+
+static const struct migrate_ops fake_ops = {
+	.mode = "fake",
+	.open = f_open, .close = f_close, .calls_reset = f_calls_reset, .calls = f_calls,
+	.locate = f_locate, .find_holders = f_find, .move = f_move, .assign = f_assign,
+	.poll = f_poll, .confirm = f_confirm, .last_error = f_last_error,
+};
+
+/* A fresh world: nv VIPs, each held as holders[i] says ("" = nobody); no last_migrate. */
+static void world(int nv, const char *const *holders, int migrate_timeout)
+{
+	char path[300];
+	int i;
+
+	memset(&fk, 0, sizeof fk);
+	cfg.nvip = nv;
+	cfg.migrate_timeout = migrate_timeout;
+	for (i = 0; i < nv; i++) {
+		cfg.vip[i] = htonl(0xc6120001u + (uint32_t)i);	/* 198.18.0.1 ... */
+		util_copy(fk.holder[i], CLOUD_ID_LEN, holders[i]);
+	}
+	if (snprintf(path, sizeof path, "%s/%s", cfg.state_dir, FILE_LAST_MIGRATE) < (int)sizeof path)
+		unlink(path);
+}
+
+/* Runs the real migrate over the fake table; the client is opened and closed once. */
+static int run(unsigned flags)
+{
+	struct migrate m = { .c = &cfg, .ops = &fake_ops, .ctx = &fk };
+	int rc = migrate_exec(&m, flags);
+
+	check(fk.opens == fk.closes && m.open == 0);
+	return rc;
+}
+
+/* state_dir/last_migrate says result=want ("" = no file). */
+static int recorded(const char *want)
+{
+	char line[200], key[40];
+
+	if (state_read(cfg.state_dir, FILE_LAST_MIGRATE, line, sizeof line) < 0)
+		return !*want;
+	if (snprintf(key, sizeof key, " result=%s ", want) >= (int)sizeof key)
+		return 0;
+	return *want && strstr(line, key) != NULL;
+}
+
+static void t_done(void)
+{
+	static const char *const h[] = { SELF, SELF };
+
+	world(2, h, 5);
+	check(run(0) == MIGRATE_DONE);
+	check(fk.finds == 1 && fk.moves == 0 && fk.assigns == 0);
+	check(recorded("done"));
+}
+
+static void t_moved(void)
+{
+	static const char *const h[] = { OTHER };
+
+	world(1, h, 5);
+	fk.running_polls = 2;
+	check(run(0) == MIGRATE_DONE);
+	check(!strcmp(fk.holder[0], SELF));
+	check(fk.moves == 1 && fk.polls == 3 && fk.finds == 2);	/* the second describe confirms */
+	check(recorded("done"));
+}
+
+static void t_assigned(void)
+{
+	static const char *const h[] = { "", "" };
+
+	world(2, h, 5);
+	check(run(0) == MIGRATE_DONE);
+	check(fk.assigns == 1 && fk.assigned_n == 2 && fk.moves == 0);	/* one call for both */
+	check(!strcmp(fk.holder[0], SELF) && !strcmp(fk.holder[1], SELF));
+}
+
+static void t_task_failed(void)
+{
+	static const char *const h[] = { OTHER };
+
+	world(1, h, 10);
+	fk.failed_tasks = 1;	/* once: described again at once and moved */
+	check(run(0) == MIGRATE_DONE);
+	check(fk.moves == 2 && !strcmp(fk.holder[0], SELF));
+	world(1, h, 10);
+	fk.failed_tasks = -1;	/* always: three rounds, then it gives up */
+	check(run(0) == MIGRATE_FAILED);
+	check(fk.moves == 3 && !strcmp(fk.holder[0], OTHER));
+	check(recorded("failed"));
+}
+
+static void t_refused(void)
+{
+	static const char *const h[] = { OTHER };
+
+	world(1, h, 10);
+	fk.move_rc = CLOUD_FATAL;
+	check(run(0) == MIGRATE_REFUSED);
+	check(fk.moves == 1 && fk.finds == 1);	/* not retried */
+	check(recorded("failed"));
+	world(1, h, 10);
+	fk.locate_rc = CLOUD_FATAL;	/* discovery refused: no describe at all */
+	check(run(0) == MIGRATE_REFUSED);
+	check(fk.finds == 0 && fk.moves == 0);
+}
+
+static void t_retry(void)
+{
+	static const char *const h[] = { OTHER };
+
+	world(1, h, 10);
+	fk.find_retries = 2;
+	check(run(0) == MIGRATE_DONE);
+	check(fk.finds == 4 && fk.moves == 1);	/* 2 retried, 1 to move, 1 to confirm */
+	world(1, h, 1);
+	fk.move_rc = CLOUD_RACE;	/* the world moved: back off and look again, not refused */
+	check(run(0) == MIGRATE_FAILED);
+	check(fk.moves >= 2 && fk.finds == fk.moves);
+}
+
+static void t_deadline(void)
+{
+	static const char *const h[] = { OTHER };
+
+	world(1, h, 1);
+	fk.find_retries = -1;
+	check(run(0) == MIGRATE_FAILED);
+	check(fk.finds >= 1 && fk.finds < 20 && fk.moves == 0);
+	check(recorded("failed"));
+}
+
+static void t_mixed(void)
+{
+	static const char *const h[] = { SELF, OTHER, "", OTHER };
+
+	world(4, h, 10);
+	fk.busy_rounds[3] = 1;	/* VIP 3 first shows in a running task: wait, then move */
+	check(run(0) == MIGRATE_DONE);
+	check(fk.assigns == 1 && fk.assigned_n == 1 && fk.moves == 2);
+	check(!strcmp(fk.holder[0], SELF) && !strcmp(fk.holder[1], SELF) &&
+	    !strcmp(fk.holder[2], SELF) && !strcmp(fk.holder[3], SELF));
+}
+
+static void t_taken_back(void)
+{
+	static const char *const h[] = { OTHER };
+
+	world(1, h, 10);
+	fk.take_back = 1;	/* the task succeeds, then the other node has it again */
+	check(run(0) == MIGRATE_FAILED);
+	check(fk.moves == 1);	/* not fought over */
+	check(recorded("taken-back"));
+}
+
+static void t_not_master(void)
+{
+	static const char *const h[] = { OTHER };
+
+	world(1, h, 10);
+	check(state_write(cfg.state_dir, FILE_STATE, "BACKUP\n", 7, 0600) == 0);
+	check(run(MIGRATE_IF_MASTER) == MIGRATE_NOT_MASTER);
+	check(fk.finds == 0 && fk.moves == 0);
+	check(recorded("not-master"));
+	check(state_write(cfg.state_dir, FILE_STATE, "MASTER\n", 7, 0600) == 0);
+	check(run(MIGRATE_IF_MASTER) == MIGRATE_DONE);
+}
+
+static void t_lock(void)
+{
+	static const char *const h[] = { OTHER };
+	int lock;
+
+	world(1, h, 1);
+	lock = state_lock(cfg.state_dir, 0);
+	check(lock >= 0);
+	check(run(0) == MIGRATE_FAILED);	/* waited migrate_timeout for the lock */
+	check(fk.opens == 0 && fk.finds == 0);	/* did nothing... */
+	check(recorded(""));			/* ...and recorded nothing */
+	state_unlock(lock);
+	check(run(0) == MIGRATE_DONE);
+}
+
+int main(void)
+{
+	char dir[] = "/tmp/t_migrate.XXXXXX", cmd[64];
+
+	if (!mkdtemp(dir)) {
+		printf("FAIL mkdtemp\n");
+		return 1;
+	}
+	log_set_stderr(0);
+	cfg_defaults(&cfg);
+	util_copy(cfg.state_dir, sizeof cfg.state_dir, dir);
+	t_done();
+	t_moved();
+	t_assigned();
+	t_task_failed();
+	t_refused();
+	t_retry();
+	t_deadline();
+	t_mixed();
+	t_taken_back();
+	t_not_master();
+	t_lock();
+	if (snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir) < (int)sizeof cmd && system(cmd) != 0)
+		printf("note: could not remove %s\n", dir);
+	return check_done();
+}
