@@ -45,12 +45,8 @@ int handover_active(const char *dir, char *reason, size_t cap)
 
 int handover_clear(const char *dir)
 {
-	char path[512];
-
-	if (util_fmt(path, sizeof path, "%s/%s", dir, FILE_HANDOVER) < 0)
-		return -1;
-	if (unlink(path) < 0 && errno != ENOENT) {
-		log_err("handover: cannot remove %s: %s", path, strerror(errno));
+	if (state_remove(dir, FILE_HANDOVER) < 0) {
+		log_err("handover: cannot remove %s/%s: %s", dir, FILE_HANDOVER, strerror(errno));
 		return -1;
 	}
 	return 0;

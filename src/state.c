@@ -295,3 +295,14 @@ void state_unlock(int fd)
 	if (fd >= 0)
 		close(fd);
 }
+
+int state_remove(const char *dir, const char *name)
+{
+	int dfd = dir_open(dir), rc;
+
+	if (dfd < 0)
+		return errno == ENOENT ? 0 : -1;
+	rc = unlinkat(dfd, name, 0) < 0 && errno != ENOENT ? -1 : 0;
+	close(dfd);
+	return rc;
+}

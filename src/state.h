@@ -25,6 +25,8 @@ int state_read(const char *dir, const char *name, char *buf, size_t cap);
 int state_open_cache(const char *dir, const char *name);
 /* state_read of a cache file, with the checks of state_open_cache. */
 int state_read_cache(const char *dir, const char *name, char *buf, size_t cap);
+/* Removes dir/name (never through a link); a missing file is fine. 0 or -1 (errno). */
+int state_remove(const char *dir, const char *name);
 /* Integer file helpers (state_replace: counters): a missing or garbage file reads as def. */
 long long state_read_int(const char *dir, const char *name, long long def);
 int state_write_int(const char *dir, const char *name, long long v);

@@ -347,11 +347,8 @@ int vrrp_transition(const char *dir, const char *state, int ordered, char *prev,
 
 int vrrp_master_reset(const char *dir)
 {
-	char path[4096];
-
 	if (state_write_int(dir, FILE_FAILED, 0) < 0)
 		return -1;
-	if (util_fmt(path, sizeof path, "%s/%s", dir, FILE_QUERIED) >= 0)
-		unlink(path);
+	state_remove(dir, FILE_QUERIED);
 	return 0;
 }
