@@ -62,6 +62,44 @@ sim_start() {
 	[ -n "$_spid" ] && [ "$_spid" != "$SIM_PID" ] && at_exit "kill $_spid" && SIM_PID=$_spid
 	return 0
 }
+# ---- node A's tcvip.conf ----
+# The simulator's full account (tests/sim/PROTOCOL.md §1).
+KEY_ID=AKIDsimTEST0000000000000000000000001 KEY=simSecretKey00000000000000000001
+# node_iface: the interface node A's config names (tv0 inside private_netns, else lo).
+node_iface() { if [ "${T_NETNS:-0}" = 1 ]; then echo tv0; else echo lo; fi; }
+# sim_conf FILE VIPS STATE LOG [lines...]: node A's config against the running simulator (trust
+# anchor SIM_CA, migrate_timeout 10; later lines win), mode 600, exported as TCVIP_CONFIG.
+sim_conf() {
+	_f=$1 _v=$2 _s=$3 _l=$4; shift 4
+	conf_write "$_f" "vip = $_v" "endpoint = localhost:$SIM_API_PORT" "ca_file = $SIM_CA" \
+		"metadata = $SIM_META" "interface = $(node_iface)" "state_dir = $_s" "log_file = $_l" \
+		"migrate_timeout = 10" "$@"
+	export TCVIP_CONFIG=$_f
+}
+# offline_conf FILE VIP IF STATE LOG [lines...]: a config whose API and metadata refuse
+# connections (127.0.0.1:1) and whose discovery is given, so nothing leaves the host.
+offline_conf() {
+	_f=$1 _v=$2 _i=$3 _s=$4 _l=$5; shift 5
+	conf_write "$_f" "vip = $_v" "interface = $_i" "state_dir = $_s" "log_file = $_l" \
+		"endpoint = 127.0.0.1:1" "metadata = http://127.0.0.1:1" "region = ap-guangzhou" \
+		"vpc = vpc-test0001" "eni = eni-test0001" "$@"
+}
+# conf_write FILE LINE...: the lines, mode 600.
+conf_write() {
+	_f=$1; shift
+	printf '%s\n' "$@" > "$_f"
+	chmod 600 "$_f"
+}
+# migrate_pids: the migrates our notifies or check_self spawned for $CONF (the spawn passes the
+# config path in TCVIP_CONFIG); no_migrates; kill_migrates (also at exit: migrates_cleanup).
+migrate_pids() {
+	for _e in $(grep -lszxF "TCVIP_CONFIG=$CONF" /proc/[0-9]*/environ); do
+		_p=${_e%/environ}
+		{ tr '\0' ' ' < "$_p/cmdline"; } 2>/dev/null | grep -q 'migrate' && echo "${_p#/proc/}"
+	done
+}
+no_migrates() { [ -z "$(migrate_pids)" ]; }
+kill_migrates() { for _p in $(migrate_pids); do kill "$_p"; done; }
 simctl() { python3 "$T_TOP/tests/sim/simctl.py" --url "$SIM_META" "$@"; }
 # sim_count ACTION [CODE]: API calls of ACTION (with result CODE) in the sim's request log.
 sim_count() {

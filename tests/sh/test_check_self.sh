@@ -33,25 +33,10 @@ ip -n "$NS" neigh replace 198.18.5.6 lladdr 02:00:00:00:05:06 dev "$IF" nud perm
 
 # mkconf [KEY=VALUE...]: the test config, with overrides appended (later keys win).
 mkconf() {
-	cat > "$CONF" <<EOF
-vip = $VIP
-interface = $IF
-state_dir = $S
-log_file = $L
-endpoint = 127.0.0.1:1
-metadata = http://127.0.0.1:1
-region = ap-guangzhou
-vpc = vpc-test0001
-eni = eni-test0001
-secret_id = AKIDcheckselftest
-secret_key = checkselftestkey
-query_interval = 0
-recheck_delay = 1
-timeout = 10
-restart_command = touch $MARK
-EOF
+	offline_conf "$CONF" $VIP "$IF" "$S" "$L" "secret_id = AKIDcheckselftest" \
+		"secret_key = checkselftestkey" "query_interval = 0" "recheck_delay = 1" \
+		"timeout = 10" "restart_command = touch $MARK"
 	for kv in "$@"; do echo "${kv%%=*} = ${kv#*=}" >> "$CONF"; done
-	chmod 600 "$CONF"
 }
 setstate() { if [ -n "$1" ]; then printf '%s\n' "$1" > "$S/state"; else rm -f "$S/state"; fi; }
 vip_on() { ip -n "$NS" -4 addr show dev "$IF" | grep -q "inet $VIP/32 "; }
@@ -293,15 +278,6 @@ run_cs
 expect "... not again within 5 s" sh -c "! grep -q '198\.18\.5\.6' '$L'"
 
 # ---- Cloud side, against the simulator (tests/sim) run inside the namespace ----
-# Migrates spawned by check_self: the spawn passes the config path in TCVIP_CONFIG.
-migrate_pids() {
-	for e in $(grep -lszxF "TCVIP_CONFIG=$CONF" /proc/[0-9]*/environ); do
-		p=${e%/environ}
-		{ tr '\0' ' ' < "$p/cmdline"; } 2>/dev/null | grep -q 'migrate' && echo "${p#/proc/}"
-	done
-}
-no_migrates() { [ -z "$(migrate_pids)" ]; }
-kill_migrates() { for p in $(migrate_pids); do kill "$p"; done; }
 at_exit kill_migrates
 if [ ! -f "$T_TOP/tests/sim/sim.py" ] || ! command -v sim_start >/dev/null 2>&1; then
 	echo "SKIP: simulator scenarios (tests/sim/sim.py not there)"

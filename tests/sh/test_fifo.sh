@@ -7,19 +7,7 @@ VIP=198.18.0.100
 d=$T_TMP/node; mkdir -p "$d"
 S=$d/state L=$d/tcvip.log F=$d/notify.fifo
 ln -s "$TCVIP_BIN" "$d/notify_fifo.sh"
-{
-	echo "vip = $VIP"
-	echo "endpoint = localhost:$SIM_API_PORT"
-	echo "ca_file = $SIM_CA"
-	echo "metadata = $SIM_META"
-	[ "${T_NETNS:-0}" = 1 ] && echo "interface = tv0" || echo "interface = lo"
-	echo "state_dir = $S"
-	echo "log_file = $L"
-	echo "migrate_timeout = 10"
-	echo "secret_id = AKIDsimTEST0000000000000000000000001"
-	echo "secret_key = simSecretKey00000000000000000001"
-} > "$d/tcvip.conf"
-chmod 600 "$d/tcvip.conf"
+sim_conf "$d/tcvip.conf" $VIP "$S" "$L" "secret_id = $KEY_ID" "secret_key = $KEY"
 holder() { simctl holder-of $VIP; }
 state_is() { [ "$(cat "$S/state" 2>/dev/null)" = "$1" ]; }
 logged() { grep -c -- "$1" "$L" 2>/dev/null || true; }

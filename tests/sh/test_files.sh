@@ -6,26 +6,11 @@ sim_start || { not_ok "simulator starts"; t_done; exit 1; }
 VIP=198.18.0.100
 d=$T_TMP/node; mkdir -p "$d"
 "$TCVIP_BIN" --install "$d" >/dev/null || { not_ok "tcvip --install"; t_done; exit 1; }
-KEY_ID=AKIDsimTEST0000000000000000000000001 KEY=simSecretKey00000000000000000001
 S=$d/state L=$d/tcvip.log
 CA=$T_TMP/ca.pem; cp "$SIM_CA" "$CA"; chmod 644 "$CA"
 
 # conf [extra lines...]: a fresh config for node A, static keys unless a line says otherwise.
-conf() {
-	{
-		echo "vip = $VIP"
-		echo "endpoint = localhost:$SIM_API_PORT"
-		echo "ca_file = $CA"
-		echo "metadata = $SIM_META"
-		[ "${T_NETNS:-0}" = 1 ] && echo "interface = tv0" || echo "interface = lo"
-		echo "state_dir = $S"
-		echo "log_file = $L"
-		echo "migrate_timeout = 10"
-		for l in "$@"; do echo "$l"; done
-	} > "$d/tcvip.conf"
-	chmod 600 "$d/tcvip.conf"
-	export TCVIP_CONFIG=$d/tcvip.conf
-}
+conf() { sim_conf "$d/tcvip.conf" $VIP "$S" "$L" "ca_file = $CA" "$@"; }
 keys() { conf "secret_id = $KEY_ID" "secret_key = $KEY" "$@"; }
 holder() { simctl holder-of $VIP; }
 holder_is() { [ "$(holder)" = "$1" ]; }

@@ -9,18 +9,7 @@ S=$T_TMP/state
 L=$D/keepalived.log
 mkdir -p "$D" "$T_TMP/bin" && chmod 0755 "$D"
 CONF=$T_TMP/tcvip.conf
-cat >"$CONF" <<EOF
-vip = 198.18.0.100
-interface = lo
-state_dir = $S
-log_file = $L
-endpoint = 127.0.0.1:1
-metadata = http://127.0.0.1:1
-region = ap-guangzhou
-vpc = vpc-test0001
-eni = eni-test0001
-migrate_timeout = 5
-EOF
+offline_conf "$CONF" 198.18.0.100 lo "$S" "$L" "migrate_timeout = 5"
 "$B" --install "$T_TMP/bin" >/dev/null || { not_ok "tcvip --install"; t_done; exit 1; }
 N=$T_TMP/bin/notify_action.sh
 

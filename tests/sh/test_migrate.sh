@@ -15,28 +15,13 @@ json.dump(w, open(sys.argv[2], "w"))
 PY
 sim_start "$T_TMP/world-multi.json" || { not_ok "simulator starts"; t_done; exit 1; }
 d=$T_TMP/node; mkdir -p "$d"; ln -s "$TCVIP_BIN" "$d/vip"
-KEY_ID=AKIDsimTEST0000000000000000000000001 KEY=simSecretKey00000000000000000001
-[ "${T_NETNS:-0}" = 1 ] && IFACE=tv0 || IFACE=lo
 
 # conf VIPS [extra lines...]: a fresh config and state for node A.
 conf() {
-	_v=$1; shift
+	_vips=$1; shift
 	rm -rf "$d/state"; : > "$d/tcvip.log"
-	{
-		echo "vip = $_v"
-		echo "endpoint = localhost:$SIM_API_PORT"
-		echo "ca_file = $SIM_CA"
-		echo "metadata = $SIM_META"
-		echo "interface = $IFACE"
-		echo "state_dir = $d/state"
-		echo "log_file = $d/tcvip.log"
-		echo "migrate_timeout = 10"
-		echo "secret_id = $KEY_ID"
-		echo "secret_key = $KEY"
-		for l in "$@"; do echo "$l"; done
-	} > "$d/tcvip.conf"
-	chmod 600 "$d/tcvip.conf"
-	export TCVIP_CONFIG=$d/tcvip.conf
+	sim_conf "$d/tcvip.conf" "$_vips" "$d/state" "$d/tcvip.log" "secret_id = $KEY_ID" \
+		"secret_key = $KEY" "$@"
 }
 reset() { simctl reset >/dev/null; simctl log-clear >/dev/null; simctl fault-clear >/dev/null; }
 on_a() { for _ip in "$@"; do [ "$(simctl holder-of "$_ip")" = eni-simnodea ] || return 1; done; }

@@ -8,33 +8,11 @@ L=$T_TMP/keepalived.log
 CONF=$T_TMP/tcvip.conf
 mkdir -p "$d"
 # The API endpoint refuses connections, so a spawned migrate fails fast; nothing leaves the host.
-cat > "$CONF" <<EOF
-vip = 198.18.0.100
-interface = lo
-state_dir = $S
-log_file = $L
-endpoint = 127.0.0.1:1
-metadata = http://127.0.0.1:1
-region = ap-guangzhou
-vpc = vpc-test0001
-eni = eni-test0001
-secret_id = AKIDnotifytest
-secret_key = notifytestkey
-migrate_timeout = 5
-EOF
-chmod 600 "$CONF"
+offline_conf "$CONF" 198.18.0.100 lo "$S" "$L" "secret_id = AKIDnotifytest" \
+	"secret_key = notifytestkey" "migrate_timeout = 5"
 "$B" --install "$d" >/dev/null || { not_ok "tcvip --install"; t_done; exit 1; }
 N=$d/notify_action.sh
 
-# Migrates spawned by our notifies: the spawn passes the config path in TCVIP_CONFIG.
-migrate_pids() {
-	for e in $(grep -lszxF "TCVIP_CONFIG=$CONF" /proc/[0-9]*/environ); do
-		p=${e%/environ}
-		{ tr '\0' ' ' < "$p/cmdline"; } 2>/dev/null | grep -q 'migrate' && echo "${p#/proc/}"
-	done
-}
-no_migrates() { [ -z "$(migrate_pids)" ]; }
-kill_migrates() { for p in $(migrate_pids); do kill "$p"; done; }
 at_exit kill_migrates
 state_is() { [ "$(cat "$S/state" 2>/dev/null)" = "$1" ] && [ "$(wc -l < "$S/state")" = 1 ]; }
 

@@ -8,28 +8,12 @@ VIP=198.18.0.100
 chmod 755 "$T_TMP"	# the unprivileged part below must reach its own files
 d=$T_TMP/node; mkdir -p "$d"
 "$TCVIP_BIN" --install "$d" >/dev/null || { not_ok "tcvip --install"; t_done; exit 1; }
-KEY_ID=AKIDsimTEST0000000000000000000000001 KEY=simSecretKey00000000000000000001
 ROLE_KEY=simRoleKey000000000000000000003 TOKEN=simRoleToken0000000000000000000000000000000003
 ENV_TOKEN=envSessionToken0000000000000000000000009
 S=$d/state L=$d/tcvip.log
-IF=lo; [ "${T_NETNS:-0}" = 1 ] && IF=tv0
+IF=$(node_iface)
 
-conf() {
-	{
-		echo "vip = $VIP"
-		echo "endpoint = localhost:$SIM_API_PORT"
-		echo "ca_file = $SIM_CA"
-		echo "metadata = $SIM_META"
-		echo "interface = $IF"
-		echo "state_dir = $S"
-		echo "log_file = $L"
-		echo "migrate_timeout = 10"
-		echo "recheck_delay = 0"
-		for l in "$@"; do echo "$l"; done
-	} > "$d/tcvip.conf"
-	chmod 600 "$d/tcvip.conf"
-	export TCVIP_CONFIG=$d/tcvip.conf
-}
+conf() { sim_conf "$d/tcvip.conf" $VIP "$S" "$L" "recheck_delay = 0" "$@"; }
 keys() { conf "secret_id = $KEY_ID" "secret_key = $KEY" "$@"; }
 holder() { simctl holder-of $VIP; }
 holder_is() { [ "$(holder)" = "$1" ]; }

@@ -4,7 +4,6 @@
 private_netns "$0"
 VIP=198.18.0.100
 d=$T_TMP/node; mkdir -p "$d"; ln -s "$TCVIP_BIN" "$d/vip"
-KEY_ID=AKIDsimTEST0000000000000000000000001 KEY=simSecretKey00000000000000000001
 
 # world KEY.PATH=JSON...: a copy of the test world with these values replaced.
 world() {
@@ -22,19 +21,7 @@ EOF
 }
 conf() {
 	rm -rf "$d/state"; : > "$d/tcvip.log"
-	{
-		echo "vip = $VIP"
-		echo "endpoint = localhost:$SIM_API_PORT"
-		echo "ca_file = $SIM_CA"
-		echo "metadata = $SIM_META"
-		[ "${T_NETNS:-0}" = 1 ] && echo "interface = tv0" || echo "interface = lo"
-		echo "state_dir = $d/state"
-		echo "log_file = $d/tcvip.log"
-		echo "migrate_timeout = 5"
-		for l in "$@"; do echo "$l"; done
-	} > "$d/tcvip.conf"
-	chmod 600 "$d/tcvip.conf"
-	export TCVIP_CONFIG=$d/tcvip.conf
+	sim_conf "$d/tcvip.conf" $VIP "$d/state" "$d/tcvip.log" "migrate_timeout = 5" "$@"
 }
 keys() { conf "secret_id = $KEY_ID" "secret_key = $KEY" "$@"; }
 calls() { simctl log | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))'; }

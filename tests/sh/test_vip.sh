@@ -5,25 +5,9 @@ private_netns "$0"
 sim_start || { not_ok "simulator starts"; t_done; exit 1; }
 VIP=198.18.0.100
 d=$T_TMP/node; mkdir -p "$d"; ln -s "$TCVIP_BIN" "$d/vip"
-KEY_ID=AKIDsimTEST0000000000000000000000001 KEY=simSecretKey00000000000000000001
 
 # conf [extra lines...]: a fresh config and state for node A (interface lo: no netlink discovery needed).
-conf() {
-	rm -rf "$d/state"; : > "$d/tcvip.log"
-	{
-		echo "vip = $VIP"
-		echo "endpoint = localhost:$SIM_API_PORT"
-		echo "ca_file = $SIM_CA"
-		echo "metadata = $SIM_META"
-		[ "${T_NETNS:-0}" = 1 ] && echo "interface = tv0" || echo "interface = lo"
-		echo "state_dir = $d/state"
-		echo "log_file = $d/tcvip.log"
-		echo "migrate_timeout = 10"
-		for l in "$@"; do echo "$l"; done
-	} > "$d/tcvip.conf"
-	chmod 600 "$d/tcvip.conf"
-	export TCVIP_CONFIG=$d/tcvip.conf
-}
+conf() { rm -rf "$d/state"; : > "$d/tcvip.log"; sim_conf "$d/tcvip.conf" $VIP "$d/state" "$d/tcvip.log" "$@"; }
 keys() { conf "secret_id = $KEY_ID" "secret_key = $KEY" "$@"; }
 holder() { simctl holder-of $VIP; }
 reset() { simctl reset >/dev/null; simctl log-clear >/dev/null; simctl fault-clear >/dev/null; }
