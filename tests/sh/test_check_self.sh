@@ -43,6 +43,10 @@ vip_on() { ip -n "$NS" -4 addr show dev "$IF" | grep -q "inet $VIP/32 "; }
 vip_off() { ! ip -n "$NS" -4 addr show dev "$IF" | grep -q "inet $VIP/"; }
 vip_add() { ip -n "$NS" addr add "$VIP/32" dev "$IF"; }
 logged() { grep -c -- "$1" "$L" 2>/dev/null || true; }
+# A tick ends within check_self's 2.5 s budget (keepalived's script timeout is 3 s); the tests
+# allow 3 s more for a loaded machine's process start-up, and make each stuck alternative
+# (a 10 s connect timeout, an 8 s answer) longer than that.
+in_budget() { test "$MS" -lt 5500; }
 # run_cs: one check_self tick in the namespace; sets RC and MS (wall time in ms).
 run_cs() {
 	_t0=$(date +%s%N)
@@ -51,13 +55,14 @@ run_cs() {
 	MS=$(( ($(date +%s%N) - _t0) / 1000000 ))
 }
 
-mkconf
+mkconf recheck_delay=8
 # Not MASTER, no VIP: nothing to do.
 setstate BACKUP
 run_cs
 expect "BACKUP without VIP: exit 0 ($RC)" test "$RC" = 0
 expect "BACKUP without VIP: no restart" test ! -e "$MARK"
-expect "BACKUP without VIP: no recheck_delay wait, long before 2 s (${MS} ms)" test "$MS" -lt 1900
+expect "BACKUP without VIP: no recheck_delay (8 s) wait (${MS} ms)" test "$MS" -lt 5000
+mkconf
 
 # MASTER: a missing VIP is added as /32; an unreachable API never faults a master.
 setstate MASTER
@@ -173,7 +178,7 @@ for st in BACKUP FAULT STOP; do
 	run_cs
 	expect "$st: stray VIP: exit 1 ($RC)" test "$RC" = 1
 	expect "$st: waited recheck_delay first (${MS} ms)" test "$MS" -ge 1000
-	expect "$st: under 3 s (${MS} ms)" test "$MS" -lt 3000
+	expect "$st: within the budget (${MS} ms)" in_budget
 	expect "$st: VIP removed" vip_off
 	expect "$st: restart_command ran" wait_for 5 test -e "$MARK"
 done
@@ -247,14 +252,15 @@ while [ $i -lt 3 ]; do
 	run_cs; rcs="$rcs$RC"; [ "$MS" -gt "$worst" ] && worst=$MS; i=$((i + 1))
 done
 expect "blackholed API: every run exit 0 ($rcs)" test "$rcs" = 000
-expect "blackholed API: every run under 3 s (worst ${worst} ms)" test "$worst" -lt 3000
+MS=$worst
+expect "blackholed API: every run within the budget, not the 10 s timeout (worst ${worst} ms)" in_budget
 expect "blackholed API: VIP kept on the master" vip_on
 
 # Blackholed metadata and no interface in the config: discovery cannot hang the tick.
 mkconf endpoint=198.18.5.5:443 metadata=http://198.18.5.6 interface=
 rm -f "$S/discovered"
 run_cs
-expect "blackholed metadata: under 3 s (${MS} ms)" test "$MS" -lt 3000
+expect "blackholed metadata: within the budget (${MS} ms)" in_budget
 expect "blackholed metadata: cannot inspect the NIC, exit 1 ($RC)" test "$RC" = 1
 
 # A discovery cache for this boot is enough: no metadata needed.
@@ -305,7 +311,7 @@ else
 		fresh; simconf
 		run_cs
 		expect "sim: VIP held by B: exit 0 ($RC)" test "$RC" = 0
-		expect "sim: tick under 3 s with the query (${MS} ms)" test "$MS" -lt 3000
+		expect "sim: tick within the budget with the query (${MS} ms)" in_budget
 		expect "sim: vip_last_check_result false" test "$(cat "$S/vip_last_check_result")" = false
 		expect "sim: failure count 1" test "$(cat "$S/vip_check_failed_count")" = 1
 		expect "sim: holder logged" grep -q "VIP $VIP is on eni-simnodeb" "$L"
@@ -382,10 +388,10 @@ else
 
 		# A slow API (answer after 5 s): the tick still ends in time, master kept.
 		fresh; simconf
-		simctl fault '{"action":"*","count":5,"kind":"delay","seconds":5}' >/dev/null
+		simctl fault '{"action":"*","count":5,"kind":"delay","seconds":8}' >/dev/null
 		run_cs
 		expect "slow API: exit 0 ($RC)" test "$RC" = 0
-		expect "slow API: under 3 s (${MS} ms)" test "$MS" -lt 3000
+		expect "slow API: within the budget, not the 8 s answer (${MS} ms)" in_budget
 		expect "slow API: unknown logged" grep -q "cloud ownership unknown" "$L"
 		simctl fault-clear >/dev/null
 		expect "sim: spawned migrates all end" wait_for 15 no_migrates

@@ -204,7 +204,8 @@ expect_err abrupt_delim "without TLS close_notify" -c bundle.pem localhost "$P" 
 # deadlines: a server that never answers the ClientHello
 t0=$(date +%s)
 expect_err tarpit "TLS: BR_ERR_IO: timed out" -t 500 -c bundle.pem localhost "$(port tarpit)" /ok
-[ $(( $(date +%s) - t0 )) -le 3 ] && ok || bad "tarpit: took more than 3 s"
+# (the alternative, a client without deadlines, is ended by run's 20 s guard: exit 124, not 1)
+[ $(( $(date +%s) - t0 )) -le 10 ] && ok || bad "tarpit: took more than 10 s (guard 20 s)"
 
 # hostile peers after the handshake: each ends within the timeout, naming the host and what went wrong
 t0=$(date +%s%N)
@@ -213,7 +214,8 @@ expect_err garbage "localhost:$P: read: TLS: BR_ERR_" -t 1000 -c bundle.pem loca
 expect_err stall_record "localhost:$P: read: timed out after 1000 ms" -t 1000 -c bundle.pem localhost "$P" /stall-record
 ms=$((($(date +%s%N) - t0) / 1000000))
 echo "  hostile TLS peers: ${ms} ms for 3 requests of timeout 1 s"
-[ "$ms" -lt 6000 ] && ok || bad "hostile TLS peers took ${ms} ms (bound 6000)"
+# each peer streams or stalls for ever: without its deadline a request lasts until the 20 s guard
+[ "$ms" -lt 15000 ] && ok || bad "hostile TLS peers took ${ms} ms (bound 15000: 3 guards would be 60 s)"
 
 # trust anchor bundles
 expect_err no_file "nonexistent.pem: cannot open CA bundle" -a -c "$tmp/nonexistent.pem"
