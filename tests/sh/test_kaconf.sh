@@ -95,7 +95,7 @@ printf 'vrrp_instance VI_1 {\n    interface @INTERFACE@\n    priority @PRIO@\n}\
 expect_rc 2 "an unknown placeholder: exit 2 (metadata down: the template is checked first)" kc --template "$d/bad.tpl" --peer $OTHER
 expect "... names file:line and the placeholder: $(err)" err_has "$d/bad.tpl:3: @PRIO@ is not one vip keepalived-conf fills"
 expect_rc 2 "@AUTH_PASS@ without --auth-pass-file: exit 2" kc --template "$TPL" --peer $OTHER
-expect "... says what it needs: $(err)" err_has "keepalived.stable.conf:29: @AUTH_PASS@ needs --auth-pass-file FILE"
+expect "... says what it needs: $(err)" err_has "keepalived.stable.conf:$(grep -n 'auth_pass @AUTH_PASS@' "$TPL" | cut -d: -f1): @AUTH_PASS@ needs --auth-pass-file FILE"
 expect_rc 2 "preempt's @STATE@ without --master: exit 2" kc --template "$T_TOP/image/keepalived.preempt.conf" --auth-pass-file "$d/pass" --peer $OTHER
 expect "... says what it needs: $(err)" err_has "@STATE@ is preempt mode's: needs --master IP"
 printf '123456789\n' >"$d/longpass"
