@@ -9,16 +9,11 @@ TPL=$T_TOP/image/keepalived.stable.conf
 SELF=198.18.0.11 OTHER=198.18.0.12
 DEAD=http://127.0.0.1:$(free_port)
 
-# conf [LINE...]: tcvip.conf for node A (the simulator's metadata answers as instance a, MAC of tv0).
+# conf [LINE...]: tcvip.conf for node A (the simulator's metadata answers as instance a, with
+# tv0's MAC); no interface: it is discovered. Later lines win.
 conf() {
-	{
-		echo "vip = 198.18.0.100"
-		echo "metadata = $SIM_META"
-		echo "state_dir = $d/state"
-		echo "log_file = $d/tcvip.log"
-		for l in "$@"; do echo "$l"; done
-	} >"$d/tcvip.conf"
-	chmod 600 "$d/tcvip.conf"
+	conf_write "$d/tcvip.conf" "vip = 198.18.0.100" "metadata = $SIM_META" "state_dir = $d/state" \
+		"log_file = $d/tcvip.log" "$@"
 	export TCVIP_CONFIG=$d/tcvip.conf
 }
 kc() { "$d/vip" keepalived-conf "$@" 2>"$d/err"; }
