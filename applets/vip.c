@@ -1,6 +1,7 @@
-/* vip: operator tool: migrate the VIPs here, query the cloud, show status, run the doctor's checklist, drill a failover. */
+/* vip: operator tool: migrate the VIPs here, query the cloud, show status, run the doctor's checklist, drill a failover, write keepalived.conf. */
 /* The sub-commands, one row each: VIP_CMD(name, usage lines, flags); vip --help prints the
- * rows' usage lines in this order, dispatch reads the same rows (vip_NAME runs it).
+ * rows' usage lines in this order, dispatch reads the same rows (vip_NAME runs it; a '_' in
+ * NAME is typed as '-': keepalived_conf is `vip keepalived-conf`).
  *   flags  VIP_SETUP: tcvip.conf loaded (tcvip_setup) before vip_NAME runs */
 #define VIP_COMMANDS \
 VIP_CMD(migrate, \
@@ -29,9 +30,22 @@ VIP_CMD(drill, \
 "                         other node (at most S s, default 60), then the phases\n" \
 "                         are printed; exit 0 moved, 1 not (or refused), 130 on\n" \
 "                         a signal; the request is always cleared (in preempt\n" \
-"                         mode the VIP then returns to this node)\n", VIP_SETUP)
+"                         mode the VIP then returns to this node)\n", VIP_SETUP) \
+VIP_CMD(keepalived_conf, \
+"  keepalived-conf --peer IP [--peer IP...] [--template FILE] [--output FILE]\n" \
+"                  [--auth-pass-file FILE] [--master IP]\n" \
+"                         this node's keepalived.conf from a template that is the\n" \
+"                         same on every node (default " KACONF_DEFAULT_TEMPLATE "):\n" \
+"                         @SELF_IP@ metadata local-ipv4, @INTERFACE@ its NIC,\n" \
+"                         @ROUTER_ID@ instance-id, @PEER_IP@ one line per --peer\n" \
+"                         but this node's own address, @VIP@ tcvip.conf's vip,\n" \
+"                         @AUTH_PASS@ the file's first line, preempt mode's\n" \
+"                         @STATE@/@PRIORITY@ MASTER/50 on the --master node, else\n" \
+"                         BACKUP/30; to stdout, or FILE (temp+rename, mode 0644)\n", VIP_SETUP)
 
 #define VIP_SETUP 1u
+
+#include "kaconf.h"
 
 const char vip_usage[] =
 "usage: vip [-c FILE] [-v] COMMAND [OPTIONS]\n"
@@ -126,6 +140,11 @@ static int vip_doctor(const struct cfg *c, int argc, char **argv)
 	return doctor_run(cfg_path(tcvip.config), argc == 3);
 }
 
+static int vip_keepalived_conf(const struct cfg *c, int argc, char **argv)
+{
+	return kaconf_main(c, argc, argv);
+}
+
 static const struct vip_cmd {
 	const char *name;
 	int (*run)(const struct cfg *c, int argc, char **argv);
@@ -136,12 +155,20 @@ VIP_COMMANDS
 #undef VIP_CMD
 };
 
+/* Does the typed name match the row's (whose '_' is typed '-')? */
+static int cmd_is(const char *row, const char *typed)
+{
+	for (; *row && (*row == *typed || (*row == '_' && *typed == '-')); row++, typed++)
+		;
+	return !*row && !*typed;
+}
+
 static const struct vip_cmd *vip_cmd(const char *name)
 {
 	size_t i;
 
 	for (i = 0; i < sizeof vip_cmds / sizeof vip_cmds[0]; i++)
-		if (!strcmp(vip_cmds[i].name, name))
+		if (cmd_is(vip_cmds[i].name, name))
 			return &vip_cmds[i];
 	return NULL;
 }

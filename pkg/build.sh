@@ -22,6 +22,7 @@
 #   usr/share/man/man8/tcvip.8.gz, man5/tcvip.conf.5.gz
 #   usr/share/doc/tcvip/{copyright,changelog.gz,README.md}, examples/ (= image/)
 #   etc/logrotate.d/tcvip                           (image/tcvip.logrotate; a conffile)
+#   usr/lib/systemd/system/tcvip-keepalived-conf.service  (image/; disabled: the bake enables it)
 #
 # Reproducible: every mtime is SOURCE_DATE_EPOCH (the commit's time, from make), owners 0/0
 # numeric, modes fixed, entries sorted, gzip -n; dpkg-deb clamps to SOURCE_DATE_EPOCH too.
@@ -121,10 +122,11 @@ stage() {
 	gzip -9n <man/tcvip.8 >"$R/usr/share/man/man8/tcvip.8.gz"
 	gzip -9n <man/tcvip.conf.5 >"$R/usr/share/man/man5/tcvip.conf.5.gz"
 	for f in image/*; do
-		case $f in image/tcvip.logrotate) continue ;; esac
+		case $f in image/tcvip.logrotate | image/*.service) continue ;; esac
 		install -m 0644 "$f" "$doc/examples/"
 	done
 	install -D -m 0644 image/tcvip.logrotate "$R/etc/logrotate.d/tcvip"
+	install -D -m 0644 image/tcvip-keepalived-conf.service "$R/usr/lib/systemd/system/tcvip-keepalived-conf.service"
 	install -m 0644 README.md "$doc/README.md"
 	copyright >"$doc/copyright"
 	changelog "$dv" | gzip -9n >"$doc/changelog.gz"

@@ -60,7 +60,8 @@ for f in usr/sbin/tcvip usr/share/man/man8/tcvip.8.gz usr/share/man/man5/tcvip.c
 	usr/share/doc/tcvip/copyright etc/logrotate.d/tcvip usr/share/doc/tcvip/SHA256SUMS \
 	usr/share/doc/tcvip/examples/tcvip.conf usr/share/doc/tcvip/examples/keepalived.stable.conf \
 	usr/share/doc/tcvip/examples/keepalived.preempt.conf usr/share/doc/tcvip/examples/keepalived.stable-fifo.conf \
-	usr/share/doc/tcvip/examples/keepalived.preempt-fifo.conf; do
+	usr/share/doc/tcvip/examples/keepalived.preempt-fifo.conf usr/share/doc/tcvip/examples/keepalived-conf.env \
+	usr/lib/systemd/system/tcvip-keepalived-conf.service; do
 	expect "tarball has $f" test -f "$T/$f"
 done
 for n in notify_action.sh check_self.sh notify_fifo.sh vip; do

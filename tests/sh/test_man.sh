@@ -16,13 +16,13 @@ done
 
 # The lists, from the binary and the parser's table.
 applets=$("$B" --list | cut -d" " -f1)	# NAME LINK [alias=NAME] [config]
-subs=$("$B" vip --help | sed -n 's/^  \([a-z][a-z_]*\) .*/\1/p')
+subs=$("$B" vip --help | sed -n 's/^  \([a-z][a-z_-]*\) .*/\1/p')
 opts=$("$B" --help | grep -oE '(^| |\[)--?[a-z][a-z-]*' | sed 's/^[ [|]*//' | sort -u)
 keys=$(sed -n '/^static const struct key keys\[\] = {/,/^};/p' "$T_TOP/src/cfg.c" |
 	sed -n 's/^[[:space:]]*{ "\([a-z_]*\)".*/\1/p; s/^[[:space:]]*[A-Z][A-Z]*(\([a-z_]*\)[,)].*/\1/p')
 expect "tcvip --list names applets" test -n "$applets"
-expect "vip --help names migrate, query, status, doctor and drill" \
-	test "$(echo $subs)" = "migrate query status doctor drill"
+expect "vip --help names migrate, query, status, doctor, drill and keepalived-conf" \
+	test "$(echo $subs)" = "migrate query status doctor drill keepalived-conf"
 expect "tcvip --help names --install, --list, --version, -c and -v" \
 	sh -c 'for o in --install --list --version -c -v; do echo "$0" | grep -qx -- "$o" || exit 1; done' "$opts"
 expect "src/cfg.c's key table parsed (vip ... restart_command, $(echo "$keys" | wc -l) keys)" \

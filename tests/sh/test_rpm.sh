@@ -24,7 +24,7 @@ q() { rpm -qp "$@" "$RPM" 2>/dev/null; }
 expect_rc 0 "make dist" make -s dist
 want=$(tar -tzf "build/dist/tcvip-$V-x86_64-linux.tar.gz" | sed -e 's|^[^/]*||' -e 's|/$||' | grep -v -e '^$' -e SHA256SUMS |
 	grep -v -e '^/usr$' -e '^/usr/sbin$' -e '^/usr/lib$' -e '^/usr/share$' -e '^/usr/share/doc$' -e '^/usr/share/man$' \
-		-e '^/usr/share/man/man[58]$' -e '^/etc$' -e '^/etc/logrotate.d$'; echo /etc/keepalived)
+		-e '^/usr/share/man/man[58]$' -e '^/etc$' -e '^/etc/logrotate.d$' -e '^/usr/lib/systemd$' -e '^/usr/lib/systemd/system$'; echo /etc/keepalived)
 expect "its files are the staged tree's (the tarball's) and /etc/keepalived" test "$(q -l | sort)" = "$(echo "$want" | LC_ALL=C sort)"
 expect "/usr/sbin/tcvip is build/tcvip, byte for byte" sh -c 'rpm2cpio "$0" | (cd "$1" && cpio -idm --quiet ./usr/sbin/tcvip) && cmp -s "$1/usr/sbin/tcvip" build/tcvip' "$RPM" "$T_TMP"
 req=$(q -R | cut -d' ' -f1 | sort -u | tr '\n' ' ')
@@ -41,11 +41,11 @@ expect_rc 0 "rpmlint runs (pkg/rpmlint.toml: each override with its reason)" rpm
 echo "$T_OUT" | grep -E '^tcvip|checked'
 expect_out ' 0 errors, 0 warnings, 0 badness' "rpmlint: no error, no warning"
 
-# A scratch root: the OS's directories and a static busybox as /bin/sh (rpm runs the scriptlets
+# A scratch root: the OS's directories (systemd's unit directory too) and a static busybox as /bin/sh (rpm runs the scriptlets
 # chrooted there), rpm's database in /var/lib/rpm as on CentOS.
 scratch() {
 	mkdir -p "$1/bin" "$1/var/tmp" "$1/var/lib" "$1/usr/sbin" "$1/usr/lib" "$1/usr/share/doc" "$1/usr/share/man/man5" \
-		"$1/usr/share/man/man8" "$1/etc/logrotate.d" && cp /bin/busybox "$1/bin/" &&
+		"$1/usr/share/man/man8" "$1/etc/logrotate.d" "$1/usr/lib/systemd/system" && cp /bin/busybox "$1/bin/" &&
 		for a in sh ln rm readlink; do ln -s busybox "$1/bin/$a" || return 1; done
 }
 # r ROOT ARGS...: rpm on ROOT; Debian's rpm warns that it is not dpkg: those two lines left out.
