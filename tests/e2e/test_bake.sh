@@ -56,6 +56,15 @@ no_secret() {
 		! grep -rqE '^[[:space:]]*(secret_id|secret_key|credentials_file)[[:space:]]*=' "$1/etc"
 }
 for how in tarball dpkg_root; do expect "no secret in the $how image" no_secret "$IMG/$how"; done
+# The README's step for the boot unit, in a copy of the image: offline, keepalived then requires it.
+if command -v systemctl >/dev/null 2>&1; then
+	cp -a "$IMG/tarball" "$IMG/unit"
+	expect "systemctl --root enables tcvip-keepalived-conf.service in the image" \
+		systemctl --root "$IMG/unit" enable tcvip-keepalived-conf.service
+	expect "... keepalived.service now requires it" test "$(readlink \
+		"$IMG/unit/etc/systemd/system/keepalived.service.requires/tcvip-keepalived-conf.service")" = \
+		/usr/lib/systemd/system/tcvip-keepalived-conf.service
+fi
 
 must "topology comes up" e2e_topology
 e2e_world none role
