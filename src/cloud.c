@@ -797,6 +797,7 @@ static void read_address(struct cloud *cl, int a, struct cloud_eip *e, int n)
 {
 	const struct json *j = &cl->resp;
 	char id[CLOUD_ID_LEN], pip[20];
+	uint32_t addr;
 	int i;
 
 	if (json_str(j, json_get(j, a, "AddressId"), id, sizeof id) < 1)
@@ -805,8 +806,13 @@ static void read_address(struct cloud *cl, int a, struct cloud_eip *e, int n)
 		if (strcmp(e[i].id, id))
 			continue;
 		e[i].found = 1;
-		json_str(j, json_get(j, a, "AddressIp"), e[i].ip, sizeof e[i].ip);
-		json_str(j, json_get(j, a, "AddressStatus"), e[i].status, sizeof e[i].status);
+		/* from the network, logged and printed: an address or nothing, status sanitised */
+		if (json_str(j, json_get(j, a, "AddressIp"), e[i].ip, sizeof e[i].ip) < 1 ||
+		    util_ipv4_parse(e[i].ip, &addr) < 0)
+			e[i].ip[0] = 0;
+		if (json_str(j, json_get(j, a, "AddressStatus"), pip, sizeof pip) < 0)
+			pip[0] = 0;
+		log_sanitize(e[i].status, sizeof e[i].status, pip, strlen(pip));
 		/* unbound: NetworkInterfaceId and PrivateAddressIp are null ([MODELS] Address) */
 		if (json_str(j, json_get(j, a, "NetworkInterfaceId"), e[i].eni, sizeof e[i].eni) < 1 ||
 		    !util_valid_id(e[i].eni))

@@ -311,6 +311,27 @@ int eip_retry_due(const struct cfg *c, long long now_ms)
 	return at > now_ms || now_ms - at >= EIP_RETRY_MIN_MS;
 }
 
+void eip_pending_read(const struct cfg *c, char *buf, size_t cap)
+{
+	static char text[CFG_MAX_VIPS * 200 + 32];
+	const char *p = text;
+	size_t len = 0, n;
+
+	*buf = 0;
+	if (state_read(c->state_dir, FILE_EIP_PENDING, text, sizeof text) < 0)
+		return;
+	if (!strncmp(p, "at=", 3))
+		p += strcspn(p, "\n");
+	for (p += *p == '\n'; *p && len + 3 < cap; p += n + (p[n] == '\n')) {
+		n = strcspn(p, "\n");
+		if (len && util_fmt(buf + len, cap - len, "; ") > 0)
+			len += 2;
+		if (util_fmt(buf + len, cap - len, "%.*s", (int)n, p) < 0)
+			break;
+		len += strlen(buf + len);
+	}
+}
+
 enum cloud_rc eip_describe(struct cloud *cl, const struct cfg *c, const struct cloud_holder *h,
     struct cloud_eip *out)
 {

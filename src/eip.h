@@ -19,6 +19,8 @@ enum cloud_rc eip_follow(struct cloud *cl, const struct cfg *c, long long deadli
 /* 1 if a failed re-bind is recorded and was last tried long enough ago for check_self to
  * start another migrate (a local file read, no API call), else 0. */
 int eip_retry_due(const struct cfg *c, long long now_ms);
+/* vip status: the failed re-binds recorded ("EIP VIP ACTION CODE; ..."), "" if none. */
+void eip_pending_read(const struct cfg *c, char *buf, size_t cap);
 /* vip status / doctor: the EIP of each VIP (configured id, else h[i].eip), described in one
  * call into out[i] (out[i].id "" when the VIP has none to show). CLOUD_OK or the class. */
 enum cloud_rc eip_describe(struct cloud *cl, const struct cfg *c, const struct cloud_holder *h,

@@ -147,6 +147,42 @@ expect "check_self with nothing recorded: no EIP call" \
 	test "$(calls DescribeAddresses)$(calls AssociateAddress)" = 00
 wait_for 10 sh -c "! grep -qlszxF TCVIP_CONFIG=$d/tcvip.conf /proc/[0-9]*/environ"
 
+# --- vip status and vip doctor show the EIP of each VIP ---
+reset unbind; conf "eip = $EIP"
+expect_rc 0 "status (A holds the VIP and its EIP): exit 0" "$d/vip" status
+expect_out "^eip of $VIP +$EIP 198.19.255.1 bound eni-simnodea/$VIP \(BIND\) \[configured\]" "status shows the EIP, where it is bound, configured"
+expect_rc 0 "status --json: exit 0" "$d/vip" status --json
+expect_out "\"eip\": ?\{\"id\": ?\"$EIP\", ?\"found\": ?true, ?\"ip\": ?\"198.19.255.1\", ?\"status\": ?\"BIND\", ?\"eni\": ?\"eni-simnodea\"" "status --json has the EIP object"
+conf
+expect_rc 0 "status, eip = auto: exit 0" "$d/vip" status
+expect_out "^eip of $VIP +$EIP 198.19.255.1 bound eni-simnodea/$VIP \(BIND\) \[auto\]" "status, auto: the EIP its holder shows"
+simctl eip $EIP none >/dev/null
+expect_rc 0 "status, auto, no EIP on the VIP: exit 0" "$d/vip" status
+expect_out "^eip of $VIP +none on it" "status says there is none"
+simctl reset >/dev/null
+if [ "${T_NETNS:-0}" = 1 ]; then
+	conf "eip = $EIP"
+	expect_rc 0 "doctor with eip = ID: all pass" "$d/vip" doctor
+	expect_out "PASS +DescribeAddresses +allowed" "doctor: DescribeAddresses allowed"
+	expect_out "PASS +DescribeTaskResult +allowed" "doctor: DescribeTaskResult allowed"
+	expect_out "SKIP +AssociateAddress +not probed" "doctor: AssociateAddress only with --probe-write"
+	expect_out "PASS +eip +VIP $VIP: $EIP \(configured: re-bound after a move\) 198.19.255.1, bound eni-simnodea/$VIP \(BIND\)" "doctor shows the EIP of the VIP"
+	expect_rc 0 "doctor --probe-write: all pass" "$d/vip" doctor --probe-write
+	expect_out "PASS +AssociateAddress +allowed" "doctor --probe-write: AssociateAddress allowed"
+	expect_out "PASS +DisassociateAddress +allowed" "doctor --probe-write: DisassociateAddress allowed"
+	expect "doctor --probe-write: the EIP is untouched" eip_is "BIND eni-simnodea $VIP"
+	conf "eip = eip-nothere1"
+	expect_rc 1 "doctor, an EIP id that does not exist: exit 1" "$d/vip" doctor
+	expect_out "FAIL +eip +VIP $VIP: eip-nothere1: no such EIP in ap-guangzhou" "doctor names the missing EIP"
+	conf "eip = $EIP"; deny DescribeAddresses
+	expect_rc 1 "doctor, DescribeAddresses denied: exit 1" "$d/vip" doctor
+	expect_out "FAIL +DescribeAddresses +UnauthorizedOperation" "doctor names the denied action"
+	deny
+	conf
+	expect_rc 0 "doctor, eip = auto: all pass" "$d/vip" doctor
+	expect_out "PASS +eip +VIP $VIP: $EIP \(eip = auto: reported only\)" "doctor, auto: the EIP its holder shows"
+fi
+
 # --- config errors: one line naming file:line and the key ---
 conf "eip = $EIP" "vip = 198.18.0.101"
 expect_rc 2 "a bare EIP id with two VIPs: exit 2" "$d/vip" query
