@@ -223,17 +223,23 @@ static void check_eip(struct doc *d)
 	static struct cloud_holder h[CFG_MAX_VIPS];
 	static struct cloud_eip e[CFG_MAX_VIPS];
 	char ip[16], where[128];
-	int i, configured = d->c.eip_mode == CFG_EIP_IDS;
+	int i, seen, configured = d->c.eip_mode == CFG_EIP_IDS;
 
 	if (d->c.eip_mode == CFG_EIP_NONE || d->c.api != 3) {
 		line(d, -1, "eip", "", "not checked (%s)", d->c.api != 3 ? "api = 2" : "eip = none");
 		return;
 	}
-	probe_eip_actions(d, configured);
-	for (i = 0; i < d->c.nvip; i++)
+	for (i = 0, seen = 0; i < d->c.nvip; i++)
 		h[i].vip = d->c.vip[i];
-	if (cloud_holders(d->cl, d->nd.vpc, h, d->c.nvip) != CLOUD_OK ||
-	    eip_describe(d->cl, &d->c, h, e) != CLOUD_OK) {
+	if (cloud_holders(d->cl, d->nd.vpc, h, d->c.nvip) == CLOUD_OK)
+		for (i = 0; i < d->c.nvip; i++)
+			seen |= *h[i].eip != 0;
+	if (!configured && !seen) {	/* eip = auto then makes no call: it needs nothing */
+		line(d, -1, "DescribeAddresses", "", "not needed now (no EIP on any VIP; eip = auto)");
+		return;
+	}
+	probe_eip_actions(d, configured);
+	if (eip_describe(d->cl, &d->c, h, e) != CLOUD_OK) {
 		line(d, 0, "eip", "see the permission lines above", "cannot describe: %s",
 		    cloud_last_error(d->cl));
 		return;
@@ -246,9 +252,10 @@ static void check_eip(struct doc *d)
 			line(d, 0, "eip", "check the EIP id and the region", "VIP %s: %s: no such "
 			    "EIP in %s", ip, e[i].id, d->nd.region);
 		else
-			line(d, 1, "eip", "", "VIP %s: %s%s %s, bound %s", ip, e[i].id, cfg_eip_of(&d->c, d->c.vip[i]) ?
-			    " (configured: re-bound after a move)" : " (eip = auto: reported only)",
-			    e[i].ip, eip_where(&e[i], where, sizeof where));
+			line(d, 1, "eip", "", "VIP %s: %s%s %s, bound %s", ip, e[i].id,
+			    cfg_eip_of(&d->c, d->c.vip[i]) ? " (configured: re-bound after a move)" :
+			    " (eip = auto: reported only)", e[i].ip, eip_where(&e[i], where,
+			    sizeof where));
 	}
 }
 

@@ -181,6 +181,10 @@ if [ "${T_NETNS:-0}" = 1 ]; then
 	conf
 	expect_rc 0 "doctor, eip = auto: all pass" "$d/vip" doctor
 	expect_out "PASS +eip +VIP $VIP: $EIP \(eip = auto: reported only\)" "doctor, auto: the EIP its holder shows"
+	simctl eip $EIP none >/dev/null; deny DescribeAddresses
+	expect_rc 0 "doctor, eip = auto, no EIP on the VIP, DescribeAddresses denied: all pass" "$d/vip" doctor
+	expect_out "SKIP +DescribeAddresses +not needed now \(no EIP on any VIP; eip = auto\)" "doctor: auto without an EIP needs no EIP permission"
+	deny; simctl reset >/dev/null
 fi
 
 # --- config errors: one line naming file:line and the key ---
