@@ -3,7 +3,8 @@ const char check_self_usage[] =
 "usage: check_self.sh [-c FILE] [-v]\n"
 "\n"
 "keepalived vrrp_script (finishes within 3 s). MASTER: puts a missing VIP on\n"
-"the NIC, asks the cloud every query_interval s, migrates if needed, exits 1\n"
+"the NIC, asks the cloud every query_interval s, migrates if needed (also to\n"
+"retry a failed EIP re-bind, state_dir/eip_pending), exits 1\n"
 "after fault_after failures, or on a spot reclaim notice (spot_handover).\n"
 "A planned handover (vip drill) reports a fault until it ends or expires.\n"
 "Else: removes a stray VIP, restarts keepalived.\n"
@@ -22,6 +23,7 @@ const char check_self_usage[] =
 #include "cfg.h"
 #include "cloud.h"
 #include "disc.h"
+#include "eip.h"
 #include "handover.h"
 #include "log.h"
 #include "meta.h"
@@ -278,6 +280,11 @@ static int cloud_check(struct tick *t)
 		return held_elsewhere(t, h);
 	if (state_read_int(t->c.state_dir, FILE_FAILED, 0) != 0)
 		state_write_int(t->c.state_dir, FILE_FAILED, 0);
+	if (eip_retry_due(&t->c, util_now_ms())) {	/* a file read: no API call unless due */
+		log_warn("check_self: an EIP re-bind failed earlier (%s/%s): retrying it with a "
+		    "migrate", t->c.state_dir, FILE_EIP_PENDING);
+		migrate_spawn(&t->c);
+	}
 	splitbrain_load(t->c.state_dir, &hist, now / 1000);
 	if (hist.last && hist.seen < hist.last) {
 		hist.seen = now / 1000;

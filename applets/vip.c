@@ -13,8 +13,8 @@ VIP_CMD(query, \
 "  query                  print true if the cloud assigns every VIP here, else\n" \
 "                         false (exit 0/1); unknown on error (exit 3)\n", VIP_SETUP) \
 VIP_CMD(status, \
-"  status [--json]        local state, VIPs on the NIC, cloud holders, ENI,\n" \
-"                         endpoint, credentials source, last migrate\n", VIP_SETUP) \
+"  status [--json]        local state, VIPs on the NIC, cloud holders, the EIP of\n" \
+"                         each VIP, ENI, endpoint, credentials source, last migrate\n", VIP_SETUP) \
 VIP_CMD(doctor, \
 "  doctor [--probe-write] checklist of everything failover needs, with fixes\n" \
 "                         (exit 0 only if every check passes). API permissions\n" \

@@ -14,7 +14,7 @@
 #include "proc.h"
 #include "util.h"
 
-enum kind { K_STR, K_INT, K_BOOL, K_VIP, K_API, K_ENDPOINT, K_METADATA, K_ID, K_PATH, K_CMD };
+enum kind { K_STR, K_INT, K_BOOL, K_VIP, K_API, K_ENDPOINT, K_METADATA, K_ID, K_PATH, K_CMD, K_EIP };
 
 struct key {
 	const char *name;
@@ -53,6 +53,7 @@ static const struct key keys[] = {
 	I(fault_after, 1, 1000),
 	I(recheck_delay, 0, 2),
 	B(spot_handover),
+	{ "eip", K_EIP, 0, 0, 0, 0, "" },
 	S(restart_command, K_CMD),
 };
 
@@ -112,6 +113,73 @@ static int set_vips(struct cfg *c, const char *value, char *why, int whylen)
 	return 0;
 }
 
+static int valid_id(const char *v, const char *prefix);
+
+/* One EIP of an eip line: ID or ID@VIP, appended to c->eip. */
+static int add_eip(struct cfg *c, char *tok, char *why, int whylen)
+{
+	char *at = strchr(tok, '@');
+	struct cfg_eip *e;
+	uint32_t vip = 0;
+	int i;
+
+	if (at) {
+		*at = 0;
+		if (util_ipv4_parse(util_trim(at + 1), &vip) < 0)
+			return util_fmt(why, (size_t)whylen, "eip: '%s' after @ is not an IPv4 "
+			    "address (eip = ID@VIP)", util_trim(at + 1)), -1;
+	}
+	tok = util_trim(tok);
+	if (!valid_id(tok, "eip-") || strlen(tok) >= CFG_EIP_ID_LEN)
+		return util_fmt(why, (size_t)whylen, "eip: '%s' is not auto, none, or an EIP id "
+		    "(eip-xxxxxxxx, or eip-xxxxxxxx@VIP)", tok), -1;
+	for (i = 0; i < c->neip; i++)
+		if (!strcmp(c->eip[i].id, tok))
+			return util_fmt(why, (size_t)whylen, "eip: %s listed twice", tok), -1;
+	if (c->neip >= CFG_MAX_VIPS)
+		return util_fmt(why, (size_t)whylen, "eip: more than %d EIPs", CFG_MAX_VIPS), -1;
+	e = &c->eip[c->neip++];
+	util_copy(e->id, sizeof e->id, tok);
+	e->vip = vip;
+	e->line = 0;
+	return 0;
+}
+
+/* eip = auto | none | ID[@VIP][, ...] (repeatable for ids). */
+static int set_eips(struct cfg *c, const char *value, char *why, int whylen)
+{
+	char buf[1024], *tok, *save = NULL;
+
+	if (!strcmp(value, "auto") || !strcmp(value, "none")) {
+		if (c->neip)
+			return util_fmt(why, (size_t)whylen, "eip = %s cannot be combined with the "
+			    "EIP ids of another eip line", value), -1;
+		c->eip_mode = !strcmp(value, "auto") ? CFG_EIP_AUTO : CFG_EIP_NONE;
+		c->eip_word = 1;
+		return 0;
+	}
+	if (c->eip_word)
+		return util_fmt(why, (size_t)whylen, "eip ids cannot be combined with an earlier "
+		    "eip = %s", c->eip_mode == CFG_EIP_NONE ? "none" : "auto"), -1;
+	if (util_copy(buf, sizeof buf, value) < 0)
+		return util_fmt(why, (size_t)whylen, "value too long"), -1;
+	for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save))
+		if (add_eip(c, tok, why, whylen) < 0)
+			return -1;
+	c->eip_mode = CFG_EIP_IDS;
+	return 0;
+}
+
+const char *cfg_eip_of(const struct cfg *c, uint32_t vip)
+{
+	int i;
+
+	for (i = 0; c->eip_mode == CFG_EIP_IDS && i < c->neip; i++)
+		if (c->eip[i].vip == vip)
+			return c->eip[i].id;
+	return NULL;
+}
+
 /* HOST[:PORT] with a plausible host name and a port in range. */
 static int valid_hostport(const char *v)
 {
@@ -166,6 +234,8 @@ static int set_value(struct cfg *c, const struct key *k, const char *v, char *wh
 	switch (k->kind) {
 	case K_VIP:
 		return set_vips(c, v, why, whylen);
+	case K_EIP:
+		return set_eips(c, v, why, whylen);
 	case K_INT:
 	case K_API:
 		if (util_parse_int(v, k->min, k->max, &n) < 0)
@@ -297,7 +367,8 @@ static int split_line(char *line, char **key, char **value)
 	return **key ? 1 : -1;
 }
 
-typedef int (*line_fn)(void *ctx, const char *key, const char *value, char *why, int whylen);
+typedef int (*line_fn)(void *ctx, int lineno, const char *key, const char *value, char *why,
+    int whylen);
 
 #define CFG_MAX_BYTES 65536	/* a config (or credentials file) larger than this is an error */
 
@@ -352,7 +423,7 @@ static int parse_file(const char *path, int fd, line_fn fn, void *ctx)
 			log_err("%s:%d: expected 'key = value'", path, lineno);
 			break;
 		}
-		if (r && fn(ctx, key, value, why, sizeof why) < 0) {
+		if (r && fn(ctx, lineno, key, value, why, sizeof why) < 0) {
 			log_err("%s:%d: %s", path, lineno, why);
 			r = -1;
 			break;
@@ -365,9 +436,17 @@ static int parse_file(const char *path, int fd, line_fn fn, void *ctx)
 	return r < 0 ? -1 : 0;
 }
 
-static int cfg_line(void *ctx, const char *key, const char *value, char *why, int whylen)
+static int cfg_line(void *ctx, int lineno, const char *key, const char *value, char *why,
+    int whylen)
 {
-	return cfg_set(ctx, key, value, why, whylen);
+	struct cfg *c = ctx;
+	int i, before = c->neip;
+
+	if (cfg_set(c, key, value, why, whylen) < 0)
+		return -1;
+	for (i = before; i < c->neip; i++)
+		c->eip[i].line = lineno;
+	return 0;
 }
 
 static int open_config(const char *path)
@@ -387,7 +466,38 @@ static int open_config(const char *path)
 	return fd;
 }
 
-static int check_complete(const struct cfg *c, const char *path)
+/* Each EIP names one configured VIP (a bare id: the only one), each VIP at most one EIP. */
+static int check_eips(struct cfg *c, const char *path)
+{
+	struct cfg_eip *e;
+	char ip[16];
+	int i, k;
+
+	for (i = 0; i < c->neip; i++) {
+		e = &c->eip[i];
+		if (c->api != 3)
+			return log_err("%s:%d: eip: %s needs api = 3 (the EIP actions are API 3.0 "
+			    "only)", path, e->line, e->id), -1;
+		if (!e->vip && c->nvip != 1)
+			return log_err("%s:%d: eip: %s names no VIP and %d are configured; write "
+			    "eip = %s@VIP", path, e->line, e->id, c->nvip, e->id), -1;
+		if (!e->vip)
+			e->vip = c->vip[0];
+		for (k = 0; k < c->nvip && c->vip[k] != e->vip; k++)
+			;
+		if (k == c->nvip)
+			return log_err("%s:%d: eip: %s@%s: %s is not a configured vip", path, e->line,
+			    e->id, util_ipv4_str(e->vip, ip), ip), -1;
+		for (k = 0; k < i; k++)
+			if (c->eip[k].vip == e->vip)
+				return log_err("%s:%d: eip: %s and %s both name vip %s; one EIP per "
+				    "VIP", path, e->line, c->eip[k].id, e->id,
+				    util_ipv4_str(e->vip, ip)), -1;
+	}
+	return 0;
+}
+
+static int check_complete(struct cfg *c, const char *path)
 {
 	if (!c->nvip) {
 		log_err("%s: missing required key 'vip'", path);
@@ -397,7 +507,7 @@ static int check_complete(const struct cfg *c, const char *path)
 		log_err("%s: secret_id and secret_key must be given together", path);
 		return -1;
 	}
-	return 0;
+	return check_eips(c, path);
 }
 
 void cfg_wipe_secrets(struct cfg *c)
@@ -435,12 +545,14 @@ struct creds_ctx {
 	int idcap, keycap;
 };
 
-static int creds_line(void *ctx, const char *key, const char *value, char *why, int whylen)
+static int creds_line(void *ctx, int lineno, const char *key, const char *value, char *why,
+    int whylen)
 {
 	struct creds_ctx *cc = ctx;
 	char *dst = NULL;
 	int cap = 0;
 
+	(void)lineno;
 	if (!strcmp(key, "secret_id"))
 		dst = cc->id, cap = cc->idcap;
 	else if (!strcmp(key, "secret_key"))

@@ -6,6 +6,15 @@
 #define CFG_DEFAULT_PATH "/etc/keepalived/tcvip.conf"
 #define CFG_MAX_VIPS 64
 #define CFG_MAX_ARGV 16
+#define CFG_EIP_ID_LEN 32
+
+/* eip: what happens to the EIP of a VIP after a move (src/eip.c). */
+enum { CFG_EIP_AUTO, CFG_EIP_NONE, CFG_EIP_IDS };
+struct cfg_eip {
+	char id[CFG_EIP_ID_LEN];	/* eip-xxxxxxxx */
+	uint32_t vip;			/* network byte order; 0 until cfg_load resolves a bare id */
+	int line;			/* its line in the file, for errors found after parsing */
+};
 
 struct cfg {
 	char path[256];
@@ -27,6 +36,10 @@ struct cfg {
 	int query_interval, fault_after, recheck_delay;
 	char restart_command[512];	/* split on spaces, run without a shell */
 	int spot_handover;		/* 1: a spot reclaim notice hands the master over */
+	int eip_mode;			/* CFG_EIP_AUTO (default), _NONE, or _IDS (eip[] named) */
+	int eip_word;			/* auto or none was written (not mixable with ids) */
+	struct cfg_eip eip[CFG_MAX_VIPS];
+	int neip;
 };
 
 /* Path to use: explicit (-c), else $TCVIP_CONFIG, else the default. */
@@ -36,6 +49,9 @@ void cfg_defaults(struct cfg *c);
 /* Loads and validates path into c. Errors are logged as "file:line: message".
  * Returns 0, or -1 (the caller exits 2). */
 int cfg_load(struct cfg *c, const char *path);
+/* The EIP id configured for vip (eip = ID or ID@VIP), or NULL: the VIP's EIP is then
+ * checked only (eip = auto) or left alone (eip = none). */
+const char *cfg_eip_of(const struct cfg *c, uint32_t vip);
 /* Wipes the secret_key copy in c: once the process no longer builds API clients from c. */
 void cfg_wipe_secrets(struct cfg *c);
 /* Parses one "key = value" line's value into c (used by cfg_load and tests). */

@@ -699,6 +699,10 @@ static int note_holder(struct cloud *cl, int e, void *arg)
 			util_copy(hs->h[v].eni, sizeof hs->h[v].eni, eni);
 			hs->h[v].busy = json_str(j, json_get(j, a, "State"), state, sizeof state) > 0 &&
 			    strcmp(state, "AVAILABLE") != 0;
+			/* [MODELS] PrivateIpAddressSpecification.AddressId: the EIP bound to this IP */
+			if (json_str(j, json_get(j, a, k3(cl, "AddressId", "eipId")), hs->h[v].eip,
+			    sizeof hs->h[v].eip) < 1 || !util_valid_id(hs->h[v].eip))
+				hs->h[v].eip[0] = 0;
 		}
 	}
 	return 0;
@@ -765,7 +769,7 @@ int cloud_holders(struct cloud *cl, const char *vpc, struct cloud_holder *h, int
 	if (n > 64)
 		return CLOUD_FATAL;
 	for (i = 0; i < n; i++) {
-		h[i].eni[0] = 0;
+		h[i].eni[0] = h[i].eip[0] = 0;
 		h[i].busy = 0;
 		ips[i] = util_ipv4_str(h[i].vip, text[i]);
 	}
@@ -781,6 +785,168 @@ int cloud_holders(struct cloud *cl, const char *vpc, struct cloud_holder *h, int
 			rc = each_eni(cl, note_holder, &hs);
 		if (rc != CLOUD_OK || all_found(h, n) || total_count(cl) <= offset + page_size)
 			return rc;
+	}
+	return CLOUD_OK;
+}
+
+/* ---- EIPs (API 3 only): [MODELS] DescribeAddresses, AssociateAddress, DisassociateAddress,
+ * DescribeTaskResult; tests/sim/PROTOCOL.md "EIPs" ---- */
+
+/* One Address object a of the answer into the entry of e[0..n-1] with its AddressId. */
+static void read_address(struct cloud *cl, int a, struct cloud_eip *e, int n)
+{
+	const struct json *j = &cl->resp;
+	char id[CLOUD_ID_LEN], pip[20];
+	uint32_t addr;
+	int i;
+
+	if (json_str(j, json_get(j, a, "AddressId"), id, sizeof id) < 1)
+		return;
+	for (i = 0; i < n; i++) {
+		if (strcmp(e[i].id, id))
+			continue;
+		e[i].found = 1;
+		/* from the network, logged and printed: an address or nothing, status sanitised */
+		if (json_str(j, json_get(j, a, "AddressIp"), e[i].ip, sizeof e[i].ip) < 1 ||
+		    util_ipv4_parse(e[i].ip, &addr) < 0)
+			e[i].ip[0] = 0;
+		if (json_str(j, json_get(j, a, "AddressStatus"), pip, sizeof pip) < 0)
+			pip[0] = 0;
+		log_sanitize(e[i].status, sizeof e[i].status, pip, strlen(pip));
+		/* unbound: NetworkInterfaceId and PrivateAddressIp are null ([MODELS] Address) */
+		if (json_str(j, json_get(j, a, "NetworkInterfaceId"), e[i].eni, sizeof e[i].eni) < 1 ||
+		    !util_valid_id(e[i].eni))
+			e[i].eni[0] = 0;
+		if (json_str(j, json_get(j, a, "PrivateAddressIp"), pip, sizeof pip) < 1 ||
+		    util_ipv4_parse(pip, &e[i].private_ip) < 0)
+			e[i].private_ip = 0;
+	}
+}
+
+enum cloud_rc cloud_addresses(struct cloud *cl, struct cloud_eip *e, int n)
+{
+	struct sign_param p[MAX_PARAMS];
+	struct json_w w;
+	int i, set, a, rc;
+
+	if (n < 1 || n > 64 || cl->cfg->api != 3)
+		return CLOUD_FATAL;
+	json_w_init(&w, cl->body, sizeof cl->body);
+	json_w_obj(&w);
+	json_w_key(&w, "AddressIds");
+	json_w_arr(&w);
+	for (i = 0; i < n; i++) {
+		json_w_str(&w, e[i].id);
+		e[i].found = 0;
+		e[i].ip[0] = e[i].status[0] = e[i].eni[0] = 0;
+		e[i].private_ip = 0;
+	}
+	json_w_end_arr(&w);
+	json_w_key(&w, "Limit");
+	json_w_int(&w, 100);
+	json_w_end_obj(&w);
+	if (finish_body(cl, &w) < 0)
+		return CLOUD_FATAL;
+	rc = call(cl, "DescribeAddresses", cl->body, p, 0);
+	if (rc != CLOUD_OK)
+		return (enum cloud_rc)rc;
+	set = json_get(&cl->resp, cl->resp_obj, "AddressSet");
+	if (set < 0 || cl->resp.t[set].type != JSON_ARRAY) {
+		set_error(cl, "malformed", "no address list in answer");
+		log_warn("%s: DescribeAddresses: no AddressSet in the answer", cl->host);
+		return CLOUD_RETRY;
+	}
+	for (i = 0; (a = json_elem(&cl->resp, set, i)) >= 0; i++)
+		read_address(cl, a, e, n);
+	return CLOUD_OK;
+}
+
+/* TaskId of a bind/unbind answer: a string of digits ([MODELS], [EXAMPLES] "50121411"). */
+static enum cloud_rc eip_task_id(struct cloud *cl, char task[CLOUD_ID_LEN])
+{
+	int t = json_get(&cl->resp, cl->resp_obj, "TaskId");
+	long long id;
+
+	if (json_int(&cl->resp, t, &id) == 0)
+		return util_fmt(task, CLOUD_ID_LEN, "%lld", id) < 0 ? CLOUD_FATAL : CLOUD_OK;
+	if (json_str(&cl->resp, t, task, CLOUD_ID_LEN) > 0 &&
+	    util_parse_int(task, 0, 9223372036854775807LL, &id) == 0)
+		return CLOUD_OK;
+	set_error(cl, "malformed", "no TaskId in answer");
+	return CLOUD_RETRY;
+}
+
+enum cloud_rc cloud_eip_bind(struct cloud *cl, const char *eip, const char *eni, uint32_t ip,
+    char task[CLOUD_ID_LEN])
+{
+	struct sign_param p[MAX_PARAMS];
+	struct json_w w;
+	char text[16];
+	int rc;
+
+	json_w_init(&w, cl->body, sizeof cl->body);
+	json_w_obj(&w);
+	json_w_key(&w, "AddressId");
+	json_w_str(&w, eip);
+	json_w_key(&w, "NetworkInterfaceId");
+	json_w_str(&w, eni);
+	json_w_key(&w, "PrivateIpAddress");
+	json_w_str(&w, util_ipv4_str(ip, text));
+	json_w_end_obj(&w);
+	if (cl->cfg->api != 3 || finish_body(cl, &w) < 0)
+		return CLOUD_FATAL;
+	rc = call(cl, "AssociateAddress", cl->body, p, 0);
+	return rc == CLOUD_OK ? eip_task_id(cl, task) : (enum cloud_rc)rc;
+}
+
+enum cloud_rc cloud_eip_unbind(struct cloud *cl, const char *eip, char task[CLOUD_ID_LEN])
+{
+	struct sign_param p[MAX_PARAMS];
+	struct json_w w;
+	int rc;
+
+	json_w_init(&w, cl->body, sizeof cl->body);
+	json_w_obj(&w);
+	json_w_key(&w, "AddressId");
+	json_w_str(&w, eip);
+	json_w_end_obj(&w);
+	if (cl->cfg->api != 3 || finish_body(cl, &w) < 0)
+		return CLOUD_FATAL;
+	rc = call(cl, "DisassociateAddress", cl->body, p, 0);
+	return rc == CLOUD_OK ? eip_task_id(cl, task) : (enum cloud_rc)rc;
+}
+
+/* [MODELS] DescribeTaskResultRequest.TaskId is an integer, though the bind actions answer it
+ * as a string; Result is SUCCESS, FAILED or RUNNING. */
+enum cloud_rc cloud_eip_task(struct cloud *cl, const char *task, enum cloud_task_state *st)
+{
+	struct sign_param p[MAX_PARAMS];
+	struct json_w w;
+	char result[32];
+	long long id;
+	int rc;
+
+	*st = CLOUD_TASK_RUNNING;
+	if (cl->cfg->api != 3 || util_parse_int(task, 0, 9223372036854775807LL, &id) < 0)
+		return CLOUD_FATAL;
+	json_w_init(&w, cl->body, sizeof cl->body);
+	json_w_obj(&w);
+	json_w_key(&w, "TaskId");
+	json_w_int(&w, id);
+	json_w_end_obj(&w);
+	if (finish_body(cl, &w) < 0)
+		return CLOUD_FATAL;
+	rc = call(cl, "DescribeTaskResult", cl->body, p, 0);
+	if (rc != CLOUD_OK)
+		return (enum cloud_rc)rc;
+	if (json_str(&cl->resp, json_get(&cl->resp, cl->resp_obj, "Result"), result,
+	    sizeof result) < 1)
+		return CLOUD_RETRY;
+	if (!strcmp(result, "SUCCESS"))
+		*st = CLOUD_TASK_SUCCESS;
+	else if (strcmp(result, "RUNNING")) {
+		*st = CLOUD_TASK_FAILED;
+		set_error(cl, "TaskFailed", result);
 	}
 	return CLOUD_OK;
 }

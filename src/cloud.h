@@ -36,6 +36,7 @@ struct cloud_holder {
 	uint32_t vip;
 	char eni[CLOUD_ID_LEN];
 	int busy;	/* the IP is in a running task (MIGRATING/PENDING): not held yet */
+	char eip[CLOUD_ID_LEN];	/* AddressId of the EIP bound to the VIP on eni, "" if none */
 };
 
 /* Endpoint host and port for cfg api/endpoint. 0 or -1. */
@@ -98,4 +99,22 @@ const char *cloud_creds_source(const struct cloud *cl);
 /* The trust anchors, loaded from the bundle (not the cache) if not yet: NULL on failure
  * (logged). The calls that follow use them. */
 const struct anchors *cloud_anchors(struct cloud *cl);
+/* An EIP as DescribeAddresses tells it ([MODELS] Address). API 3 only. */
+struct cloud_eip {
+	char id[CLOUD_ID_LEN];		/* AddressId: set by the caller */
+	int found;			/* 0: the region has no such EIP */
+	char ip[16];			/* AddressIp */
+	char status[16];		/* AddressStatus: UNBIND, BINDING, BIND, UNBINDING, BIND_ENI, ... */
+	char eni[CLOUD_ID_LEN];		/* NetworkInterfaceId, "" when null (unbound) */
+	uint32_t private_ip;		/* PrivateAddressIp, 0 when null */
+};
+/* DescribeAddresses AddressIds = e[0..n-1].id (n <= 64): fills each, found 0 if absent. */
+enum cloud_rc cloud_addresses(struct cloud *cl, struct cloud_eip *e, int n);
+/* AssociateAddress (AddressId, NetworkInterfaceId, PrivateIpAddress) and DisassociateAddress:
+ * asynchronous, task gets the EIP task id (cloud_eip_task, not cloud_task). */
+enum cloud_rc cloud_eip_bind(struct cloud *cl, const char *eip, const char *eni, uint32_t ip,
+    char task[CLOUD_ID_LEN]);
+enum cloud_rc cloud_eip_unbind(struct cloud *cl, const char *eip, char task[CLOUD_ID_LEN]);
+/* DescribeTaskResult of an EIP task into *st. CLOUD_OK once read, else the error class. */
+enum cloud_rc cloud_eip_task(struct cloud *cl, const char *task, enum cloud_task_state *st);
 #endif

@@ -12,6 +12,7 @@
 #include "cloud.h"
 #include "disc.h"
 #include "doctor.h"
+#include "eip.h"
 #include "log.h"
 #include "meta.h"
 #include "net.h"
@@ -182,6 +183,82 @@ static void check_api(struct doc *d)
 	    "grant vpc:AssignPrivateIpAddresses", "%s", auth_refused(d->cl) ? cloud_error_code(d->cl) : "allowed");
 }
 
+static const char *probe_result(const struct doc *d)
+{
+	return auth_refused(d->cl) ? cloud_error_code(d->cl) : "allowed";
+}
+
+/* The EIP actions: DescribeAddresses always (a read), the bind actions with --probe-write
+ * (real calls naming an EIP that does not exist, eip-00000000: permission first, then the id). */
+static void probe_eip_actions(struct doc *d, int configured)
+{
+	struct cloud_eip fake = { .id = "eip-00000000" };
+	enum cloud_task_state st;
+	char task[CLOUD_ID_LEN];
+
+	cloud_addresses(d->cl, &fake, 1);
+	line(d, !auth_refused(d->cl), "DescribeAddresses", "grant vpc:DescribeAddresses (or set "
+	    "eip = none)", "%s", probe_result(d));
+	if (!configured)
+		return;	/* eip = auto changes nothing: it needs no more */
+	cloud_eip_task(d->cl, "0", &st);
+	line(d, !auth_refused(d->cl), "DescribeTaskResult", "grant vpc:DescribeTaskResult", "%s",
+	    probe_result(d));
+	if (!d->probe_write) {
+		line(d, -1, "AssociateAddress", "", "not probed (a write; see vip doctor --probe-write)");
+		line(d, -1, "DisassociateAddress", "", "not probed (a write; see vip doctor --probe-write)");
+		return;
+	}
+	cloud_eip_bind(d->cl, fake.id, d->nd.eni, d->c.vip[0], task);
+	line(d, !auth_refused(d->cl), "AssociateAddress", "grant vpc:AssociateAddress", "%s",
+	    probe_result(d));
+	cloud_eip_unbind(d->cl, fake.id, task);
+	line(d, !auth_refused(d->cl), "DisassociateAddress", "grant vpc:DisassociateAddress", "%s",
+	    probe_result(d));
+}
+
+/* The EIP of each VIP: a configured one must exist; one seen on the VIP is shown. */
+static void check_eip(struct doc *d)
+{
+	static struct cloud_holder h[CFG_MAX_VIPS];
+	static struct cloud_eip e[CFG_MAX_VIPS];
+	char ip[16], where[128];
+	int i, seen, configured = d->c.eip_mode == CFG_EIP_IDS;
+
+	if (d->c.eip_mode == CFG_EIP_NONE || d->c.api != 3) {
+		line(d, -1, "eip", "", "not checked (%s)", d->c.api != 3 ? "api = 2" : "eip = none");
+		return;
+	}
+	for (i = 0, seen = 0; i < d->c.nvip; i++)
+		h[i].vip = d->c.vip[i];
+	if (cloud_holders(d->cl, d->nd.vpc, h, d->c.nvip) == CLOUD_OK)
+		for (i = 0; i < d->c.nvip; i++)
+			seen |= *h[i].eip != 0;
+	if (!configured && !seen) {	/* eip = auto then makes no call: it needs nothing */
+		line(d, -1, "DescribeAddresses", "", "not needed now (no EIP on any VIP; eip = auto)");
+		return;
+	}
+	probe_eip_actions(d, configured);
+	if (eip_describe(d->cl, &d->c, h, e) != CLOUD_OK) {
+		line(d, 0, "eip", "see the permission lines above", "cannot describe: %s",
+		    cloud_last_error(d->cl));
+		return;
+	}
+	for (i = 0; i < d->c.nvip; i++) {
+		util_ipv4_str(d->c.vip[i], ip);
+		if (!*e[i].id)
+			line(d, 1, "eip", "", "VIP %s: no EIP on it (eip = auto)", ip);
+		else if (!e[i].found)
+			line(d, 0, "eip", "check the EIP id and the region", "VIP %s: %s: no such "
+			    "EIP in %s", ip, e[i].id, d->nd.region);
+		else
+			line(d, 1, "eip", "", "VIP %s: %s%s %s, bound %s", ip, e[i].id,
+			    cfg_eip_of(&d->c, d->c.vip[i]) ? " (configured: re-bound after a move)" :
+			    " (eip = auto: reported only)", e[i].ip, eip_where(&e[i], where,
+			    sizeof where));
+	}
+}
+
 /* Every VIP must lie in a subnet of the interface (the ENI's subnet as the kernel sees it). */
 static void check_subnet(struct doc *d)
 {
@@ -218,8 +295,10 @@ int doctor_run(const char *path, int probe_write)
 		return 1;
 	check_node(&d);
 	check_credentials(&d);
-	if (check_network(&d) == 0 && d.creds_ok)
+	if (check_network(&d) == 0 && d.creds_ok) {
 		check_api(&d);
+		check_eip(&d);
+	}
 	check_subnet(&d);
 	cloud_close(d.cl);
 	cfg_wipe_secrets(&d.c);

@@ -24,6 +24,7 @@
 /* The migrate. */
 #define FILE_LOCK "lock"		/* migrate.c: flock, one migrate at a time */
 #define FILE_LAST_MIGRATE "last_migrate"	/* migrate.c: "time=N result=R duration_ms=N calls=N\n" */
+#define FILE_EIP_PENDING "eip_pending"	/* eip.c: "at=MONO_MS\n" + "EIP VIP ACTION CODE\n" per failed re-bind */
 
 /* Caches: owned by us, not group/other-writable, else ignored (state.c state_open_cache);
  * all thrown away when state_dir had to be tightened. */

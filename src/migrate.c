@@ -417,6 +417,8 @@ int migrate_exec(struct migrate *r, unsigned flags)
 	rc = run_locked(r, t0);
 	record(r, rc == MIGRATE_DONE ? "done" : rc == MIGRATE_NOT_MASTER ? "not-master" :
 	    r->taken_back ? "taken-back" : "failed", t0);
+	if (rc == MIGRATE_DONE && r->ops->follow_up && still_master(r))
+		r->ops->follow_up(r->ctx, r->h, r->c->nvip, r->self);
 	if (!(flags & MIGRATE_KEEP))
 		client_done(r);
 	if (flags & MIGRATE_HARD_DEADLINE)

@@ -38,6 +38,10 @@ struct migrate_ops {
 	    size_t cap);
 	/* 1 if h is settled on self (held and not in a running task), else 0. */
 	int (*confirm)(void *ctx, const struct cloud_holder *h, const char *self);
+	/* Optional (NULL: nothing): after every VIP h[0..n-1] is confirmed on self, lock held,
+	 * still MASTER; what else must follow the VIPs (ENI mode: their EIPs). Its result never
+	 * changes the migrate's (the VIPs are here); it logs and records its own failures. */
+	enum cloud_rc (*follow_up)(void *ctx, const struct cloud_holder *h, int n, const char *self);
 	/* The last cloud error as one line, "" if the last call gave none. */
 	const char *(*last_error)(void *ctx);
 	/* A long-lived caller's connection: warm (CLOUD_OK or class, logged), its fd or -1, drop. */

@@ -4,6 +4,7 @@
 #include "cfg.h"
 #include "cloud.h"
 #include "disc.h"
+#include "eip.h"
 #include "log.h"
 #include "migrate.h"
 #include "util.h"
@@ -13,6 +14,10 @@ struct eni_state {
 	struct cloud_mem mem;	/* one cloud client per process: large, kept out of the stack */
 	struct cloud *cl;
 	struct node nd;
+	long long deadline;		/* the run's, from locate: the EIP step ends by it too */
+	/* The EIP each VIP had on its holder in this run's describes (before a move): what
+	 * eip = auto checks afterwards. */
+	struct cloud_holder seen[CFG_MAX_VIPS];
 };
 
 static struct eni_state eni;
@@ -52,6 +57,7 @@ static enum cloud_rc eni_locate(void *ctx, long long deadline, char self[CLOUD_I
 {
 	struct eni_state *e = ctx;
 
+	e->deadline = deadline;
 	cloud_set_deadline(e->cl, deadline);
 	cloud_rc_clear(e->cl);
 	if (disc_node(&e->nd, e->c, cloud_meta(e->cl), NULL, DISC_REGION | DISC_VPC) == 0) {
@@ -62,11 +68,41 @@ static enum cloud_rc eni_locate(void *ctx, long long deadline, char self[CLOUD_I
 	return cloud_last_rc(e->cl) == CLOUD_FATAL ? CLOUD_FATAL : CLOUD_RETRY;
 }
 
+/* Remembers the EIP a VIP showed on its holder (eni_follow_up checks it after the move). */
+static void note_eips(struct eni_state *e, const struct cloud_holder *h, int n)
+{
+	int i, k;
+
+	for (i = 0; i < n; i++) {
+		if (!*h[i].eip)
+			continue;
+		for (k = 0; k < CFG_MAX_VIPS - 1 && e->seen[k].vip && e->seen[k].vip != h[i].vip; k++)
+			;
+		e->seen[k].vip = h[i].vip;
+		util_copy(e->seen[k].eip, sizeof e->seen[k].eip, h[i].eip);
+	}
+}
+
 static enum cloud_rc eni_find_holders(void *ctx, struct cloud_holder *h, int n)
 {
 	struct eni_state *e = ctx;
+	enum cloud_rc rc = cloud_holders(e->cl, e->nd.vpc, h, n);
 
-	return cloud_holders(e->cl, e->nd.vpc, h, n);
+	if (rc == CLOUD_OK)
+		note_eips(e, h, n);
+	return rc;
+}
+
+/* The EIPs follow the VIPs (src/eip.c); what was seen is forgotten once looked at. */
+static enum cloud_rc eni_follow_up(void *ctx, const struct cloud_holder *h, int n,
+    const char *self)
+{
+	struct eni_state *e = ctx;
+	enum cloud_rc rc = eip_follow(e->cl, e->c, e->deadline, h, n, self, e->seen,
+	    CFG_MAX_VIPS);
+
+	memset(e->seen, 0, sizeof e->seen);
+	return rc;
 }
 
 static enum cloud_rc eni_move(void *ctx, uint32_t vip, const char *from, const char *to,
@@ -140,6 +176,7 @@ const struct migrate_ops migrate_eni_ops = {
 	.assign = eni_assign,
 	.poll = eni_poll,
 	.confirm = eni_confirm,
+	.follow_up = eni_follow_up,
 	.last_error = eni_last_error,
 	.warm = eni_warm,
 	.conn_fd = eni_conn_fd,

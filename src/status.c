@@ -6,6 +6,7 @@
 #include "cloud.h"
 #include "creds.h"
 #include "disc.h"
+#include "eip.h"
 #include "json.h"
 #include "log.h"
 #include "meta.h"
@@ -20,6 +21,9 @@ struct status {
 	struct node nd;
 	struct cloud_holder h[CFG_MAX_VIPS];
 	int on_nic[CFG_MAX_VIPS];
+	struct cloud_eip eip[CFG_MAX_VIPS];	/* each VIP's EIP (id "" = none to show) */
+	int eip_ok;				/* 1: described, 0: not asked or failed */
+	char eip_pending[512];			/* failed re-binds check_self retries, "" */
 	int cloud_ok;
 	long long failed;
 };
@@ -39,6 +43,21 @@ static void nic_vips(struct status *s, const struct cfg *c)
 	nl_close(&n);
 }
 
+/* The EIP of each VIP (configured, or the AddressId its holder shows): one DescribeAddresses
+ * over a client of our own (the migrate's closed after its query). */
+static void gather_eips(struct status *s, const struct cfg *c)
+{
+	static struct cloud_mem mem;
+	struct cloud *cl = cloud_of(&mem);
+
+	eip_pending_read(c, s->eip_pending, sizeof s->eip_pending);
+	if (!s->cloud_ok || c->eip_mode == CFG_EIP_NONE || c->api != 3 ||
+	    cloud_init(cl, c, s->nd.region) < 0)
+		return;
+	s->eip_ok = eip_describe(cl, c, s->h, s->eip) == CLOUD_OK;
+	cloud_close(cl);
+}
+
 static void gather(struct status *s, const struct cfg *c)
 {
 	static struct meta m;
@@ -55,7 +74,7 @@ static void gather(struct status *s, const struct cfg *c)
 		util_fmt(s->endpoint, sizeof s->endpoint, "%s:%d (API %d)", host, port, c->api);
 	meta_init(&m, c->metadata, c->timeout);
 	s->cloud_ok = migrate_query(c, 0, s->h) >= 0;
-	disc_node(&s->nd, c, &m, NULL, DISC_IF);
+	disc_node(&s->nd, c, &m, NULL, DISC_IF | DISC_REGION);
 	if (creds_load(&cr, c, &m, 0) == 0)
 		util_copy(s->creds, sizeof s->creds, cr.source);
 	else
@@ -63,6 +82,28 @@ static void gather(struct status *s, const struct cfg *c)
 	creds_wipe(&cr);
 	meta_close(&m);
 	nic_vips(s, c);
+	gather_eips(s, c);
+}
+
+/* "eip-x 198.19.255.1 on eni-y/198.18.0.100 (BIND) [configured]", or why there is none. */
+static const char *eip_text(const struct status *s, const struct cfg *c, int i, char *buf,
+    size_t cap)
+{
+	const struct cloud_eip *e = &s->eip[i];
+	char where[128];
+
+	if (c->eip_mode == CFG_EIP_NONE || c->api != 3)
+		return c->api != 3 ? "not checked (api = 2)" : "not checked (eip = none)";
+	if (!s->eip_ok)
+		return "unknown (not described)";
+	if (!*e->id)
+		return "none on it";
+	if (!e->found)
+		util_fmt(buf, cap, "%s: no such EIP", e->id);
+	else
+		util_fmt(buf, cap, "%s %s bound %s%s", e->id, e->ip, eip_where(e, where,
+		    sizeof where), cfg_eip_of(c, c->vip[i]) ? " [configured]" : " [auto]");
+	return buf;
 }
 
 static const char *holder_text(const struct status *s, int i, char *buf, size_t cap)
@@ -78,7 +119,7 @@ static const char *holder_text(const struct status *s, int i, char *buf, size_t 
 
 static void print_text(const struct status *s, const struct cfg *c)
 {
-	char ip[16], buf[128];
+	char ip[16], buf[128], buf2[256];
 	int i;
 
 	printf("state:        %s\n", s->state);
@@ -90,10 +131,38 @@ static void print_text(const struct status *s, const struct cfg *c)
 		printf("vip %-15s on NIC: %s; cloud holder: %s\n", util_ipv4_str(c->vip[i], ip),
 		    s->on_nic[i] == 1 ? "yes" : s->on_nic[i] == 0 ? "no" : "unknown",
 		    holder_text(s, i, buf, sizeof buf));
+	for (i = 0; i < c->nvip; i++)
+		printf("eip of %-15s %s\n", util_ipv4_str(c->vip[i], ip), eip_text(s, c, i, buf2,
+		    sizeof buf2));
+	if (*s->eip_pending)
+		printf("eip pending:  %s (check_self retries)\n", s->eip_pending);
 	printf("endpoint:     %s\n", s->endpoint);
 	printf("credentials:  %s\n", s->creds);
 	printf("last migrate: %s\n", s->last);
 	printf("failed count: %lld (faults at %d)\n", s->failed, c->fault_after);
+}
+
+/* "eip": null (none, not asked) or {"id", "found", "ip", "status", "eni", "private_ip",
+ * "configured"}. */
+static void json_eip(struct json_w *w, const struct status *s, const struct cfg *c, int i)
+{
+	const struct cloud_eip *e = &s->eip[i];
+	char ip[16];
+
+	json_w_key(w, "eip");
+	if (!s->eip_ok || !*e->id) {
+		json_w_null(w);
+		return;
+	}
+	json_w_obj(w);
+	json_w_key(w, "id"); json_w_str(w, e->id);
+	json_w_key(w, "found"); json_w_bool(w, e->found);
+	json_w_key(w, "ip"); json_w_str(w, e->ip);
+	json_w_key(w, "status"); json_w_str(w, e->status);
+	json_w_key(w, "eni"); json_w_str(w, e->eni);
+	json_w_key(w, "private_ip"); json_w_str(w, e->private_ip ? util_ipv4_str(e->private_ip, ip) : "");
+	json_w_key(w, "configured"); json_w_bool(w, cfg_eip_of(c, c->vip[i]) != NULL);
+	json_w_end_obj(w);
 }
 
 static void print_json(const struct status *s, const struct cfg *c)
@@ -126,6 +195,7 @@ static void print_json(const struct status *s, const struct cfg *c)
 			json_w_str(&w, s->h[i].eni);
 		else
 			json_w_null(&w);
+		json_eip(&w, s, c, i);
 		json_w_end_obj(&w);
 	}
 	json_w_end_arr(&w);
@@ -133,6 +203,7 @@ static void print_json(const struct status *s, const struct cfg *c)
 	json_w_key(&w, "credentials"); json_w_str(&w, s->creds);
 	json_w_key(&w, FILE_LAST_MIGRATE); json_w_str(&w, s->last);
 	json_w_key(&w, "failed_count"); json_w_int(&w, s->failed);
+	json_w_key(&w, "eip_pending"); json_w_str(&w, s->eip_pending);
 	json_w_end_obj(&w);
 	if (json_w_finish(&w) < 0)
 		log_err("status: JSON output too large");

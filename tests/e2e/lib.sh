@@ -204,6 +204,7 @@ e2e_in() {
 
 # e2e_world HOLDER [ROLE]: writes the simulator's world: instances a and b, the VIP held by
 # HOLDER (a, b or none); ROLE=role adds a CVM role (temporary credentials via metadata).
+# E2E_WORLD_EXTRA: more world keys, each followed by a comma (EIPs: "addresses": [...],).
 e2e_world() {
 	local _sec _role
 	case $1 in
@@ -223,6 +224,7 @@ e2e_world() {
   "subnets": [{"id": "subnet-e2e00001", "cidr": "198.18.0.0/24"}],
   "accounts": [{"secret_id": "$E2E_SECRET_ID", "secret_key": "$E2E_SECRET_KEY"}],
   $_role
+  ${E2E_WORLD_EXTRA:-}
   "instances": [
     {"id": "$(e2e_ins a)", "source": ["$(e2e_ip a)"], "mac": "$(e2e_mac a)",
      "eni": "$(e2e_eni a)", "primary_ip": "$(e2e_ip a)", "subnet": "subnet-e2e00001"},

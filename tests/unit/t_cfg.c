@@ -108,6 +108,44 @@ static void test_errors(void)
 	check(cfg_load(&c, "/nonexistent/tcvip.conf") < 0);
 }
 
+/* eip: auto (default), none, a bare id for the one VIP, ID@VIP for several; errors. */
+static void test_eip(void)
+{
+	struct cfg c;
+	uint32_t a, b;
+
+	util_ipv4_parse("198.18.0.1", &a);
+	util_ipv4_parse("198.18.0.2", &b);
+	check(load_text(&c, "vip = 198.18.0.1\n", 0600) == 0 && c.eip_mode == CFG_EIP_AUTO);
+	check(!cfg_eip_of(&c, a));
+	check(load_text(&c, "vip = 198.18.0.1\neip = none\n", 0600) == 0 && c.eip_mode == CFG_EIP_NONE);
+	check(load_text(&c, "vip = 198.18.0.1\neip = auto\n", 0600) == 0 && c.eip_mode == CFG_EIP_AUTO);
+	check(load_text(&c, "eip = eip-abc12345\nvip = 198.18.0.1\n", 0600) == 0);
+	check(c.eip_mode == CFG_EIP_IDS && cfg_eip_of(&c, a) && !strcmp(cfg_eip_of(&c, a), "eip-abc12345"));
+	check(c.neip == 1 && c.eip[0].line == 1 && c.eip[0].vip == a);
+	check(load_text(&c, "vip = 198.18.0.1, 198.18.0.2\neip = eip-aaaaaaaa@198.18.0.2\n"
+	    "eip = eip-bbbbbbbb @ 198.18.0.1\n", 0600) == 0);
+	check(!strcmp(cfg_eip_of(&c, b), "eip-aaaaaaaa") && !strcmp(cfg_eip_of(&c, a), "eip-bbbbbbbb"));
+	check(c.eip[1].line == 3);
+	check(load_text(&c, "vip = 198.18.0.1, 198.18.0.2\n"
+	    "eip = eip-aaaaaaaa@198.18.0.2, eip-bbbbbbbb@198.18.0.1\n", 0600) == 0 && c.neip == 2);
+	check(load_text(&c, "vip = 198.18.0.1, 198.18.0.2\neip = eip-aaaaaaaa@198.18.0.2\n", 0600) == 0);
+	check(!cfg_eip_of(&c, a));	/* a VIP without an id: checked as auto */
+	/* errors */
+	check(load_text(&c, "vip = 198.18.0.1, 198.18.0.2\neip = eip-aaaaaaaa\n", 0600) < 0);
+	check(load_text(&c, "vip = 198.18.0.1\neip = eip-aaaaaaaa@198.18.0.9\n", 0600) < 0);
+	check(load_text(&c, "vip = 198.18.0.1\neip = eip-aaaaaaaa@bogus\n", 0600) < 0);
+	check(load_text(&c, "vip = 198.18.0.1\neip = eip-aaaaaaaa, eip-bbbbbbbb\n", 0600) < 0);
+	check(load_text(&c, "vip = 198.18.0.1\neip = eip-aaaaaaaa\neip = eip-aaaaaaaa\n", 0600) < 0);
+	check(load_text(&c, "vip = 198.18.0.1\neip = none\neip = eip-aaaaaaaa\n", 0600) < 0);
+	check(load_text(&c, "vip = 198.18.0.1\neip = eip-aaaaaaaa\neip = auto\n", 0600) < 0);
+	check(load_text(&c, "vip = 198.18.0.1\neip = ip-aaaaaaaa\n", 0600) < 0);
+	check(load_text(&c, "vip = 198.18.0.1\neip = eip-\n", 0600) < 0);
+	check(load_text(&c, "vip = 198.18.0.1\neip = sometimes\n", 0600) < 0);
+	check(load_text(&c, "vip = 198.18.0.1\neip = eip-aaaaaaaa\napi = 2\n", 0600) < 0);
+	check(load_text(&c, "vip = 198.18.0.1\neip = auto\napi = 2\n", 0600) == 0);
+}
+
 static void test_credentials_file(void)
 {
 	char p[300], id[64], key[64];
@@ -152,6 +190,7 @@ int main(void)
 	test_defaults();
 	test_every_key();
 	test_errors();
+	test_eip();
 	test_credentials_file();
 	test_path_and_argv();
 	unlink(path);

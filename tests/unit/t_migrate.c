@@ -29,6 +29,8 @@ struct fake {
 	int pending[NV], pending_assign;	/* the task's change, applied on SUCCESS */
 	int polls_left;
 	int opens, closes, finds, moves, assigns, polls, assigned_n;
+	int follow_ups, follow_n, follow_all_self;	/* the follow_up hook's calls and what it saw */
+	enum cloud_rc follow_rc;
 	unsigned calls;
 };
 
@@ -185,6 +187,23 @@ static const struct migrate_ops fake_ops = {
 	.locate = f_locate, .find_holders = f_find, .move = f_move, .assign = f_assign,
 	.poll = f_poll, .confirm = f_confirm, .last_error = f_last_error,
 };
+
+/* The optional hook: counts its calls; every h it is given must be settled on self. */
+static enum cloud_rc f_follow_up(void *ctx, const struct cloud_holder *h, int n, const char *self)
+{
+	struct fake *f = ctx;
+	int i;
+
+	f->follow_ups++;
+	f->follow_n = n;
+	f->follow_all_self = 1;
+	for (i = 0; i < n; i++)
+		f->follow_all_self &= !strcmp(h[i].eni, self) && !h[i].busy &&
+		    h[i].vip == cfg.vip[i];
+	return f->follow_rc;
+}
+
+static struct migrate_ops follow_ops;
 
 /* A fresh world: nv VIPs, each held as holders[i] says ("" = nobody); no last_migrate. */
 static void world(int nv, const char *const *holders, int migrate_timeout)
@@ -348,6 +367,32 @@ static void t_not_master(void)
 	check(run(MIGRATE_IF_MASTER) == MIGRATE_DONE);
 }
 
+/* follow_up: once after a run that brought every VIP here, never after any other; what it
+ * returns does not change the run's result. */
+static void t_follow_up(void)
+{
+	static const char *const h[] = { OTHER, "", SELF };
+	struct migrate m = { .c = &cfg, .ops = &follow_ops, .ctx = &fk };
+
+	follow_ops = fake_ops;
+	follow_ops.follow_up = f_follow_up;
+	world(3, h, 10);
+	fk.follow_rc = CLOUD_FATAL;
+	check(migrate_exec(&m, 0) == MIGRATE_DONE);
+	check(fk.follow_ups == 1 && fk.follow_n == 3 && fk.follow_all_self);
+	check(recorded("done"));
+	world(3, h, 10);
+	fk.move_rc = CLOUD_FATAL;
+	check(migrate_exec(&m, 0) == MIGRATE_REFUSED && fk.follow_ups == 0);
+	world(3, h, 10);
+	check(state_write(cfg.state_dir, FILE_STATE, "BACKUP\n", 7, 0600) == 0);
+	check(migrate_exec(&m, MIGRATE_IF_MASTER) == MIGRATE_NOT_MASTER && fk.follow_ups == 0);
+	check(state_write(cfg.state_dir, FILE_STATE, "MASTER\n", 7, 0600) == 0);
+	world(1, h + 2, 10);	/* already here: still looked at (vip migrate retries an EIP) */
+	check(migrate_exec(&m, MIGRATE_IF_MASTER) == MIGRATE_DONE && fk.follow_ups == 1);
+	check(run(0) == MIGRATE_DONE && fk.follow_ups == 1);	/* NULL hook: nothing */
+}
+
 static void t_lock(void)
 {
 	static const char *const h[] = { OTHER };
@@ -384,6 +429,7 @@ int main(void)
 	t_mixed();
 	t_taken_back();
 	t_not_master();
+	t_follow_up();
 	t_lock();
 	if (snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir) < (int)sizeof cmd && system(cmd) != 0)
 		printf("note: could not remove %s\n", dir);
