@@ -14,7 +14,15 @@
 #include "proc.h"
 #include "util.h"
 
-enum kind { K_STR, K_INT, K_BOOL, K_VIP, K_API, K_ENDPOINT, K_METADATA, K_ID, K_PATH, K_CMD };
+enum kind { K_STR, K_INT, K_BOOL, K_VIP, K_API, K_ENDPOINT, K_METADATA, K_ID, K_PATH, K_CMD,
+	K_MODE, K_RTB };
+
+/* The modes, in src/modes.h's order: cfg.mode is an index into this. */
+static const char *const mode_names[] = {
+#define MODE(n) #n,
+#include "modes.h"
+#undef MODE
+};
 
 struct key {
 	const char *name;
@@ -54,7 +62,14 @@ static const struct key keys[] = {
 	I(recheck_delay, 0, 2),
 	B(spot_handover),
 	S(restart_command, K_CMD),
+	{ "mode", K_MODE, 0, 0, 0, 0, "" },
+	{ "route_table", K_RTB, 0, 0, 0, 0, "rtb-" },
 };
+
+const char *cfg_mode_name(int m)
+{
+	return m >= 0 && (size_t)m < UTIL_ARRAY_LEN(mode_names) ? mode_names[m] : "?";
+}
 
 const char *cfg_path(const char *explicit_path)
 {
@@ -112,6 +127,46 @@ static int set_vips(struct cfg *c, const char *value, char *why, int whylen)
 	return 0;
 }
 
+static int set_mode(struct cfg *c, const char *value, char *why, int whylen)
+{
+	size_t i;
+
+	for (i = 0; i < UTIL_ARRAY_LEN(mode_names); i++)
+		if (!strcmp(value, mode_names[i])) {
+			c->mode = (int)i;
+			return 0;
+		}
+	return util_fmt(why, (size_t)whylen, "mode must be eni or route, not '%s'", value), -1;
+}
+
+static int valid_id(const char *v, const char *prefix);
+
+/* route_table = rtb-xxxxxxxx (repeat the key, or comma-separate). */
+static int set_route_tables(struct cfg *c, const char *value, char *why, int whylen)
+{
+	char buf[1024], *tok, *save = NULL;
+	int i;
+
+	if (util_copy(buf, sizeof buf, value) < 0)
+		return util_fmt(why, (size_t)whylen, "value too long"), -1;
+	for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		tok = util_trim(tok);
+		if (!valid_id(tok, "rtb-") || strlen(tok) >= sizeof c->route_table[0])
+			return util_fmt(why, (size_t)whylen, "'%s' is not a valid route_table id "
+			    "(rtb-xxxxxxxx)", tok), -1;
+		for (i = 0; i < c->nroute_table; i++)
+			if (!strcmp(c->route_table[i], tok))
+				return util_fmt(why, (size_t)whylen, "route_table %s listed twice", tok), -1;
+		if (c->nroute_table >= CFG_MAX_ROUTE_TABLES)
+			return util_fmt(why, (size_t)whylen, "more than %d route tables",
+			    CFG_MAX_ROUTE_TABLES), -1;
+		util_copy(c->route_table[c->nroute_table++], sizeof c->route_table[0], tok);
+	}
+	if (!c->nroute_table)
+		return util_fmt(why, (size_t)whylen, "empty route_table"), -1;
+	return 0;
+}
+
 /* HOST[:PORT] with a plausible host name and a port in range. */
 static int valid_hostport(const char *v)
 {
@@ -166,6 +221,10 @@ static int set_value(struct cfg *c, const struct key *k, const char *v, char *wh
 	switch (k->kind) {
 	case K_VIP:
 		return set_vips(c, v, why, whylen);
+	case K_MODE:
+		return set_mode(c, v, why, whylen);
+	case K_RTB:
+		return set_route_tables(c, v, why, whylen);
 	case K_INT:
 	case K_API:
 		if (util_parse_int(v, k->min, k->max, &n) < 0)
@@ -297,7 +356,8 @@ static int split_line(char *line, char **key, char **value)
 	return **key ? 1 : -1;
 }
 
-typedef int (*line_fn)(void *ctx, const char *key, const char *value, char *why, int whylen);
+typedef int (*line_fn)(void *ctx, int lineno, const char *key, const char *value, char *why,
+    int whylen);
 
 #define CFG_MAX_BYTES 65536	/* a config (or credentials file) larger than this is an error */
 
@@ -352,7 +412,7 @@ static int parse_file(const char *path, int fd, line_fn fn, void *ctx)
 			log_err("%s:%d: expected 'key = value'", path, lineno);
 			break;
 		}
-		if (r && fn(ctx, key, value, why, sizeof why) < 0) {
+		if (r && fn(ctx, lineno, key, value, why, sizeof why) < 0) {
 			log_err("%s:%d: %s", path, lineno, why);
 			r = -1;
 			break;
@@ -365,9 +425,16 @@ static int parse_file(const char *path, int fd, line_fn fn, void *ctx)
 	return r < 0 ? -1 : 0;
 }
 
-static int cfg_line(void *ctx, const char *key, const char *value, char *why, int whylen)
+static int cfg_line(void *ctx, int lineno, const char *key, const char *value, char *why,
+    int whylen)
 {
-	return cfg_set(ctx, key, value, why, whylen);
+	struct cfg *c = ctx;
+
+	if (!strcmp(key, "mode"))
+		c->mode_line = lineno;
+	else if (!strcmp(key, "route_table") && !c->route_table_line)
+		c->route_table_line = lineno;
+	return cfg_set(c, key, value, why, whylen);
 }
 
 static int open_config(const char *path)
@@ -387,6 +454,24 @@ static int open_config(const char *path)
 	return fd;
 }
 
+/* The keys of one mode given in a file of another, or a mode its api cannot serve. */
+static int check_mode(const struct cfg *c, const char *path)
+{
+	int route = !strcmp(cfg_mode_name(c->mode), "route");
+
+	if (!route && c->nroute_table) {
+		log_err("%s:%d: route_table is a key of mode = route (this file's mode is %s)", path,
+		    c->route_table_line, cfg_mode_name(c->mode));
+		return -1;
+	}
+	if (route && c->api != 3) {
+		log_err("%s:%d: mode = route needs api = 3 (route tables are API 3.0 actions)", path,
+		    c->mode_line);
+		return -1;
+	}
+	return 0;
+}
+
 static int check_complete(const struct cfg *c, const char *path)
 {
 	if (!c->nvip) {
@@ -397,7 +482,7 @@ static int check_complete(const struct cfg *c, const char *path)
 		log_err("%s: secret_id and secret_key must be given together", path);
 		return -1;
 	}
-	return 0;
+	return check_mode(c, path);
 }
 
 void cfg_wipe_secrets(struct cfg *c)
@@ -435,12 +520,14 @@ struct creds_ctx {
 	int idcap, keycap;
 };
 
-static int creds_line(void *ctx, const char *key, const char *value, char *why, int whylen)
+static int creds_line(void *ctx, int lineno, const char *key, const char *value, char *why,
+    int whylen)
 {
 	struct creds_ctx *cc = ctx;
 	char *dst = NULL;
 	int cap = 0;
 
+	(void)lineno;
 	if (!strcmp(key, "secret_id"))
 		dst = cc->id, cap = cc->idcap;
 	else if (!strcmp(key, "secret_key"))

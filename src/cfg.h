@@ -6,6 +6,7 @@
 #define CFG_DEFAULT_PATH "/etc/keepalived/tcvip.conf"
 #define CFG_MAX_VIPS 64
 #define CFG_MAX_ARGV 16
+#define CFG_MAX_ROUTE_TABLES 16
 
 struct cfg {
 	char path[256];
@@ -27,7 +28,14 @@ struct cfg {
 	int query_interval, fault_after, recheck_delay;
 	char restart_command[512];	/* split on spaces, run without a shell */
 	int spot_handover;		/* 1: a spot reclaim notice hands the master over */
+	int mode;			/* row of src/modes.h: 0 eni (the default), 1 route */
+	char route_table[CFG_MAX_ROUTE_TABLES][64];	/* mode = route: none = discovered */
+	int nroute_table;
+	int mode_line, route_table_line;	/* where mode / the first route_table was set */
 };
+
+/* The name of mode row m of src/modes.h ("eni", "route"), or "?". */
+const char *cfg_mode_name(int m);
 
 /* Path to use: explicit (-c), else $TCVIP_CONFIG, else the default. */
 const char *cfg_path(const char *explicit_path);

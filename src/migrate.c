@@ -473,13 +473,19 @@ static const struct mode_row {
 
 static struct migrate proc_migrate;
 
-/* The process's migrate for c: the first mode's table (the only one so far). */
+/* The process's migrate for c, over the table of c's mode (cfg `mode`, a row of modes.h):
+ * the one place a mode is chosen. */
 static struct migrate *proc(const struct cfg *c)
 {
+	int m = c->mode >= 0 && (size_t)c->mode < UTIL_ARRAY_LEN(modes) ? c->mode : 0;
+
 	proc_migrate.c = c;
-	if (!proc_migrate.ops) {
-		proc_migrate.ops = modes[0].ops;
-		proc_migrate.ctx = modes[0].state();
+	if (proc_migrate.ops != modes[m].ops) {
+		if (proc_migrate.open)
+			proc_migrate.ops->close(proc_migrate.ctx);
+		proc_migrate.open = 0;
+		proc_migrate.ops = modes[m].ops;
+		proc_migrate.ctx = modes[m].state();
 	}
 	return &proc_migrate;
 }
