@@ -39,6 +39,17 @@ static void nic_vips(struct status *s, const struct cfg *c)
 	nl_close(&n);
 }
 
+static int is_route(const struct cfg *c)
+{
+	return !strcmp(cfg_mode_name(c->mode), "route");
+}
+
+/* What the cloud names this node by: its ENI, or (route mode) its primary IP. */
+static const char *self_id(const struct status *s, const struct cfg *c)
+{
+	return is_route(c) ? s->nd.ip : s->nd.eni;
+}
+
 static void gather(struct status *s, const struct cfg *c)
 {
 	static struct meta m;
@@ -55,7 +66,8 @@ static void gather(struct status *s, const struct cfg *c)
 		util_fmt(s->endpoint, sizeof s->endpoint, "%s:%d (API %d)", host, port, c->api);
 	meta_init(&m, c->metadata, c->timeout);
 	s->cloud_ok = migrate_query(c, 0, s->h) >= 0;
-	disc_node(&s->nd, c, &m, NULL, DISC_IF);
+	/* route mode's holder is a next hop: this node's primary IP (cached by the query) */
+	disc_node(&s->nd, c, &m, NULL, DISC_IF | (is_route(c) ? DISC_IP : 0));
 	if (creds_load(&cr, c, &m, 0) == 0)
 		util_copy(s->creds, sizeof s->creds, cr.source);
 	else
@@ -65,13 +77,14 @@ static void gather(struct status *s, const struct cfg *c)
 	nic_vips(s, c);
 }
 
-static const char *holder_text(const struct status *s, int i, char *buf, size_t cap)
+static const char *holder_text(const struct status *s, const struct cfg *c, int i, char *buf,
+    size_t cap)
 {
 	if (!s->cloud_ok)
 		return "unknown (cloud not reachable)";
 	if (!*s->h[i].eni)
 		return "none";
-	util_fmt(buf, cap, "%s%s%s", s->h[i].eni, !strcmp(s->h[i].eni, s->nd.eni) ?
+	util_fmt(buf, cap, "%s%s%s", s->h[i].eni, !strcmp(s->h[i].eni, self_id(s, c)) ?
 	    " (this node)" : "", s->h[i].busy ? " [task running]" : "");
 	return buf;
 }
@@ -83,13 +96,17 @@ static void print_text(const struct status *s, const struct cfg *c)
 
 	printf("state:        %s\n", s->state);
 	printf("interface:    %s\n", *s->nd.ifname ? s->nd.ifname : "unknown");
-	printf("eni:          %s\n", *s->nd.eni ? s->nd.eni : "unknown");
+	printf("mode:         %s\n", cfg_mode_name(c->mode));
+	if (is_route(c))
+		printf("next hop:     %s\n", *s->nd.ip ? s->nd.ip : "unknown");
+	else
+		printf("eni:          %s\n", *s->nd.eni ? s->nd.eni : "unknown");
 	printf("vpc/region:   %s / %s\n", *s->nd.vpc ? s->nd.vpc : "unknown",
 	    *s->nd.region ? s->nd.region : "unknown");
 	for (i = 0; i < c->nvip; i++)
 		printf("vip %-15s on NIC: %s; cloud holder: %s\n", util_ipv4_str(c->vip[i], ip),
 		    s->on_nic[i] == 1 ? "yes" : s->on_nic[i] == 0 ? "no" : "unknown",
-		    holder_text(s, i, buf, sizeof buf));
+		    holder_text(s, c, i, buf, sizeof buf));
 	printf("endpoint:     %s\n", s->endpoint);
 	printf("credentials:  %s\n", s->creds);
 	printf("last migrate: %s\n", s->last);
@@ -107,7 +124,9 @@ static void print_json(const struct status *s, const struct cfg *c)
 	json_w_obj(&w);
 	json_w_key(&w, "state"); json_w_str(&w, s->state);
 	json_w_key(&w, "interface"); json_w_str(&w, s->nd.ifname);
+	json_w_key(&w, "mode"); json_w_str(&w, cfg_mode_name(c->mode));
 	json_w_key(&w, "eni"); json_w_str(&w, s->nd.eni);
+	json_w_key(&w, "next_hop"); json_w_str(&w, s->nd.ip);
 	json_w_key(&w, "vpc"); json_w_str(&w, s->nd.vpc);
 	json_w_key(&w, "region"); json_w_str(&w, s->nd.region);
 	json_w_key(&w, "cloud_reachable"); json_w_bool(&w, s->cloud_ok);

@@ -62,7 +62,8 @@ expect "B: log names the table and the old next hop" grep -q "rtb-simmain0: $VIP
 expect "B: result=done" grep -q 'result=done' "$d/state/last_migrate"
 expect_rc 0 "B: vip query now true" "$d/vip" query
 expect_rc 0 "B: vip status exits 0" "$d/vip" status
-expect_out "$B" "B: status names the holder $B"
+expect_out "cloud holder: $B \(this node\)" "B: status names the holder $B as this node"
+expect_out '^mode: +route' "B: status names the mode"
 
 # --- back to A, and a partly moved state (one table each way) ---
 as ins-simnodea; conf
