@@ -61,9 +61,9 @@ static const struct key keys[] = {
 	I(fault_after, 1, 1000),
 	I(recheck_delay, 0, 2),
 	B(spot_handover),
-	S(restart_command, K_CMD),
 	{ "mode", K_MODE, 0, 0, 0, 0, "" },
 	{ "route_table", K_RTB, 0, 0, 0, 0, "rtb-" },
+	S(restart_command, K_CMD),
 };
 
 const char *cfg_mode_name(int m)
