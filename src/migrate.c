@@ -505,6 +505,11 @@ int migrate_prepare(const struct cfg *c)
 	return migrate_ready(proc(c));
 }
 
+const char *migrate_self(void)
+{
+	return proc_migrate.self;
+}
+
 int migrate_conn_fd(void)
 {
 	struct migrate *r = &proc_migrate;

@@ -82,6 +82,9 @@ int migrate_ready(struct migrate *m);
 int migrate_run(const struct cfg *c, unsigned flags);
 int migrate_query(const struct cfg *c, long long deadline_ms, struct cloud_holder *h);
 int migrate_prepare(const struct cfg *c);
+/* This node's id in its mode's terms (the ENI id; route mode: the next-hop IP) as the last
+ * migrate_run/query/prepare located it; "" if none did. */
+const char *migrate_self(void);
 /* The kept API connection's fd, -1 if none; migrate_conn_drop() closes it (the server did). */
 int migrate_conn_fd(void);
 void migrate_conn_drop(void);

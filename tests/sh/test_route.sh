@@ -38,6 +38,20 @@ t = json.load(sys.stdin)["route_tables"][sys.argv[1]]
 print(" ".join("%s %s" % (r["id"], r["item_id"]) for r in t["routes"] if r["cidr"] == sys.argv[2]))' "$1" "$VIP/32"
 }
 
+# --- config errors name file:line and the key, exit 2 ---
+conf "mode = eni" "route_table = rtb-simmain0"
+expect_rc 2 "route_table in eni mode: exit 2" "$d/vip" migrate
+expect_out "tcvip.conf:11: route_table is a key of mode = route" "route_table in eni mode: file:line named"
+conf "mode = routes"
+expect_rc 2 "mode = routes: exit 2" "$d/vip" query
+expect_out "tcvip.conf:10: mode must be eni or route, not 'routes'" "bad mode: file:line and the value"
+conf "route_table = main"
+expect_rc 2 "route_table = main: exit 2" "$d/vip" migrate
+expect_out "tcvip.conf:10: 'main' is not a valid route_table id" "bad route_table id: file:line"
+conf "api = 2"
+expect_rc 2 "mode = route with api = 2: exit 2" "$d/vip" migrate
+expect_out "tcvip.conf:2: mode = route needs api = 3" "route mode with API 2: names the mode line"
+
 # --- held by self: query true, migrate changes nothing ---
 reset; as ins-simnodea; conf
 expect_rc 0 "A holds both tables: vip query exits 0" "$d/vip" query
