@@ -36,6 +36,9 @@ struct migrate_ops {
 	    char task[CLOUD_ID_LEN]);
 	enum cloud_rc (*poll)(void *ctx, const char *task, enum cloud_task_state *st, char *out,
 	    size_t cap);
+	/* Optional: go_on(arg) says whether a change may still be made (0: this node is no longer
+	 * MASTER); a mode whose move is several calls asks it before each call after the first. */
+	void (*set_guard)(void *ctx, int (*go_on)(void *arg), void *arg);
 	/* 1 if h is settled on self (held and not in a running task), else 0. */
 	int (*confirm)(void *ctx, const struct cloud_holder *h, const char *self);
 	/* The last cloud error as one line, "" if the last call gave none. */

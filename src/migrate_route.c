@@ -17,6 +17,8 @@ struct route_state {
 	struct cloud *cl;
 	struct node nd;
 	struct cloud_rtbs rt;	/* the last describe: the ids a replace keeps */
+	int (*go_on)(void *arg);	/* the shared path's "still MASTER?" (set_guard) */
+	void *go_arg;
 };
 
 static struct route_state rst;
@@ -178,9 +180,12 @@ static enum cloud_rc route_find_holders(void *ctx, struct cloud_holder *h, int n
 }
 
 /* Every table of vip points at self: ReplaceRoutes where a route names another next hop
- * (its ids kept), CreateRoutes where a table has none. Stops at the first failed call: the
- * shared path describes again before any other change, never resending one blindly. */
-static enum cloud_rc route_ensure(struct route_state *s, uint32_t vip, const char *self)
+ * (its ids kept), CreateRoutes where a table has none. Before each change after the first it
+ * asks the shared path whether this node is still MASTER (the shared path asked before the
+ * first). Stops at the first failed call: the shared path describes again before any other
+ * change, never resending one blindly. */
+static enum cloud_rc route_ensure(struct route_state *s, uint32_t vip, const char *self,
+    int *changes)
 {
 	const struct cloud_route *r;
 	char ip[16], was[CLOUD_ID_LEN];
@@ -191,6 +196,8 @@ static enum cloud_rc route_ensure(struct route_state *s, uint32_t vip, const cha
 		r = route_in(s, t, vip, &n);
 		if (r && r->enabled && !strcmp(r->type, "NORMAL_CVM") && !strcmp(r->gateway, self))
 			continue;
+		if ((*changes)++ && s->go_on && !s->go_on(s->go_arg))
+			return CLOUD_RETRY;	/* not MASTER any more: the shared path stops */
 		if (r)
 			holder_of(r, was);
 		log_info("migrate: %s: %s/32 -> %s (%s%s)", t, util_ipv4_str(vip, ip), self,
@@ -207,20 +214,22 @@ static enum cloud_rc route_ensure(struct route_state *s, uint32_t vip, const cha
 static enum cloud_rc route_move(void *ctx, uint32_t vip, const char *from, const char *to,
     char task[CLOUD_ID_LEN])
 {
+	int changes = 0;
+
 	(void)from;
 	task[0] = 0;	/* synchronous: no task to poll */
-	return route_ensure(ctx, vip, to);
+	return route_ensure(ctx, vip, to, &changes);
 }
 
 static enum cloud_rc route_assign(void *ctx, const uint32_t *vips, int n, const char *to,
     char task[CLOUD_ID_LEN])
 {
 	enum cloud_rc rc = CLOUD_OK;
-	int i;
+	int i, changes = 0;
 
 	task[0] = 0;
 	for (i = 0; i < n && rc == CLOUD_OK; i++)
-		rc = route_ensure(ctx, vips[i], to);
+		rc = route_ensure(ctx, vips[i], to, &changes);
 	return rc;
 }
 
@@ -235,6 +244,14 @@ static enum cloud_rc route_poll(void *ctx, const char *task, enum cloud_task_sta
 	if (cap)
 		*out = 0;
 	return CLOUD_OK;
+}
+
+static void route_set_guard(void *ctx, int (*go_on)(void *arg), void *arg)
+{
+	struct route_state *s = ctx;
+
+	s->go_on = go_on;
+	s->go_arg = arg;
 }
 
 static int route_confirm(void *ctx, const struct cloud_holder *h, const char *self)
@@ -284,6 +301,7 @@ const struct migrate_ops migrate_route_ops = {
 	.move = route_move,
 	.assign = route_assign,
 	.poll = route_poll,
+	.set_guard = route_set_guard,
 	.confirm = route_confirm,
 	.last_error = route_last_error,
 	.warm = route_warm,

@@ -134,6 +134,22 @@ i = acts.index("ReplaceRoutes")
 print(acts[i + 1] if i + 1 < len(acts) else "none")')
 expect "drop: the next call after the lost ReplaceRoutes is a DescribeRouteTables ($n)" test "$n" = DescribeRouteTables
 
+# --- the state is re-read before each table's change: BACKUP after the first stops the second ---
+reset; as ins-simnodeb; conf "route_table = rtb-simmain0, rtb-simclnt0"
+mkdir -p "$d/state"; chmod 700 "$d/state"; echo MASTER > "$d/state/state"
+simctl fault '{"action":"ReplaceRoutes","count":1,"kind":"delay","seconds":2}' >/dev/null
+timeout 20 "$d/vip" migrate --if-master > "$T_TMP/guard.out" 2>&1 &
+g_pid=$!
+at_exit "kill $g_pid"
+wait_for 10 grep -q "rtb-simmain0: $VIP/32 -> $B (ReplaceRoutes" "$d/tcvip.log"
+echo BACKUP > "$d/state/state.tmp" && mv "$d/state/state.tmp" "$d/state/state"
+wait $g_pid; g_rc=$?
+expect "BACKUP between two tables: migrate --if-master does not report done (rc $g_rc)" test "$g_rc" != 0
+expect "BACKUP between two tables: the first table (answered after the flip) points at B" test "$(hop rtb-simmain0)" = "$B"
+expect "BACKUP between two tables: the second is left alone" test "$(hop rtb-simclnt0)" = "$A"
+expect "BACKUP between two tables: one ReplaceRoutes only" test "$(sim_count ReplaceRoutes)" = 1
+expect "BACKUP between two tables: logged" grep -q "no longer MASTER (state BACKUP)" "$d/tcvip.log"
+
 # --- the read-only account: refused, clearly, nothing changed ---
 reset; as ins-simnodeb; conf "secret_id = $RO_ID" "secret_key = $RO_KEY"
 expect_rc 4 "read-only key: migrate refuses (exit 4)" "$d/vip" migrate
