@@ -177,21 +177,19 @@ static int migrated_since(const struct tick *t, long long since)
 	return when >= since;
 }
 
-/* Logs where each VIP that is not on this ENI is. */
+/* Logs where each VIP that is not on this node is (ids in the mode's terms: ENI or next hop,
+ * as the query just located this node). */
 static void log_holders(const struct tick *t, const struct cloud_holder *h)
 {
-	struct node nd;
+	const char *self = migrate_self();
 	char ip[16];
 	int i;
 
-	/* need = 0: config and cache only, nothing is fetched. */
-	if (disc_node(&nd, &t->c, NULL, NULL, 0) < 0)
-		nd.eni[0] = 0;
 	for (i = 0; i < t->c.nvip; i++)
-		if (!*nd.eni || strcmp(h[i].eni, nd.eni))
-			log_warn("check_self: cloud: VIP %s is on %s, not on this node's ENI %s",
-			    util_ipv4_str(h[i].vip, ip), *h[i].eni ? h[i].eni : "no ENI",
-			    *nd.eni ? nd.eni : "(not cached yet)");
+		if (!*self || strcmp(h[i].eni, self))
+			log_warn("check_self: cloud: VIP %s is on %s, not on this node (%s)",
+			    util_ipv4_str(h[i].vip, ip), *h[i].eni ? h[i].eni : "nobody",
+			    *self ? self : "not located");
 }
 
 static int any_busy(const struct tick *t, const struct cloud_holder *h)
@@ -226,7 +224,7 @@ static int held_elsewhere(struct tick *t, const struct cloud_holder *h)
 	if (splitbrain_decide(&hist, now, &wait, &fresh) == SPLITBRAIN_BACKOFF) {
 		if (fresh)
 			log_warn("check_self: split brain suspected: the VIP went back to another "
-			    "ENI within %d s of our take-over; not re-migrating for %lld s (backoff %d)",
+			    "node within %d s of our take-over; not re-migrating for %lld s (backoff %d)",
 			    SPLITBRAIN_REPEAT_S, wait, hist.k);
 		else
 			log_warn("check_self: split brain suspected: backing off, %lld s left "

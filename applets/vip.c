@@ -5,7 +5,8 @@
  *   flags  VIP_SETUP: tcvip.conf loaded (tcvip_setup) before vip_NAME runs */
 #define VIP_COMMANDS \
 VIP_CMD(migrate, \
-"  migrate [--if-master]  make the cloud assign every VIP to this node's ENI\n" \
+"  migrate [--if-master]  make the cloud give every VIP to this node (its ENI;\n" \
+"                         mode = route: its IP as the next hop of each route)\n" \
 "                         (exit 0 done, 1 failed (transient), 2 usage/config\n" \
 "                         error, 4 refused for good: auth, permission, parameters);\n" \
 "                         --if-master stops once state_dir/state is not MASTER\n", VIP_SETUP) \
@@ -13,8 +14,9 @@ VIP_CMD(query, \
 "  query                  print true if the cloud assigns every VIP here, else\n" \
 "                         false (exit 0/1); unknown on error (exit 3)\n", VIP_SETUP) \
 VIP_CMD(status, \
-"  status [--json]        local state, VIPs on the NIC, cloud holders, the EIP of\n" \
-"                         each VIP, ENI, endpoint, credentials source, last migrate\n", VIP_SETUP) \
+"  status [--json]        local state, mode, VIPs on the NIC, cloud holders, the EIP\n" \
+"                         of each VIP, ENI or next hop, endpoint, credentials,\n" \
+"                         last migrate\n", VIP_SETUP) \
 VIP_CMD(doctor, \
 "  doctor [--probe-write] checklist of everything failover needs, with fixes\n" \
 "                         (exit 0 only if every check passes). API permissions\n" \
@@ -23,7 +25,9 @@ VIP_CMD(doctor, \
 "                         MigratePrivateIpAddress (eni-00000000 to eni-00000000)\n" \
 "                         and AssignPrivateIpAddresses (to eni-00000000) for\n" \
 "                         the first VIP: real calls the cloud refuses for the\n" \
-"                         ENI after it checked the permission\n", 0) \
+"                         ENI after it checked the permission. mode = route:\n" \
+"                         DescribeRouteTables; --probe-write: ReplaceRoutes and\n" \
+"                         CreateRoutes naming rtb-00000000\n", 0) \
 VIP_CMD(drill, \
 "  drill --yes [--timeout S]  on the master: a timed test failover. check_self\n" \
 "                         reports a fault until the cloud gives the VIPs to the\n" \

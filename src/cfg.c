@@ -14,7 +14,15 @@
 #include "proc.h"
 #include "util.h"
 
-enum kind { K_STR, K_INT, K_BOOL, K_VIP, K_API, K_ENDPOINT, K_METADATA, K_ID, K_PATH, K_CMD, K_EIP };
+enum kind { K_STR, K_INT, K_BOOL, K_VIP, K_API, K_ENDPOINT, K_METADATA, K_ID, K_PATH, K_CMD,
+	K_EIP, K_MODE, K_RTB };
+
+/* The modes, in src/modes.h's order: cfg.mode is an index into this. */
+static const char *const mode_names[] = {
+#define MODE(n) #n,
+#include "modes.h"
+#undef MODE
+};
 
 struct key {
 	const char *name;
@@ -54,8 +62,15 @@ static const struct key keys[] = {
 	I(recheck_delay, 0, 2),
 	B(spot_handover),
 	{ "eip", K_EIP, 0, 0, 0, 0, "" },
+	{ "mode", K_MODE, 0, 0, 0, 0, "" },
+	{ "route_table", K_RTB, 0, 0, 0, 0, "rtb-" },
 	S(restart_command, K_CMD),
 };
+
+const char *cfg_mode_name(int m)
+{
+	return m >= 0 && (size_t)m < UTIL_ARRAY_LEN(mode_names) ? mode_names[m] : "?";
+}
 
 const char *cfg_path(const char *explicit_path)
 {
@@ -180,6 +195,44 @@ const char *cfg_eip_of(const struct cfg *c, uint32_t vip)
 	return NULL;
 }
 
+static int set_mode(struct cfg *c, const char *value, char *why, int whylen)
+{
+	size_t i;
+
+	for (i = 0; i < UTIL_ARRAY_LEN(mode_names); i++)
+		if (!strcmp(value, mode_names[i])) {
+			c->mode = (int)i;
+			return 0;
+		}
+	return util_fmt(why, (size_t)whylen, "mode must be eni or route, not '%s'", value), -1;
+}
+
+/* route_table = rtb-xxxxxxxx (repeat the key, or comma-separate). */
+static int set_route_tables(struct cfg *c, const char *value, char *why, int whylen)
+{
+	char buf[1024], *tok, *save = NULL;
+	int i;
+
+	if (util_copy(buf, sizeof buf, value) < 0)
+		return util_fmt(why, (size_t)whylen, "value too long"), -1;
+	for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		tok = util_trim(tok);
+		if (!valid_id(tok, "rtb-") || strlen(tok) >= sizeof c->route_table[0])
+			return util_fmt(why, (size_t)whylen, "'%s' is not a valid route_table id "
+			    "(rtb-xxxxxxxx)", tok), -1;
+		for (i = 0; i < c->nroute_table; i++)
+			if (!strcmp(c->route_table[i], tok))
+				return util_fmt(why, (size_t)whylen, "route_table %s listed twice", tok), -1;
+		if (c->nroute_table >= CFG_MAX_ROUTE_TABLES)
+			return util_fmt(why, (size_t)whylen, "more than %d route tables",
+			    CFG_MAX_ROUTE_TABLES), -1;
+		util_copy(c->route_table[c->nroute_table++], sizeof c->route_table[0], tok);
+	}
+	if (!c->nroute_table)
+		return util_fmt(why, (size_t)whylen, "empty route_table"), -1;
+	return 0;
+}
+
 /* HOST[:PORT] with a plausible host name and a port in range. */
 static int valid_hostport(const char *v)
 {
@@ -236,6 +289,10 @@ static int set_value(struct cfg *c, const struct key *k, const char *v, char *wh
 		return set_vips(c, v, why, whylen);
 	case K_EIP:
 		return set_eips(c, v, why, whylen);
+	case K_MODE:
+		return set_mode(c, v, why, whylen);
+	case K_RTB:
+		return set_route_tables(c, v, why, whylen);
 	case K_INT:
 	case K_API:
 		if (util_parse_int(v, k->min, k->max, &n) < 0)
@@ -442,6 +499,10 @@ static int cfg_line(void *ctx, int lineno, const char *key, const char *value, c
 	struct cfg *c = ctx;
 	int i, before = c->neip;
 
+	if (!strcmp(key, "mode"))
+		c->mode_line = lineno;
+	else if (!strcmp(key, "route_table") && !c->route_table_line)
+		c->route_table_line = lineno;
 	if (cfg_set(c, key, value, why, whylen) < 0)
 		return -1;
 	for (i = before; i < c->neip; i++)
@@ -497,6 +558,29 @@ static int check_eips(struct cfg *c, const char *path)
 	return 0;
 }
 
+/* The keys of one mode given in a file of another, or a mode its api cannot serve. */
+static int check_mode(const struct cfg *c, const char *path)
+{
+	int route = !strcmp(cfg_mode_name(c->mode), "route");
+
+	if (!route && c->nroute_table) {
+		log_err("%s:%d: route_table is a key of mode = route (this file's mode is %s)", path,
+		    c->route_table_line, cfg_mode_name(c->mode));
+		return -1;
+	}
+	if (route && c->api != 3) {
+		log_err("%s:%d: mode = route needs api = 3 (route tables are API 3.0 actions)", path,
+		    c->mode_line);
+		return -1;
+	}
+	if (route && c->neip) {
+		log_err("%s:%d: eip = %s is a key of mode = eni (an EIP is bound to an ENI's private "
+		    "IP; a route mode VIP is on no ENI)", path, c->eip[0].line, c->eip[0].id);
+		return -1;
+	}
+	return 0;
+}
+
 static int check_complete(struct cfg *c, const char *path)
 {
 	if (!c->nvip) {
@@ -507,6 +591,8 @@ static int check_complete(struct cfg *c, const char *path)
 		log_err("%s: secret_id and secret_key must be given together", path);
 		return -1;
 	}
+	if (check_mode(c, path) < 0)
+		return -1;
 	return check_eips(c, path);
 }
 

@@ -15,6 +15,7 @@ struct cfg_eip {
 	uint32_t vip;			/* network byte order; 0 until cfg_load resolves a bare id */
 	int line;			/* its line in the file, for errors found after parsing */
 };
+#define CFG_MAX_ROUTE_TABLES 16
 
 struct cfg {
 	char path[256];
@@ -40,7 +41,14 @@ struct cfg {
 	int eip_word;			/* auto or none was written (not mixable with ids) */
 	struct cfg_eip eip[CFG_MAX_VIPS];
 	int neip;
+	int mode;			/* row of src/modes.h: 0 eni (the default), 1 route */
+	char route_table[CFG_MAX_ROUTE_TABLES][64];	/* mode = route: none = discovered */
+	int nroute_table;
+	int mode_line, route_table_line;	/* where mode / the first route_table was set */
 };
+
+/* The name of mode row m of src/modes.h ("eni", "route"), or "?". */
+const char *cfg_mode_name(int m);
 
 /* Path to use: explicit (-c), else $TCVIP_CONFIG, else the default. */
 const char *cfg_path(const char *explicit_path);

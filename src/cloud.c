@@ -1102,3 +1102,211 @@ enum cloud_rc cloud_task(struct cloud *cl, const char *task, enum cloud_task_sta
 		return (enum cloud_rc)rc;
 	return cl->cfg->api == 3 ? task_status3(cl, st, out, cap) : task_status2(cl, st, out, cap);
 }
+
+/* ---- route tables (mode = route, API 3) ---- */
+
+#define RTB_PAGE 100
+#define RTB_MAX_PAGES 50
+
+static int vip_of_cidr(const char *cidr, const uint32_t *vips, int nvip)
+{
+	char ip[20];
+	size_t n = strlen(cidr);
+	uint32_t a;
+	int i;
+
+	if (n < 4 || n >= sizeof ip || strcmp(cidr + n - 3, "/32"))
+		return -1;
+	memcpy(ip, cidr, n - 3);
+	ip[n - 3] = 0;
+	if (util_ipv4_parse(ip, &a) < 0)
+		return -1;
+	for (i = 0; i < nvip; i++)
+		if (vips[i] == a)
+			return i;
+	return -1;
+}
+
+/* One Route object into r (its table is the caller's); 0, or -1 if a field is unusable. */
+static int parse_route(const struct json *j, int o, struct cloud_route *r)
+{
+	int en = 1, d = json_get(j, o, "RouteDescription");
+
+	r->desc[0] = 0;
+	if (json_int(j, json_get(j, o, "RouteId"), &r->id) < 0 ||
+	    json_str(j, json_get(j, o, "RouteItemId"), r->item, sizeof r->item) < 0 ||
+	    (*r->item && !util_valid_id(r->item)) ||
+	    json_str(j, json_get(j, o, "GatewayType"), r->type, sizeof r->type) < 1 ||
+	    json_str(j, json_get(j, o, "GatewayId"), r->gateway, sizeof r->gateway) < 0 ||
+	    !util_printable(r->type) || !util_printable(r->gateway) ||
+	    (d >= 0 && json_str(j, d, r->desc, sizeof r->desc) < 0))
+		return -1;
+	if (json_bool(j, json_get(j, o, "Enabled"), &en) == 0)
+		r->enabled = en;
+	else
+		r->enabled = 1;	/* [MODELS] Route.Enabled: absent = enabled */
+	return 0;
+}
+
+static int note_table_id(struct cloud *cl, struct cloud_rtbs *out, const char *id)
+{
+	int i;
+
+	for (i = 0; i < out->ntable; i++)
+		if (!strcmp(out->table[i], id))
+			return 0;
+	if (out->ntable >= CLOUD_MAX_RTB) {
+		log_err("%s: DescribeRouteTables: more than %d route tables with a route to a VIP; "
+		    "name them with route_table", cl->host, CLOUD_MAX_RTB);
+		return -1;
+	}
+	return util_copy(out->table[out->ntable++], CLOUD_ID_LEN, id);
+}
+
+/* The routes to the VIPs of one RouteTable object; keep_all: the table even without one. */
+static int note_table(struct cloud *cl, int t, const uint32_t *vips, int nvip, int keep_all,
+    struct cloud_rtbs *out)
+{
+	const struct json *j = &cl->resp;
+	char id[CLOUD_ID_LEN], cidr[48];
+	int set = json_get(j, t, "RouteSet"), i, o, v, kept = 0;
+
+	if (json_str(j, json_get(j, t, "RouteTableId"), id, sizeof id) < 1 || !util_valid_id(id))
+		return 0;	/* not an id: as good as no table */
+	for (i = 0; (o = json_elem(j, set, i)) >= 0; i++) {
+		struct cloud_route *r = &out->route[out->nroute];
+
+		if (json_str(j, json_get(j, o, "DestinationCidrBlock"), cidr, sizeof cidr) < 1 ||
+		    (v = vip_of_cidr(cidr, vips, nvip)) < 0)
+			continue;
+		if (out->nroute >= CLOUD_MAX_ROUTES) {
+			log_err("%s: DescribeRouteTables: more than %d routes to the VIPs", cl->host,
+			    CLOUD_MAX_ROUTES);
+			return -1;
+		}
+		if (parse_route(j, o, r) < 0)
+			continue;
+		util_copy(r->table, sizeof r->table, id);
+		r->vip = vips[v];
+		out->nroute++;
+		kept = 1;
+	}
+	return (kept || keep_all) ? note_table_id(cl, out, id) : 0;
+}
+
+static int each_table(struct cloud *cl, const uint32_t *vips, int nvip, int keep_all,
+    struct cloud_rtbs *out)
+{
+	int set = json_get(&cl->resp, cl->resp_obj, "RouteTableSet"), i, t;
+
+	if (set < 0 || cl->resp.t[set].type != JSON_ARRAY) {
+		set_error(cl, "malformed", "no route table list in answer");
+		log_warn("%s: DescribeRouteTables: no route table list in the answer", cl->host);
+		return CLOUD_RETRY;
+	}
+	for (i = 0; (t = json_elem(&cl->resp, set, i)) >= 0; i++)
+		if (note_table(cl, t, vips, nvip, keep_all, out) < 0)
+			return CLOUD_FATAL;
+	return CLOUD_OK;
+}
+
+static int rtb_body(struct cloud *cl, const char *vpc, const char (*ids)[CLOUD_ID_LEN], int nid,
+    int offset)
+{
+	const char *v[CLOUD_MAX_RTB];
+	char off[16];
+	struct json_w w;
+	int i;
+
+	for (i = 0; i < nid && i < CLOUD_MAX_RTB; i++)
+		v[i] = ids[i];
+	util_fmt(off, sizeof off, "%d", offset);
+	json_w_init(&w, cl->body, sizeof cl->body);
+	json_w_obj(&w);
+	json_w_key(&w, "Filters");
+	json_w_arr(&w);
+	filter(&w, "vpc-id", &vpc, 1);
+	if (nid)
+		filter(&w, "route-table-id", v, i);
+	json_w_end_arr(&w);
+	json_w_key(&w, "Offset");	/* [MODELS] DescribeRouteTablesRequest: Offset, Limit are strings */
+	json_w_str(&w, off);
+	json_w_key(&w, "Limit");
+	json_w_str(&w, "100");
+	json_w_end_obj(&w);
+	return finish_body(cl, &w);
+}
+
+int cloud_route_tables(struct cloud *cl, const char *vpc, const char (*ids)[CLOUD_ID_LEN], int nid,
+    const uint32_t *vips, int nvip, struct cloud_rtbs *out)
+{
+	int rc = CLOUD_OK, pages, offset = 0;
+
+	out->ntable = out->nroute = 0;
+	if (cl->cfg->api != 3 || nid > CLOUD_MAX_RTB) {
+		log_err("%s: route tables: needs api = 3 and at most %d tables", cl->host, CLOUD_MAX_RTB);
+		return cl->last_rc = CLOUD_FATAL;
+	}
+	for (pages = 0; pages < RTB_MAX_PAGES; pages++, offset += RTB_PAGE) {
+		if (rtb_body(cl, vpc, ids, nid, offset) < 0)
+			return cl->last_rc = CLOUD_FATAL;
+		rc = call(cl, "DescribeRouteTables", cl->body, NULL, 0);
+		if (rc == CLOUD_OK)
+			rc = each_table(cl, vips, nvip, nid > 0, out);
+		if (rc != CLOUD_OK || total_count(cl) <= offset + RTB_PAGE)
+			break;
+	}
+	return cl->last_rc = rc;
+}
+
+/* {"RouteTableId": table, "Routes": [one route to vip/32 via NORMAL_CVM gateway]}; old: the
+ * route replaced (its ids and description), or NULL for a new one. */
+static int route_body(struct cloud *cl, const char *table, uint32_t vip, const char *gateway,
+    const struct cloud_route *old)
+{
+	char ip[16], cidr[24];
+	struct json_w w;
+
+	util_fmt(cidr, sizeof cidr, "%s/32", util_ipv4_str(vip, ip));
+	json_w_init(&w, cl->body, sizeof cl->body);
+	json_w_obj(&w);
+	json_w_key(&w, "RouteTableId");
+	json_w_str(&w, table);
+	json_w_key(&w, "Routes");
+	json_w_arr(&w);
+	json_w_obj(&w);
+	if (old) {
+		json_w_key(&w, "RouteId");
+		json_w_int(&w, old->id);
+		if (*old->item) {
+			json_w_key(&w, "RouteItemId");
+			json_w_str(&w, old->item);
+		}
+	}
+	json_w_key(&w, "DestinationCidrBlock");
+	json_w_str(&w, cidr);
+	json_w_key(&w, "GatewayType");
+	json_w_str(&w, "NORMAL_CVM");
+	json_w_key(&w, "GatewayId");
+	json_w_str(&w, gateway);
+	json_w_key(&w, "RouteDescription");
+	json_w_str(&w, old ? old->desc : "tcvip VIP");
+	json_w_end_obj(&w);
+	json_w_end_arr(&w);
+	json_w_end_obj(&w);
+	return finish_body(cl, &w);
+}
+
+int cloud_route_replace(struct cloud *cl, const struct cloud_route *old, const char *gateway)
+{
+	if (cl->cfg->api != 3 || route_body(cl, old->table, old->vip, gateway, old) < 0)
+		return cl->last_rc = CLOUD_FATAL;
+	return call(cl, "ReplaceRoutes", cl->body, NULL, 0);
+}
+
+int cloud_route_create(struct cloud *cl, const char *table, uint32_t vip, const char *gateway)
+{
+	if (cl->cfg->api != 3 || route_body(cl, table, vip, gateway, NULL) < 0)
+		return cl->last_rc = CLOUD_FATAL;
+	return call(cl, "CreateRoutes", cl->body, NULL, 0);
+}

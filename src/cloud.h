@@ -72,6 +72,36 @@ enum cloud_task_state {
  * out (cap bytes). CLOUD_OK once the state was read, else the error class of the call. */
 enum cloud_rc cloud_task(struct cloud *cl, const char *task, enum cloud_task_state *st,
     char *out, size_t cap);
+/* Route tables (mode = route; API 3 only). A route of one table to VIP/32 of a VIP. */
+#define CLOUD_MAX_RTB 16	/* route tables one describe keeps */
+#define CLOUD_MAX_ROUTES 128	/* routes to the VIPs one describe keeps */
+struct cloud_route {
+	char table[CLOUD_ID_LEN];	/* RouteTableId */
+	uint32_t vip;
+	long long id;			/* RouteId */
+	char item[CLOUD_ID_LEN];	/* RouteItemId */
+	char type[32];			/* GatewayType */
+	char gateway[CLOUD_ID_LEN];	/* GatewayId */
+	char desc[256];			/* RouteDescription, kept by a replace */
+	int enabled;
+};
+struct cloud_rtbs {
+	int ntable;
+	char table[CLOUD_MAX_RTB][CLOUD_ID_LEN];
+	int nroute;
+	struct cloud_route route[CLOUD_MAX_ROUTES];
+};
+/* DescribeRouteTables (Filters vpc-id, and route-table-id when nid > 0), every page: out gets
+ * the tables named (nid > 0) or, nid == 0, every table with a route to one of the VIPs, and
+ * every route to VIP/32 of vips[0..nvip-1]. More than the caps: CLOUD_FATAL (logged). */
+int cloud_route_tables(struct cloud *cl, const char *vpc, const char (*ids)[CLOUD_ID_LEN], int nid,
+    const uint32_t *vips, int nvip, struct cloud_rtbs *out);
+/* ReplaceRoutes of the route old (its RouteId and RouteItemId kept, its description too):
+ * next hop NORMAL_CVM gateway. Synchronous (the answer's NewRouteSet is the route now). */
+int cloud_route_replace(struct cloud *cl, const struct cloud_route *old, const char *gateway);
+/* CreateRoutes: table gets vip/32 -> NORMAL_CVM gateway (only where it has no route to it:
+ * beside another, CVM next hops form ECMP). Synchronous. */
+int cloud_route_create(struct cloud *cl, const char *table, uint32_t vip, const char *gateway);
 /* The last error as "Code: message (RequestId ...)". */
 const char *cloud_last_error(const struct cloud *cl);
 /* The last error's code alone, "" after a success or before any call. */

@@ -1,4 +1,4 @@
-/* disc.c: discovery of this node (instance, MAC, region, VPC, interface, ENI), cached in state_dir for this boot. */
+/* disc.c: discovery of this node (instance, MAC, region, VPC, interface, ENI, primary IP), cached in state_dir for this boot. */
 #include <stddef.h>
 #include <stdio.h>
 #include <string.h>
@@ -46,7 +46,7 @@ struct field {
 #define F(name, fn) { #name, offsetof(struct node, name), sizeof(((struct node *)0)->name), fn }
 static const struct field fields[] = {
 	F(instance, util_valid_id), F(mac, valid_mac), F(region, util_valid_region),
-	F(vpc, util_valid_id), F(ifname, valid_ifname), F(eni, util_valid_id),
+	F(vpc, util_valid_id), F(ifname, valid_ifname), F(eni, util_valid_id), F(ip, valid_ipv4),
 };
 
 /* The cache is only good for the boot that wrote it (an image cloned to a new CVM boots anew). */
@@ -176,6 +176,11 @@ static int learn_all(struct node *nd, struct meta *m, struct cloud *cl, int need
 	}
 	if ((need & DISC_IF) && !*nd->ifname) {
 		if (learn_ifname(nd, m) < 0)
+			return -1;
+		got = 1;
+	}
+	if ((need & DISC_IP) && !*nd->ip) {
+		if (learn(m, "local-ipv4", nd->ip, sizeof nd->ip, "local IPv4", valid_ipv4) < 0)
 			return -1;
 		got = 1;
 	}

@@ -1,4 +1,4 @@
-/* disc.h: discovery of this node (instance, MAC, region, VPC, interface, ENI), cached in state_dir. */
+/* disc.h: discovery of this node (instance, MAC, region, VPC, interface, ENI, primary IP), cached in state_dir. */
 #ifndef DISC_H
 #define DISC_H
 #include <stdint.h>
@@ -13,9 +13,11 @@ struct node {
 	char vpc[64];
 	char ifname[16];
 	char eni[64];
+	char ip[16];		/* primary private IPv4 (metadata local-ipv4): route mode's next hop */
 };
 
-enum { DISC_REGION = 1, DISC_VPC = 2, DISC_IF = 4, DISC_ENI = 8, DISC_ALL = 15 };
+/* DISC_ALL: what ENI mode needs; DISC_IP (route mode) is asked for by name. */
+enum { DISC_REGION = 1, DISC_VPC = 2, DISC_IF = 4, DISC_ENI = 8, DISC_ALL = 15, DISC_IP = 16 };
 
 /* Fills what `need` asks for: config values first, then the cache (state_dir/discovered,
  * valid for this boot), then metadata/netlink (and the cloud for the ENI: cl may be NULL

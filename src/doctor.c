@@ -141,12 +141,91 @@ static int auth_refused(const struct cloud *cl)
 	return !strncmp(code, "AuthFailure", 11) || !strncmp(code, "UnauthorizedOperation", 21);
 }
 
+static void check_clock(struct doc *d)
+{
+	long long server = util_parse_http_date(cloud_date(d->cl)), skew = 0;
+
+	if (server > 0)
+		skew = server - (long long)time(NULL);
+	line(d, server > 0 && llabs(skew) <= SKEW_MAX, "clock", "run NTP (chronyd)",
+	    "%+lld s against the API's Date", skew);
+}
+
+/* A probe's line: allowed unless the cloud refused the permission. */
+static void probe_line(struct doc *d, const char *action)
+{
+	char fix[96];
+
+	util_fmt(fix, sizeof fix, "grant vpc:%s", action);
+	line(d, !auth_refused(d->cl), action, fix, "%s",
+	    auth_refused(d->cl) ? cloud_error_code(d->cl) : "allowed");
+}
+
+/* One line per VIP: the route tables that carry VIP/32 and their next hops. */
+static void route_lines(struct doc *d, const struct cloud_rtbs *rt)
+{
+	char text[400], ip[16];
+	size_t len;
+	int i, k, n;
+
+	for (i = 0; i < d->c.nvip; i++) {
+		len = 0;
+		text[0] = 0;
+		for (k = n = 0; k < rt->nroute; k++) {
+			const struct cloud_route *r = &rt->route[k];
+			int w;
+
+			if (r->vip != d->c.vip[i])
+				continue;
+			w = util_fmt(text + len, sizeof text - len, "%s%s -> %s%s", n++ ? ", " : "",
+			    r->table, r->gateway, strcmp(r->type, "NORMAL_CVM") ? " (not a CVM)" : "");
+			if (w < 0)
+				break;
+			len += (size_t)w;
+		}
+		line(d, n > 0, "vip route", "create VIP/32 -> this master's IP (NORMAL_CVM) in the "
+		    "route table of every subnet that must reach the VIP", "%s/32: %s",
+		    util_ipv4_str(d->c.vip[i], ip), n ? text : "no route table has a route to it");
+	}
+}
+
+/* mode = route: DescribeRouteTables (a real call), and with --probe-write ReplaceRoutes and
+ * CreateRoutes naming a table that does not exist (the permission is checked first). */
+static void check_api_route(struct doc *d)
+{
+	static struct cloud_rtbs rt;
+	static const struct cloud_route fake = { .table = "rtb-00000000", .id = 1,
+		.type = "NORMAL_CVM" };
+	int rc;
+
+	rc = disc_node(&d->nd, &d->c, cloud_meta(d->cl), d->cl, DISC_REGION | DISC_VPC | DISC_IP);
+	line(d, rc == 0, "primary ip", "the metadata service must answer local-ipv4", "%s (the "
+	    "next hop of the VIP's routes on this node)", rc == 0 ? d->nd.ip : "unknown");
+	if (rc == 0)
+		rc = cloud_route_tables(d->cl, d->nd.vpc,
+		    (const char (*)[CLOUD_ID_LEN])d->c.route_table, d->c.nroute_table, d->c.vip,
+		    d->c.nvip, &rt);
+	check_clock(d);
+	line(d, !auth_refused(d->cl) && rc == 0, "DescribeRouteTables",
+	    "grant vpc:DescribeRouteTables", "%s", rc == 0 ? "allowed" : cloud_last_error(d->cl));
+	if (rc == 0)
+		route_lines(d, &rt);
+	if (!d->probe_write) {
+		line(d, -1, "ReplaceRoutes", "", "not probed (a write; see vip doctor --probe-write)");
+		line(d, -1, "CreateRoutes", "", "not probed (a write; see vip doctor --probe-write)");
+		return;
+	}
+	cloud_route_replace(d->cl, &fake, "0.0.0.0");
+	probe_line(d, "ReplaceRoutes");
+	cloud_route_create(d->cl, fake.table, d->c.vip[0], "0.0.0.0");
+	probe_line(d, "CreateRoutes");
+}
+
 static void check_api(struct doc *d)
 {
 	static const char *const fake_eni = "eni-00000000", *const fake_task = "0";
 	char task[CLOUD_ID_LEN], out[64];
 	enum cloud_task_state st;
-	long long skew;
 	int rc;
 
 	struct cloud_holder h = { .vip = d->c.vip[0] };
@@ -154,19 +233,14 @@ static void check_api(struct doc *d)
 	rc = disc_node(&d->nd, &d->c, cloud_meta(d->cl), d->cl, DISC_ALL);
 	if (rc == 0)	/* always one real call: proves the key, gives the API's Date */
 		rc = cloud_holders(d->cl, d->nd.vpc, &h, 1);
-	skew = 0;
-	if (util_parse_http_date(cloud_date(d->cl)) > 0)
-		skew = util_parse_http_date(cloud_date(d->cl)) - (long long)time(NULL);
-	line(d, util_parse_http_date(cloud_date(d->cl)) > 0 && llabs(skew) <= SKEW_MAX, "clock", "run NTP (chronyd)",
-	    "%+lld s against the API's Date", skew);
+	check_clock(d);
 	line(d, rc == 0, "eni", "grant DescribeNetworkInterfaces, or set eni", "%s",
 	    rc == 0 ? d->nd.eni : cloud_last_error(d->cl));
 	line(d, !auth_refused(d->cl) && rc == 0, "DescribeNetworkInterfaces",
 	    "grant vpc:DescribeNetworkInterfaces", "%s", rc == 0 ? "allowed" : cloud_error_code(d->cl));
 	/* Read-only: a task id that names no task. */
 	cloud_task(d->cl, fake_task, &st, out, sizeof out);
-	line(d, !auth_refused(d->cl), "DescribeVpcTaskResult",
-	    "grant vpc:DescribeVpcTaskResult", "%s", auth_refused(d->cl) ? cloud_error_code(d->cl) : "allowed");
+	probe_line(d, "DescribeVpcTaskResult");
 	if (!d->probe_write) {
 		/* The VPC API has no dry run for these two: only a real call shows the permission. */
 		line(d, -1, "MigratePrivateIpAddress", "", "not probed (a write; see vip doctor --probe-write)");
@@ -176,11 +250,9 @@ static void check_api(struct doc *d)
 	/* --probe-write: real calls naming an ENI that does not exist, eni-00000000, as both
 	 * source and destination; the cloud checks the permission, then refuses the ENI. */
 	cloud_migrate(d->cl, d->nd.vpc, d->c.vip[0], fake_eni, fake_eni, task);
-	line(d, !auth_refused(d->cl), "MigratePrivateIpAddress",
-	    "grant vpc:MigratePrivateIpAddress", "%s", auth_refused(d->cl) ? cloud_error_code(d->cl) : "allowed");
+	probe_line(d, "MigratePrivateIpAddress");
 	cloud_assign(d->cl, d->nd.vpc, fake_eni, d->c.vip, 1, task);
-	line(d, !auth_refused(d->cl), "AssignPrivateIpAddresses",
-	    "grant vpc:AssignPrivateIpAddresses", "%s", auth_refused(d->cl) ? cloud_error_code(d->cl) : "allowed");
+	probe_line(d, "AssignPrivateIpAddresses");
 }
 
 static const char *probe_result(const struct doc *d)
@@ -266,7 +338,7 @@ static void check_subnet(struct doc *d)
 	uint32_t addr[32];
 	unsigned char plen[32];
 	char ip[16];
-	int i, k, cnt = -1, idx, in;
+	int i, k, cnt = -1, idx, in, route = !strcmp(cfg_mode_name(d->c.mode), "route");
 
 	if (nl_open(&n) == 0 && (idx = nl_ifindex(&n, d->nd.ifname)) > 0)
 		cnt = nl_addr_list(&n, idx, addr, plen, 32);
@@ -276,8 +348,13 @@ static void check_subnet(struct doc *d)
 			uint32_t mask = plen[k] ? htonl(~0u << (32 - plen[k])) : 0;
 			in = plen[k] < 32 && (addr[k] & mask) == (d->c.vip[i] & mask);
 		}
-		line(d, in, "vip subnet", "the VIP must be a free IP of the ENI's subnet",
-		    "%s in a subnet of %s", util_ipv4_str(d->c.vip[i], ip), d->nd.ifname);
+		if (route)	/* the route's destination must lie outside the VPC's CIDR */
+			line(d, !in, "vip subnet", "in route mode the VIP is an address no subnet "
+			    "owns (outside the VPC's CIDR)", "%s outside the subnets of %s",
+			    util_ipv4_str(d->c.vip[i], ip), d->nd.ifname);
+		else
+			line(d, in, "vip subnet", "the VIP must be a free IP of the ENI's subnet",
+			    "%s in a subnet of %s", util_ipv4_str(d->c.vip[i], ip), d->nd.ifname);
 	}
 }
 
@@ -296,8 +373,12 @@ int doctor_run(const char *path, int probe_write)
 	check_node(&d);
 	check_credentials(&d);
 	if (check_network(&d) == 0 && d.creds_ok) {
-		check_api(&d);
-		check_eip(&d);
+		if (!strcmp(cfg_mode_name(d.c.mode), "route")) {
+			check_api_route(&d);
+		} else {
+			check_api(&d);
+			check_eip(&d);
+		}
 	}
 	check_subnet(&d);
 	cloud_close(d.cl);

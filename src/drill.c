@@ -4,7 +4,6 @@
 #include <string.h>
 
 #include "cloud.h"
-#include "disc.h"
 #include "drill.h"
 #include "handover.h"
 #include "log.h"
@@ -44,7 +43,7 @@ static void catch_signals(void)
 	sigaction(SIGHUP, &sa, NULL);
 }
 
-/* 1 if every VIP is on this node's ENI in the cloud, 0 if not (holder copied), -1 unknown. */
+/* 1 if every VIP is on this node in the cloud, 0 if not (holder copied), -1 unknown. */
 static int cloud_here(struct drill *d, long long budget_ms)
 {
 	static struct cloud_holder h[CFG_MAX_VIPS];
@@ -74,7 +73,7 @@ static int vips_on_nic(struct drill *d)
 static int preflight(struct drill *d)
 {
 	char state[VRRP_STATE_MAX];
-	struct node nd;
+	int r;
 
 	vrrp_state_read(d->c->state_dir, state, sizeof state);
 	if (strcmp(state, "MASTER")) {
@@ -82,13 +81,15 @@ static int preflight(struct drill *d)
 		    *state ? state : "in no known state");
 		return 1;
 	}
-	if (disc_node(&nd, d->c, NULL, NULL, DISC_ENI) < 0 || !*nd.eni) {
-		fprintf(stderr, "vip drill: cannot tell this node's ENI (vip doctor)\n");
+	d->eni[0] = 0;	/* cloud_here's query locates this node (ENI, or route mode's next hop) */
+	r = cloud_here(d, 5000);
+	util_copy(d->eni, sizeof d->eni, migrate_self());
+	if (!*d->eni) {
+		fprintf(stderr, "vip drill: cannot tell this node's id in the cloud (vip doctor)\n");
 		return 1;
 	}
-	util_copy(d->eni, sizeof d->eni, nd.eni);
-	if (cloud_here(d, 5000) != 1) {
-		fprintf(stderr, "vip drill: the cloud does not give every VIP to this node's ENI %s: "
+	if (r != 1) {
+		fprintf(stderr, "vip drill: the cloud does not give every VIP to this node (%s): "
 		    "not a healthy master, no drill\n", d->eni);
 		return 1;
 	}
@@ -127,7 +128,7 @@ static void report(const struct drill *d)
 {
 	char moved[96];
 
-	util_fmt(moved, sizeof moved, "cloud: VIP on %s", *d->holder ? d->holder : "another ENI");
+	util_fmt(moved, sizeof moved, "cloud: VIP on %s", *d->holder ? d->holder : "another node");
 	printf("vip drill: planned handover from %s\n", d->eni);
 	row("check_self reports a fault (request set)", 0);
 	row("keepalived: this node leaves MASTER", d->fault);

@@ -44,6 +44,12 @@ static int still_master(const struct migrate *r)
 	return 0;
 }
 
+/* The guard a mode's multi-call move asks before each further change (ops->set_guard). */
+static int go_on(void *arg)
+{
+	return still_master(arg);
+}
+
 /* Sleeps the next exponential, jittered delay; 0 if the deadline leaves no room. */
 static int backoff_wait(struct migrate *r)
 {
@@ -78,6 +84,8 @@ static int client_ready(struct migrate *r)
 			return -1;
 		r->open = 1;
 	}
+	if (r->ops->set_guard)
+		r->ops->set_guard(r->ctx, go_on, r);
 	r->ops->calls_reset(r->ctx);
 	r->used = 1;
 	return 0;
@@ -163,7 +171,7 @@ static enum change_rc assign_free(struct migrate *r)
 	log_info("migrate: assigning %d unheld VIP(s) (%s...) to %s", n,
 	    util_ipv4_str(free_vips[0], ips), r->self);
 	rc = note(r, r->ops->assign(r->ctx, free_vips, n, r->self, task));
-	return rc == CLOUD_OK ? poll_task(r, "AssignPrivateIpAddresses", task) : from_cloud(rc);
+	return rc == CLOUD_OK ? poll_task(r, "assign", task) : from_cloud(rc);
 }
 
 /* Moves every VIP held by another node. A failed task or a race on one VIP does not stop the
@@ -183,7 +191,7 @@ static enum change_rc migrate_held(struct migrate *r)
 		log_info("migrate: moving %s from %s to %s", util_ipv4_str(h[i].vip, ip), h[i].eni,
 		    r->self);
 		crc = note(r, r->ops->move(r->ctx, h[i].vip, h[i].eni, r->self, task));
-		rc = crc == CLOUD_OK ? poll_task(r, "MigratePrivateIpAddress", task) : from_cloud(crc);
+		rc = crc == CLOUD_OK ? poll_task(r, "move", task) : from_cloud(crc);
 		if (rc == CHANGE_TASK_FAILED)
 			worst = rc;
 		else if (rc == CHANGE_RACE) {
@@ -475,13 +483,19 @@ static const struct mode_row {
 
 static struct migrate proc_migrate;
 
-/* The process's migrate for c: the first mode's table (the only one so far). */
+/* The process's migrate for c, over the table of c's mode (cfg `mode`, a row of modes.h):
+ * the one place a mode is chosen. */
 static struct migrate *proc(const struct cfg *c)
 {
+	int m = c->mode >= 0 && (size_t)c->mode < UTIL_ARRAY_LEN(modes) ? c->mode : 0;
+
 	proc_migrate.c = c;
-	if (!proc_migrate.ops) {
-		proc_migrate.ops = modes[0].ops;
-		proc_migrate.ctx = modes[0].state();
+	if (proc_migrate.ops != modes[m].ops) {
+		if (proc_migrate.open)
+			proc_migrate.ops->close(proc_migrate.ctx);
+		proc_migrate.open = 0;
+		proc_migrate.ops = modes[m].ops;
+		proc_migrate.ctx = modes[m].state();
 	}
 	return &proc_migrate;
 }
@@ -499,6 +513,11 @@ int migrate_query(const struct cfg *c, long long deadline_ms, struct cloud_holde
 int migrate_prepare(const struct cfg *c)
 {
 	return migrate_ready(proc(c));
+}
+
+const char *migrate_self(void)
+{
+	return proc_migrate.self;
 }
 
 int migrate_conn_fd(void)

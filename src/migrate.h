@@ -36,6 +36,9 @@ struct migrate_ops {
 	    char task[CLOUD_ID_LEN]);
 	enum cloud_rc (*poll)(void *ctx, const char *task, enum cloud_task_state *st, char *out,
 	    size_t cap);
+	/* Optional: go_on(arg) says whether a change may still be made (0: this node is no longer
+	 * MASTER); a mode whose move is several calls asks it before each call after the first. */
+	void (*set_guard)(void *ctx, int (*go_on)(void *arg), void *arg);
 	/* 1 if h is settled on self (held and not in a running task), else 0. */
 	int (*confirm)(void *ctx, const struct cloud_holder *h, const char *self);
 	/* Optional (NULL: nothing): after every VIP h[0..n-1] is confirmed on self, lock held,
@@ -86,6 +89,9 @@ int migrate_ready(struct migrate *m);
 int migrate_run(const struct cfg *c, unsigned flags);
 int migrate_query(const struct cfg *c, long long deadline_ms, struct cloud_holder *h);
 int migrate_prepare(const struct cfg *c);
+/* This node's id in its mode's terms (the ENI id; route mode: the next-hop IP) as the last
+ * migrate_run/query/prepare located it; "" if none did. */
+const char *migrate_self(void);
 /* The kept API connection's fd, -1 if none; migrate_conn_drop() closes it (the server did). */
 int migrate_conn_fd(void);
 void migrate_conn_drop(void);

@@ -43,6 +43,17 @@ static void nic_vips(struct status *s, const struct cfg *c)
 	nl_close(&n);
 }
 
+static int is_route(const struct cfg *c)
+{
+	return !strcmp(cfg_mode_name(c->mode), "route");
+}
+
+/* What the cloud names this node by: its ENI, or (route mode) its primary IP. */
+static const char *self_id(const struct status *s, const struct cfg *c)
+{
+	return is_route(c) ? s->nd.ip : s->nd.eni;
+}
+
 /* The EIP of each VIP (configured, or the AddressId its holder shows): one DescribeAddresses
  * over a client of our own (the migrate's closed after its query). */
 static void gather_eips(struct status *s, const struct cfg *c)
@@ -51,7 +62,7 @@ static void gather_eips(struct status *s, const struct cfg *c)
 	struct cloud *cl = cloud_of(&mem);
 
 	eip_pending_read(c, s->eip_pending, sizeof s->eip_pending);
-	if (!s->cloud_ok || c->eip_mode == CFG_EIP_NONE || c->api != 3 ||
+	if (!s->cloud_ok || is_route(c) || c->eip_mode == CFG_EIP_NONE || c->api != 3 ||
 	    cloud_init(cl, c, s->nd.region) < 0)
 		return;
 	s->eip_ok = eip_describe(cl, c, s->h, s->eip) == CLOUD_OK;
@@ -74,7 +85,8 @@ static void gather(struct status *s, const struct cfg *c)
 		util_fmt(s->endpoint, sizeof s->endpoint, "%s:%d (API %d)", host, port, c->api);
 	meta_init(&m, c->metadata, c->timeout);
 	s->cloud_ok = migrate_query(c, 0, s->h) >= 0;
-	disc_node(&s->nd, c, &m, NULL, DISC_IF | DISC_REGION);
+	/* route mode's holder is a next hop: this node's primary IP (cached by the query) */
+	disc_node(&s->nd, c, &m, NULL, DISC_IF | DISC_REGION | (is_route(c) ? DISC_IP : 0));
 	if (creds_load(&cr, c, &m, 0) == 0)
 		util_copy(s->creds, sizeof s->creds, cr.source);
 	else
@@ -106,13 +118,14 @@ static const char *eip_text(const struct status *s, const struct cfg *c, int i, 
 	return buf;
 }
 
-static const char *holder_text(const struct status *s, int i, char *buf, size_t cap)
+static const char *holder_text(const struct status *s, const struct cfg *c, int i, char *buf,
+    size_t cap)
 {
 	if (!s->cloud_ok)
 		return "unknown (cloud not reachable)";
 	if (!*s->h[i].eni)
 		return "none";
-	util_fmt(buf, cap, "%s%s%s", s->h[i].eni, !strcmp(s->h[i].eni, s->nd.eni) ?
+	util_fmt(buf, cap, "%s%s%s", s->h[i].eni, !strcmp(s->h[i].eni, self_id(s, c)) ?
 	    " (this node)" : "", s->h[i].busy ? " [task running]" : "");
 	return buf;
 }
@@ -124,14 +137,18 @@ static void print_text(const struct status *s, const struct cfg *c)
 
 	printf("state:        %s\n", s->state);
 	printf("interface:    %s\n", *s->nd.ifname ? s->nd.ifname : "unknown");
-	printf("eni:          %s\n", *s->nd.eni ? s->nd.eni : "unknown");
+	printf("mode:         %s\n", cfg_mode_name(c->mode));
+	if (is_route(c))
+		printf("next hop:     %s\n", *s->nd.ip ? s->nd.ip : "unknown");
+	else
+		printf("eni:          %s\n", *s->nd.eni ? s->nd.eni : "unknown");
 	printf("vpc/region:   %s / %s\n", *s->nd.vpc ? s->nd.vpc : "unknown",
 	    *s->nd.region ? s->nd.region : "unknown");
 	for (i = 0; i < c->nvip; i++)
 		printf("vip %-15s on NIC: %s; cloud holder: %s\n", util_ipv4_str(c->vip[i], ip),
 		    s->on_nic[i] == 1 ? "yes" : s->on_nic[i] == 0 ? "no" : "unknown",
-		    holder_text(s, i, buf, sizeof buf));
-	for (i = 0; i < c->nvip; i++)
+		    holder_text(s, c, i, buf, sizeof buf));
+	for (i = 0; !is_route(c) && i < c->nvip; i++)
 		printf("eip of %-15s %s\n", util_ipv4_str(c->vip[i], ip), eip_text(s, c, i, buf2,
 		    sizeof buf2));
 	if (*s->eip_pending)
@@ -176,7 +193,9 @@ static void print_json(const struct status *s, const struct cfg *c)
 	json_w_obj(&w);
 	json_w_key(&w, "state"); json_w_str(&w, s->state);
 	json_w_key(&w, "interface"); json_w_str(&w, s->nd.ifname);
+	json_w_key(&w, "mode"); json_w_str(&w, cfg_mode_name(c->mode));
 	json_w_key(&w, "eni"); json_w_str(&w, s->nd.eni);
+	json_w_key(&w, "next_hop"); json_w_str(&w, s->nd.ip);
 	json_w_key(&w, "vpc"); json_w_str(&w, s->nd.vpc);
 	json_w_key(&w, "region"); json_w_str(&w, s->nd.region);
 	json_w_key(&w, "cloud_reachable"); json_w_bool(&w, s->cloud_ok);

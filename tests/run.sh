@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.." || exit 2
 B=build
 # `all` runs these e2e scripts a second time with keepalived 2.3.3 (make builds it into
 # KA233_DIR), named tests/e2e/SCRIPT@2.3.3; `e2e@2.3.3` runs only those.
-KA233_AGAIN="test_stable.sh test_preempt.sh test_symlink_install.sh test_check_self.sh test_one_conf.sh test_eip.sh"
+KA233_AGAIN="test_stable.sh test_preempt.sh test_symlink_install.sh test_check_self.sh test_one_conf.sh test_eip.sh test_route.sh"
 KA233_DIR=$B/keepalived-2.3.3
 # ... and these with keepalived 1.3.5 (CentOS 7's; built from the shared upstream tarball by
 # third_party/keepalived135.sh): tests/e2e/SCRIPT@1.3.5; `e2e@1.3.5` runs only those.

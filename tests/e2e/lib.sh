@@ -75,7 +75,7 @@ e2e_kill_ns() {
 
 e2e_clean_stale() {
 	local _ns _d
-	for _ns in $(ip netns list 2>/dev/null | awk '{ print $1 }' | grep -E '^tcv-(cloud|a|b|probe)-[0-9]+$'); do
+	for _ns in $(ip netns list 2>/dev/null | awk '{ print $1 }' | grep -E '^tcv-(cloud|a|b|c|probe)-[0-9]+$'); do
 		e2e_owner_alive "${_ns##*-}" || { echo "# removing stale namespace $_ns"; e2e_kill_ns "$_ns"; }
 	done
 	for _d in /var/lib/tcvip-e2e/*; do
@@ -506,7 +506,7 @@ e2e_report_times() {
 	local _t _first _mig
 	_t=$(awk -v a="$E2E_T0" -v o="${E2E_SIM_OFFSET:-0}" 'BEGIN { printf "%.3f", a + o }')
 	_first=$(e2e_calls | awk -v n="$2" -v t="$_t" '$2 == n && $1 >= t { printf "%.1f", $1 - t; exit }')
-	_mig=$(e2e_calls | awk -v n="$2" -v t="$_t" '$2 == n && $1 >= t && ($4 ~ /Migrate|Assign/) && $5 == "Success" { printf "%.1f", $1 - t; exit }')
+	_mig=$(e2e_calls | awk -v n="$2" -v t="$_t" '$2 == n && $1 >= t && ($4 ~ /Migrate|Assign|ReplaceRoutes|CreateRoutes/) && $5 == "Success" { printf "%.1f", $1 - t; exit }')
 	echo "# time: $1: MASTER on $2 +${E2E_T_MASTER} s (polled); sim log: $2's first API call +${_first:--} s, migration accepted +${_mig:--} s; cloud holder $2 +${E2E_T_CLOUD} s (polled, task ${E2E_TASK_SECONDS} s)"
 }
 

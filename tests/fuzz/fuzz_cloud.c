@@ -1,8 +1,9 @@
-/* fuzz_cloud.c: libFuzzer target: hostile VPC API answers (API 3 and 2) through every answer parser of cloud.c. */
+/* fuzz_cloud.c: libFuzzer target: hostile VPC API answers (API 3 and 2) through every answer parser of cloud.c (route tables too). */
 #include "../../src/cloud.c"	/* reaches the static parsers; this file is linked without cloud.o */
 
 static struct cloud cl;
 static struct cfg cfg;
+static struct cloud_rtbs rt;
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -51,5 +52,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		task_status2(&cl, &st, out, sizeof out);
 	if (strlen(out) >= sizeof out)
 		abort();
+	if (cfg.api == 3) {	/* route mode: DescribeRouteTables, every table or named ones */
+		uint32_t vips[3] = { h[0].vip, h[1].vip, h[2].vip };
+
+		rt.ntable = rt.nroute = 0;
+		each_table(&cl, vips, 3, data[0] & 4, &rt);
+		if (rt.ntable > CLOUD_MAX_RTB || rt.nroute > CLOUD_MAX_ROUTES)
+			abort();
+		for (i = 0; i < rt.nroute; i++)
+			if (strlen(rt.route[i].gateway) >= CLOUD_ID_LEN || !util_printable(rt.route[i].type))
+				abort();
+		total_count(&cl);
+	}
 	return 0;
 }

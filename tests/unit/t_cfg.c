@@ -144,6 +144,49 @@ static void test_eip(void)
 	check(load_text(&c, "vip = 198.18.0.1\neip = sometimes\n", 0600) < 0);
 	check(load_text(&c, "vip = 198.18.0.1\neip = eip-aaaaaaaa\napi = 2\n", 0600) < 0);
 	check(load_text(&c, "vip = 198.18.0.1\neip = auto\napi = 2\n", 0600) == 0);
+	/* an EIP id is ENI mode's: a route mode VIP is on no ENI */
+	check(load_text(&c, "vip = 198.19.0.100\nmode = route\neip = eip-aaaaaaaa\n", 0600) < 0);
+	check(load_text(&c, "vip = 198.19.0.100\nmode = route\neip = none\n", 0600) == 0);
+}
+
+/* mode = eni | route, route_table (issue 20 §1). */
+static void test_mode(void)
+{
+	struct cfg c;
+	char text[2048];
+	int i, n;
+
+	check(load_text(&c, "vip = 198.19.0.100\n", 0600) == 0);
+	check(c.mode == 0 && !strcmp(cfg_mode_name(c.mode), "eni") && c.nroute_table == 0);
+	check(load_text(&c, "vip = 198.19.0.100\nmode = eni\n", 0600) == 0 && c.mode == 0);
+	check(load_text(&c, "vip = 198.19.0.100\nmode = route\n", 0600) == 0);
+	check(!strcmp(cfg_mode_name(c.mode), "route") && c.nroute_table == 0);
+	check(load_text(&c, "vip = 198.19.0.100\nmode = route\nroute_table = rtb-abc12345\n"
+	    "route_table = rtb-def67890, rtb-0000000a\n", 0600) == 0);
+	check(c.nroute_table == 3 && !strcmp(c.route_table[0], "rtb-abc12345"));
+	check(!strcmp(c.route_table[2], "rtb-0000000a") && c.route_table_line == 3);
+	/* route_table before mode is fine: the check is over the whole file */
+	check(load_text(&c, "route_table = rtb-abc12345\nvip = 198.19.0.100\nmode = route\n",
+	    0600) == 0);
+	check(load_text(&c, "vip = 198.19.0.100\nmode = Route\n", 0600) < 0);
+	check(load_text(&c, "vip = 198.19.0.100\nmode = \n", 0600) < 0);
+	check(load_text(&c, "vip = 198.19.0.100\nmode = route\nroute_table = eni-abc12345\n", 0600) < 0);
+	check(load_text(&c, "vip = 198.19.0.100\nmode = route\nroute_table = rtb-\n", 0600) < 0);
+	check(load_text(&c, "vip = 198.19.0.100\nmode = route\nroute_table = rtb-a b\n", 0600) < 0);
+	check(load_text(&c, "vip = 198.19.0.100\nmode = route\nroute_table = rtb-abc12345,"
+	    "rtb-abc12345\n", 0600) < 0);
+	/* route_table in eni mode (explicit or default), route mode with API 2 */
+	check(load_text(&c, "vip = 198.19.0.100\nroute_table = rtb-abc12345\n", 0600) < 0);
+	check(load_text(&c, "vip = 198.19.0.100\nmode = eni\nroute_table = rtb-abc12345\n", 0600) < 0);
+	check(load_text(&c, "vip = 198.19.0.100\nmode = route\napi = 2\n", 0600) < 0);
+	/* at most CFG_MAX_ROUTE_TABLES */
+	n = snprintf(text, sizeof text, "vip = 198.19.0.100\nmode = route\n");
+	for (i = 0; i < CFG_MAX_ROUTE_TABLES; i++)
+		n += snprintf(text + n, sizeof text - (size_t)n, "route_table = rtb-%08d\n", i);
+	check(load_text(&c, text, 0600) == 0 && c.nroute_table == CFG_MAX_ROUTE_TABLES);
+	snprintf(text + n, sizeof text - (size_t)n, "route_table = rtb-99999999\n");
+	check(load_text(&c, text, 0600) < 0);
+	check(!strcmp(cfg_mode_name(7), "?") && !strcmp(cfg_mode_name(-1), "?"));
 }
 
 static void test_credentials_file(void)
@@ -191,6 +234,7 @@ int main(void)
 	test_every_key();
 	test_errors();
 	test_eip();
+	test_mode();
 	test_credentials_file();
 	test_path_and_argv();
 	unlink(path);
