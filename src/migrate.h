@@ -66,10 +66,17 @@ struct migrate {
 	char self[CLOUD_ID_LEN];
 	struct cloud_holder h[CFG_MAX_VIPS];
 	char prev[CFG_MAX_VIPS][CLOUD_ID_LEN];
+	/* What the last describe or move taught (state_dir/holders): each VIP's holder and the
+	 * last holder that was not this node; the first round migrates from them at once. */
+	char known[CFG_MAX_VIPS][CLOUD_ID_LEN], peer[CFG_MAX_VIPS][CLOUD_ID_LEN];
+	int left_since;		/* a VRRP transition came after the cache: "here" may be gone */
 };
 
 /* Holder self: done; no holder: assign; other: move; polls each task, confirms with a
- * describe; retries per SPEC §3 within migrate_timeout, counted from when state_dir/lock is
+ * describe. When state_dir/holders names a holder other than this node for every VIP (the
+ * last one described; or, when that was this node and state_dir/state changed since, the last
+ * other holder seen), the first round sends the moves from it at once, without a describe; a refused guess (the source does not hold it,
+ * whatever the error) is described and decided again, never re-sent as it was; retries per SPEC §3 within migrate_timeout, counted from when state_dir/lock is
  * held. MIGRATE_IF_MASTER: stops (MIGRATE_NOT_MASTER) once state_dir/state is not MASTER.
  * MIGRATE_HARD_DEADLINE: a SIGALRM timer ends the process (exit 1, lock released) 2 s after
  * migrate_timeout, even inside a stuck call. Records state_dir/last_migrate, unless the lock

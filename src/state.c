@@ -50,7 +50,7 @@ static void dir_error(const char *dir)
 }
 
 static const char *const caches[] = {
-	FILE_TA_CACHE, FILE_ROLE_CACHE, FILE_DISC_CACHE, FILE_CLOCK_OFFSET, FILE_TLS_SESSION,
+	FILE_TA_CACHE, FILE_ROLE_CACHE, FILE_DISC_CACHE, FILE_CLOCK_OFFSET, FILE_TLS_SESSION, FILE_HOLDERS,
 };
 
 int state_dir_ensure(const char *dir)
@@ -307,6 +307,20 @@ void state_unlock(int fd)
 {
 	if (fd >= 0)
 		close(fd);
+}
+
+long long state_mtime_ns(const char *dir, const char *name)
+{
+	struct stat st;
+	int dfd = dir_open(dir), rc;
+
+	if (dfd < 0)
+		return -1;
+	rc = fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW);
+	close(dfd);
+	if (rc < 0 || !S_ISREG(st.st_mode))
+		return -1;
+	return st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec;
 }
 
 int state_remove(const char *dir, const char *name)
