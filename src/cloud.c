@@ -216,6 +216,49 @@ const struct anchors *cloud_anchors(struct cloud *cl)
 	return cl->ta_loaded ? &cl->ta : NULL;
 }
 
+/* ---- the API's TLS session, kept in state_dir: the next process resumes it ---- */
+#define TLS_SESSION_CACHE FILE_TLS_SESSION
+
+/* Offers the last process's session on the first connection; a server that does not resume
+ * it answers with a full handshake, which is all it costs. */
+static void session_load(struct cloud *cl)
+{
+	unsigned char rec[TLS_SESSION_SIZE + 1];
+	const char *why = "corrupt";
+	int fd = state_open_secret(cl->cfg->state_dir, TLS_SESSION_CACHE);
+	ssize_t n;
+
+	if (fd < 0)
+		return;
+	n = read(fd, rec, sizeof rec);
+	close(fd);
+	if (n == TLS_SESSION_SIZE)
+		tls_session_load(&cl->conn.tls, cl->host, cl->port, &cl->ta, (long long)time(NULL), rec,
+		    &why);
+	util_wipe(rec, sizeof rec);
+	if (n == TLS_SESSION_SIZE && !why)
+		log_debug("%s: offering the TLS session of %s/" TLS_SESSION_CACHE, cl->host,
+		    cl->cfg->state_dir);
+	else if (!strcmp(why, "corrupt"))
+		log_warn("%s/" TLS_SESSION_CACHE ": TLS session cache corrupt; ignoring it",
+		    cl->cfg->state_dir);
+	else
+		log_debug("%s/" TLS_SESSION_CACHE ": not offered: %s", cl->cfg->state_dir, why);
+}
+
+/* Keeps the session of a full handshake for the next process (0600; no fsync: a lost one
+ * costs one full handshake). */
+static void session_store(struct cloud *cl)
+{
+	unsigned char rec[TLS_SESSION_SIZE];
+
+	cl->conn.new_session = 0;
+	if (access(cl->cfg->state_dir, W_OK | X_OK) == 0 &&
+	    tls_session_save(&cl->conn.tls, (long long)time(NULL), rec) == 0)
+		state_replace(cl->cfg->state_dir, TLS_SESSION_CACHE, rec, sizeof rec, 0600);
+	util_wipe(rec, sizeof rec);
+}
+
 /* Trust anchors and credentials, loaded once, on the first call that needs them. */
 static int ensure_ready(struct cloud *cl)
 {
@@ -224,6 +267,7 @@ static int ensure_ready(struct cloud *cl)
 		    cl->cfg->state_dir) < 0)
 			return CLOUD_FATAL;
 		cl->ta_loaded = 1;
+		session_load(cl);
 	}
 	if (cl->creds_loaded && cl->creds.expires && cl->creds.expires - time(NULL) < 300)
 		cl->creds_loaded = 0;	/* a long-lived client: role credentials about to expire */
@@ -247,7 +291,11 @@ enum cloud_rc cloud_warm(struct cloud *cl)
 		return rc;
 	cl->deadline_ms = 0;
 	cl->conn.timeout_ms = exchange_timeout(cl);
-	return http_connect(&cl->conn) < 0 ? CLOUD_RETRY : CLOUD_OK;
+	if (http_connect(&cl->conn) < 0)
+		return CLOUD_RETRY;
+	if (cl->conn.new_session)
+		session_store(cl);
+	return CLOUD_OK;
 }
 
 int cloud_conn_fd(const struct cloud *cl)
@@ -352,6 +400,8 @@ static int exchange(struct cloud *cl, const char *action, const char *headers, c
 	 * again (Describe) by the caller before it is tried again. */
 	hr = http_request(&cl->conn, "POST", cl->cfg->api == 3 ? "/" : API2_PATH, headers, body,
 	    len, !strncmp(action, "Describe", 8) ? HTTP_REPLAYABLE : 0, cl->buf, sizeof cl->buf, r);
+	if (cl->conn.new_session && hr == 0)
+		session_store(cl);
 	if (hr < 0) {
 		cl->buf_used = sizeof cl->buf;	/* unknown: wipe all of it */
 		set_error(cl, "transport", hr == HTTP_UNANSWERED ? "connection closed before the answer; "

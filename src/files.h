@@ -32,4 +32,8 @@
 #define FILE_ROLE_CACHE "role_credentials"	/* creds.c: the CVM role's answer, 0600 */
 #define FILE_DISC_CACHE "discovered"		/* disc.c: "boot=ID\nkey=value\n...", this boot */
 #define FILE_CLOCK_OFFSET "clock_offset"	/* cloud.c: seconds, from the API's Date */
+#define FILE_TLS_SESSION "tls_session"		/* cloud.c: the API's last TLS session (tls.h record,
+						 * master secret inside), 0600, refused if others may read it */
+#define FILE_HOLDERS "holders"		/* migrate.c: "VIP HOLDER PEER\n" per VIP ("-": none),
+					 * the last holders learnt: where the next move starts */
 #endif

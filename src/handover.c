@@ -28,18 +28,19 @@ int handover_request(const char *dir, const char *reason, int seconds)
 
 int handover_active(const char *dir, char *reason, size_t cap)
 {
-	char buf[128], boot[40], fboot[40], freason[HANDOVER_REASON_MAX];
+	char buf[128], boot[40], *w[3];
 	long long until;
 
 	if (state_read(dir, FILE_HANDOVER, buf, sizeof buf) < 0)
 		return 0;
-	if (sscanf(buf, "%39s %lld %15s", fboot, &until, freason) != 3)
+	if (util_words(buf, w, 3) != 3 || util_parse_int(w[1], -(1LL << 62), 1LL << 62, &until) < 0 ||
+	    strlen(w[2]) >= HANDOVER_REASON_MAX)
 		return 0;
 	vrrp_boot_id(boot, sizeof boot);
-	if (strcmp(*boot ? boot : "-", fboot) || util_now_ms() >= until)
+	if (strcmp(*boot ? boot : "-", w[0]) || util_now_ms() >= until)
 		return 0;
 	if (reason)
-		util_copy(reason, cap, freason);
+		util_copy(reason, cap, w[2]);
 	return 1;
 }
 

@@ -508,6 +508,7 @@ static int conn_open(struct http_conn *c, long long deadline)
 		}
 		http_stat_handshakes++;
 		http_stat_resumed += (unsigned long)rc;
+		c->new_session = rc == 0;
 	}
 	c->alive = 1;
 	c->requests = 0;

@@ -30,6 +30,8 @@ struct http_conn {
 	const struct anchors *ta;
 	int alive;		/* the open connection may carry another request */
 	unsigned requests;	/* requests sent on the open connection */
+	int new_session;	/* a full TLS handshake made a new session (the owner may keep
+				 * it: tls_session_save) and clears this */
 	struct tls_conn tls;
 };
 

@@ -1,8 +1,10 @@
 /* log.c: owns the log line format and where lines go (log_file, syslog, stderr). */
 #include <errno.h>
 #include <fcntl.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/time.h>
+#include <sys/un.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -16,7 +18,7 @@ static int log_fd = -1;
 static const char *log_path;	/* opened on the first line: an idle check_self writes none */
 static int log_verbose;
 static int log_stderr = -1;	/* -1: decide by isatty(2) on first use */
-static int log_syslog_open;
+static int log_syslog_fd = -1;
 static const char *log_speaker = "tcvip";	/* the applet, first on a terminal line */
 
 void log_open(const char *log_file, int verbose)
@@ -152,6 +154,43 @@ int log_prepare(char *out, size_t cap, long long epoch, const char *msg)
 	return log_format(out, cap, epoch, (int)getpid(), msg);
 }
 
+/* One RFC 3164 line to /dev/log ("<PRI>Mmm dd hh:mm:ss tcvip[PID]: msg"), what musl's
+ * syslog() sends, without its strftime and locale code (5 KB). Never blocks: a syslogd that
+ * does not keep up loses the line, not check_self's time budget. Reconnects once (syslogd
+ * restarted). */
+static void syslog_line(int level, const char *msg)
+{
+	static const char mon[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
+	struct sockaddr_un sa = { .sun_family = AF_UNIX, .sun_path = "/dev/log" };
+	char buf[1200];
+	struct tm tm;
+	time_t t = time(NULL);
+	int n, tries;
+
+	if (!localtime_r(&t, &tm))
+		return;
+	n = snprintf(buf, sizeof buf, "<%d>%.3s %2d %02d:%02d:%02d tcvip[%d]: %s", LOG_DAEMON | level,
+	    mon + 3 * tm.tm_mon, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, (int)getpid(), msg);
+	if (n < 0)
+		return;
+	n = (size_t)n >= sizeof buf ? (int)sizeof buf - 1 : n;
+	for (tries = 0; tries < 2; tries++) {
+		if (log_syslog_fd < 0) {
+			log_syslog_fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+			if (log_syslog_fd >= 0 && connect(log_syslog_fd, (struct sockaddr *)&sa, sizeof sa) < 0) {
+				close(log_syslog_fd);
+				log_syslog_fd = -1;
+			}
+			if (log_syslog_fd < 0)
+				return;
+		}
+		if (send(log_syslog_fd, buf, (size_t)n, MSG_NOSIGNAL | MSG_DONTWAIT) >= 0 || errno == EAGAIN)
+			return;
+		close(log_syslog_fd);
+		log_syslog_fd = -1;
+	}
+}
+
 /* Truncates an over-long message visibly rather than dropping it. */
 static void mark_truncated(char *msg, size_t cap)
 {
@@ -173,11 +212,7 @@ void log_msg(int level, const char *fmt, ...)
 		return;
 	if ((size_t)n >= sizeof msg)
 		mark_truncated(msg, sizeof msg);
-	if (!log_syslog_open) {
-		openlog("tcvip", LOG_PID, LOG_DAEMON);
-		log_syslog_open = 1;
-	}
-	syslog(level, "%s", msg);
+	syslog_line(level, msg);
 	n = log_format(line, sizeof line, (long long)time(NULL), (int)getpid(), msg);
 	if (n < 0)
 		return;

@@ -116,12 +116,83 @@ enum round_rc {
 	ROUND_WAIT,		/* a task runs, a holder raced or a transient error: back off */
 	ROUND_STOP,		/* not MASTER any more, or out of time */
 	ROUND_FATAL,		/* retrying will not help, or split brain */
+	ROUND_LOOK,		/* a guessed holder was wrong: describe at once */
+	ROUND_SKIP,		/* nothing known to guess from: a normal round */
 };
 
 static enum change_rc from_cloud(int rc)
 {
 	return rc == CLOUD_OK ? CHANGE_OK : rc == CLOUD_RACE ? CHANGE_RACE :
 	    rc == CLOUD_FATAL ? CHANGE_FATAL : CHANGE_RETRY;
+}
+
+/* ---- the holders last learnt (state_dir/holders): where the first move starts ---- */
+#define HOLDERS_CACHE FILE_HOLDERS
+
+/* Reads r->known and r->peer for the configured VIPs ("" where the cache says nothing). */
+static void known_load(struct migrate *r)
+{
+	char text[CFG_MAX_VIPS * (20 + 2 * CLOUD_ID_LEN)], *line, *save = NULL, *w[3];
+	uint32_t a;
+	int i;
+
+	memset(r->known, 0, sizeof r->known);
+	memset(r->peer, 0, sizeof r->peer);
+	r->left_since = state_mtime_ns(r->c->state_dir, FILE_STATE) >
+	    state_mtime_ns(r->c->state_dir, HOLDERS_CACHE);
+	if (state_read_cache(r->c->state_dir, HOLDERS_CACHE, text, sizeof text) < 0)
+		return;
+	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		if (util_words(line, w, 3) != 3 || util_ipv4_parse(w[0], &a) < 0)
+			continue;
+		for (i = 0; i < r->c->nvip; i++)
+			if (r->c->vip[i] == a) {
+				util_copy(r->known[i], CLOUD_ID_LEN, strcmp(w[1], "-") ? w[1] : "");
+				util_copy(r->peer[i], CLOUD_ID_LEN, strcmp(w[2], "-") ? w[2] : "");
+			}
+	}
+}
+
+/* Writes r->known and r->peer. Rewritten after every describe even when unchanged: its
+ * mtime is when "held here" was last seen, compared with state_dir/state's (known_load). */
+static void known_store(const struct migrate *r, int changed)
+{
+	char text[CFG_MAX_VIPS * (20 + 2 * CLOUD_ID_LEN)], ip[16];
+	size_t len = 0;
+	int i, n;
+
+	for (i = 0; i < r->c->nvip && changed; i++) {
+		n = util_fmt(text + len, sizeof text - len, "%s %s %s\n", util_ipv4_str(r->c->vip[i], ip),
+		    *r->known[i] ? r->known[i] : "-", *r->peer[i] ? r->peer[i] : "-");
+		if (n < 0)
+			return;
+		len += (size_t)n;
+	}
+	if (changed)
+		state_replace(r->c->state_dir, HOLDERS_CACHE, text, len, 0600);
+}
+
+/* VIP i is held by eni ("" nobody) as far as we know now; 1 if that is news. */
+static int known_set(struct migrate *r, int i, const char *eni)
+{
+	int news = strcmp(r->known[i], eni) != 0;
+
+	util_copy(r->known[i], CLOUD_ID_LEN, eni);
+	if (*eni && strcmp(eni, r->self) && strcmp(r->peer[i], eni)) {
+		util_copy(r->peer[i], CLOUD_ID_LEN, eni);
+		news = 1;
+	}
+	return news;
+}
+
+/* After a describe: every VIP's holder learnt. */
+static void known_note(struct migrate *r)
+{
+	int i, changed = 0;
+
+	for (i = 0; i < r->c->nvip; i++)
+		changed |= known_set(r, i, r->h[i].eni);
+	known_store(r, changed | 1);
 }
 
 /* Polls a task to its end. A FAILED task is logged with its Output and not polled again. */
@@ -192,6 +263,8 @@ static enum change_rc migrate_held(struct migrate *r)
 		    r->self);
 		crc = note(r, r->ops->move(r->ctx, h[i].vip, h[i].eni, r->self, task));
 		rc = crc == CLOUD_OK ? poll_task(r, "move", task) : from_cloud(crc);
+		if (rc == CHANGE_OK)
+			known_store(r, known_set(r, i, h[i].eni) | known_set(r, i, r->self));
 		if (rc == CHANGE_TASK_FAILED)
 			worst = rc;
 		else if (rc == CHANGE_RACE) {
@@ -282,6 +355,7 @@ static enum round_rc round_once(struct migrate *r)
 	crc = note(r, r->ops->find_holders(r->ctx, r->h, r->c->nvip));
 	if (crc != CLOUD_OK)
 		return crc == CLOUD_FATAL ? ROUND_FATAL : ROUND_WAIT;
+	known_note(r);
 	if (all_here(r, &busy))
 		return ROUND_DONE;
 	if (taken_back(r))
@@ -302,6 +376,34 @@ static enum round_rc round_once(struct migrate *r)
 	return from_change(rc);
 }
 
+/* The first round, when every VIP has a likely holder other than this node: the moves go out
+ * at once, without a describe. Any refusal may be the guess's fault (the source no longer
+ * holds it: AttachmentNotFound, ResourceNotFound, or a code API 2 spells otherwise), so it is
+ * looked at (ROUND_LOOK) and decided again, never re-sent as it was. */
+static enum round_rc round_optimistic(struct migrate *r)
+{
+	enum change_rc rc;
+	const char *guess;
+	int i;
+
+	if (!r->ops->guess_ok)
+		return ROUND_SKIP;
+	for (i = 0; i < r->c->nvip; i++) {
+		/* held here when last seen: gone only if keepalived moved us since (the peer took it) */
+		guess = strcmp(r->known[i], r->self) ? r->known[i] : r->left_since ? r->peer[i] : "";
+		if (!*guess || !strcmp(guess, r->self))
+			return ROUND_SKIP;
+		util_copy(r->h[i].eni, CLOUD_ID_LEN, guess);
+		r->h[i].busy = 0;
+	}
+	if (!still_master(r))
+		return ROUND_STOP;
+	log_debug("migrate: moving from the last known holders, no describe first");
+	rc = migrate_held(r);
+	r->moved |= rc == CHANGE_OK;
+	return rc == CHANGE_RACE || rc == CHANGE_FATAL ? ROUND_LOOK : from_change(rc);
+}
+
 static void record(const struct migrate *r, const char *result, long long t0)
 {
 	char line[160];
@@ -318,8 +420,11 @@ static int migrate_loop(struct migrate *r)
 	int failed_tasks = 0;
 
 	holders_init(r);
+	known_load(r);
+	rc = round_optimistic(r);
 	for (;;) {
-		rc = round_once(r);
+		if (rc == ROUND_SKIP || rc == ROUND_LOOK)
+			rc = round_once(r);
 		if (rc == ROUND_DONE)
 			return MIGRATE_DONE;
 		if (!still_master(r))
@@ -336,6 +441,7 @@ static int migrate_loop(struct migrate *r)
 		/* changes made or a task failed: describe at once; a task runs or errors: back off */
 		if (rc == ROUND_WAIT && !backoff_wait(r))
 			return MIGRATE_FAILED;
+		rc = ROUND_SKIP;
 	}
 }
 
@@ -457,8 +563,11 @@ int migrate_holders(struct migrate *r, long long deadline_ms, struct cloud_holde
 	holders_init(r);
 	r->deadline = deadline_ms;
 	if (client_ready(r) == 0 && locate(r, 0) == 0 &&
-	    r->ops->find_holders(r->ctx, r->h, r->c->nvip) == CLOUD_OK)
+	    r->ops->find_holders(r->ctx, r->h, r->c->nvip) == CLOUD_OK) {
+		known_load(r);
+		known_note(r);
 		rc = all_here(r, &busy);
+	}
 	if (out)
 		for (i = 0; i < r->c->nvip; i++)
 			out[i] = r->h[i];

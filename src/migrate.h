@@ -20,6 +20,10 @@ enum { MIGRATE_DONE = 0, MIGRATE_FAILED = 1, MIGRATE_CONFIG = 2, MIGRATE_NOT_MAS
  * names an asynchronous change, polled with poll. */
 struct migrate_ops {
 	const char *mode;
+	/* 1: move() needs nothing but the holder's id, so a first move may go out on the last
+	 * known holder without a describe (ENI mode); 0: move() acts on what find_holders read
+	 * (route mode: the route's ids), so every round describes first. */
+	int guess_ok;
 	/* The client: 0, or -1 (logged; a config error). close undoes open. */
 	int (*open)(void *ctx, const struct cfg *c);
 	void (*close)(void *ctx);
@@ -69,10 +73,17 @@ struct migrate {
 	char self[CLOUD_ID_LEN];
 	struct cloud_holder h[CFG_MAX_VIPS];
 	char prev[CFG_MAX_VIPS][CLOUD_ID_LEN];
+	/* What the last describe or move taught (state_dir/holders): each VIP's holder and the
+	 * last holder that was not this node; the first round migrates from them at once. */
+	char known[CFG_MAX_VIPS][CLOUD_ID_LEN], peer[CFG_MAX_VIPS][CLOUD_ID_LEN];
+	int left_since;		/* a VRRP transition came after the cache: "here" may be gone */
 };
 
 /* Holder self: done; no holder: assign; other: move; polls each task, confirms with a
- * describe; retries per SPEC §3 within migrate_timeout, counted from when state_dir/lock is
+ * describe. When state_dir/holders names a holder other than this node for every VIP (the
+ * last one described; or, when that was this node and state_dir/state changed since, the last
+ * other holder seen), the first round sends the moves from it at once, without a describe; a refused guess (the source does not hold it,
+ * whatever the error) is described and decided again, never re-sent as it was; retries per SPEC §3 within migrate_timeout, counted from when state_dir/lock is
  * held. MIGRATE_IF_MASTER: stops (MIGRATE_NOT_MASTER) once state_dir/state is not MASTER.
  * MIGRATE_HARD_DEADLINE: a SIGALRM timer ends the process (exit 1, lock released) 2 s after
  * migrate_timeout, even inside a stuck call. Records state_dir/last_migrate, unless the lock

@@ -166,6 +166,7 @@ static void eni_conn_drop(void *ctx)
 extern const struct migrate_ops migrate_eni_ops;
 const struct migrate_ops migrate_eni_ops = {
 	.mode = "eni",
+	.guess_ok = 1,
 	.open = eni_open,
 	.close = eni_close,
 	.calls_reset = eni_calls_reset,

@@ -50,7 +50,7 @@ static void dir_error(const char *dir)
 }
 
 static const char *const caches[] = {
-	FILE_TA_CACHE, FILE_ROLE_CACHE, FILE_DISC_CACHE, FILE_CLOCK_OFFSET,
+	FILE_TA_CACHE, FILE_ROLE_CACHE, FILE_DISC_CACHE, FILE_CLOCK_OFFSET, FILE_TLS_SESSION, FILE_HOLDERS,
 };
 
 int state_dir_ensure(const char *dir)
@@ -195,7 +195,8 @@ int state_read(const char *dir, const char *name, char *buf, size_t cap)
 	return read_fd(fd, buf, cap);
 }
 
-int state_open_cache(const char *dir, const char *name)
+/* state_open_cache, refusing also the mode bits in deny (022, or 077 for a secret). */
+static int open_checked(const char *dir, const char *name, unsigned deny)
 {
 	static const char *warned[8];
 	struct stat st;
@@ -211,6 +212,8 @@ int state_open_cache(const char *dir, const char *name)
 		why = "not owned by this user";
 	else if (st.st_mode & 022)
 		why = "writable by group or others";
+	else if (st.st_mode & deny)
+		why = "readable by group or others (it holds a secret)";
 	if (!why)
 		return fd;
 	close(fd);
@@ -221,6 +224,16 @@ int state_open_cache(const char *dir, const char *name)
 		log_warn("%s/%s: cache %s; ignoring it", dir, name, why);
 	}
 	return -1;
+}
+
+int state_open_cache(const char *dir, const char *name)
+{
+	return open_checked(dir, name, 022);
+}
+
+int state_open_secret(const char *dir, const char *name)
+{
+	return open_checked(dir, name, 077);
 }
 
 int state_read_cache(const char *dir, const char *name, char *buf, size_t cap)
@@ -294,6 +307,20 @@ void state_unlock(int fd)
 {
 	if (fd >= 0)
 		close(fd);
+}
+
+long long state_mtime_ns(const char *dir, const char *name)
+{
+	struct stat st;
+	int dfd = dir_open(dir), rc;
+
+	if (dfd < 0)
+		return -1;
+	rc = fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW);
+	close(dfd);
+	if (rc < 0 || !S_ISREG(st.st_mode))
+		return -1;
+	return st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec;
 }
 
 int state_remove(const char *dir, const char *name)

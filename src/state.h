@@ -23,8 +23,12 @@ int state_read(const char *dir, const char *name, char *buf, size_t cap);
 /* Opens a cache file for reading: -1 if missing, or not a regular file owned by us and
  * writable by us alone (logged once per name). The fd (O_NONBLOCK) for the caller to close. */
 int state_open_cache(const char *dir, const char *name);
+/* The same for a cache that holds a secret: also refused when group or others may read it. */
+int state_open_secret(const char *dir, const char *name);
 /* state_read of a cache file, with the checks of state_open_cache. */
 int state_read_cache(const char *dir, const char *name, char *buf, size_t cap);
+/* dir/name's modification time in ns (never through a link), -1 if missing or not a file. */
+long long state_mtime_ns(const char *dir, const char *name);
 /* Removes dir/name (never through a link); a missing file is fine. 0 or -1 (errno). */
 int state_remove(const char *dir, const char *name);
 /* Integer file helpers (state_replace: counters): a missing or garbage file reads as def. */

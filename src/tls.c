@@ -13,6 +13,7 @@
 #include "log.h"
 #include "net.h"
 #include "tls.h"
+#include "util.h"
 
 /* Input must take a full 16 KiB record; our requests are small, so 4 KiB output records. */
 #define TLS_OBUF (4096 + 85)
@@ -23,6 +24,7 @@ struct tls_priv {
 	br_x509_minimal_context xc;
 	br_sslio_context io;
 	const void *ta_list;	/* the anchors of the session that may be resumed */
+	const struct anchors *ta;	/* ... and where they came from (tls_session_save) */
 	unsigned inited;	/* TLS_INITED once the engine profile is set up */
 	int resumable;		/* last session ended without error: may be resumed */
 	int open;		/* handshake done, close_notify not yet sent */
@@ -253,6 +255,7 @@ int tls_start(struct tls_conn *t, int fd, const char *host, int port,
 		profile_init(p);
 	x509_init(p, ta);
 	p->ta_list = ta->list;
+	p->ta = ta;
 	memcpy(p->host, host, strlen(host) + 1);
 	p->port = port;
 	p->fd = fd;
@@ -273,6 +276,123 @@ int tls_start(struct tls_conn *t, int fd, const char *host, int port,
 	p->resumable = 1;
 	br_ssl_engine_get_session_parameters(&p->cc.eng, &after);
 	return resume && same_session(&before, &after);
+}
+
+/* ---- sessions kept across processes (the caller stores the bytes: cloud.c) ----
+ * One fixed record: magic, what the session is bound to (server host and port, the trust
+ * anchors' bundle and count: a session resumed skips the chain check), its creation time, the
+ * session parameters, and a SHA-256 over all of it (a corrupt record is never offered). */
+
+#define TLS_SESSION_MAGIC "tcvip TLS session 1"
+#define TLS_SESSION_MAX_AGE_S 86400	/* servers keep sessions minutes to hours, not longer */
+
+struct tls_saved {
+	char magic[sizeof TLS_SESSION_MAGIC];
+	char bound[300];		/* "host:port count path", NUL-padded */
+	int64_t created;		/* wall clock, seconds */
+	uint16_t version, suite;
+	unsigned char id_len, id[32], master[48];
+	unsigned char sum[32];		/* SHA-256 of everything before it */
+};
+_Static_assert(sizeof(struct tls_saved) <= TLS_SESSION_SIZE, "raise TLS_SESSION_SIZE");
+
+/* What a session of host:port checked against ta is bound to; -1 if it does not fit. */
+static int bound_to(char out[300], const char *host, int port, const struct anchors *ta)
+{
+	int n;
+
+	memset(out, 0, 300);
+	n = snprintf(out, 300, "%s:%d %zu %s", host, port, ta->count, ta->path);
+	return n < 0 || n >= 300 ? -1 : 0;
+}
+
+static void saved_sum(const struct tls_saved *s, unsigned char out[32])
+{
+	br_sha256_context h;
+
+	br_sha256_init(&h);
+	br_sha256_update(&h, s, offsetof(struct tls_saved, sum));
+	br_sha256_out(&h, out);
+}
+
+int tls_session_save(const struct tls_conn *t, long long now_s, unsigned char out[TLS_SESSION_SIZE])
+{
+	const struct tls_priv *p = (const struct tls_priv *)(const void *)t->opaque;
+	struct tls_saved s;
+	br_ssl_session_parameters sp;
+	int rc = -1;
+
+	memset(&s, 0, sizeof s);
+	if (p->inited != TLS_INITED || !p->resumable || !p->ta)
+		return -1;
+	br_ssl_engine_get_session_parameters(&p->cc.eng, &sp);
+	if (sp.session_id_len > 0 && sp.session_id_len <= sizeof s.id &&
+	    bound_to(s.bound, p->host, p->port, p->ta) == 0) {
+		memcpy(s.magic, TLS_SESSION_MAGIC, sizeof s.magic);
+		s.created = now_s;
+		s.version = sp.version;
+		s.suite = sp.cipher_suite;
+		s.id_len = sp.session_id_len;
+		memcpy(s.id, sp.session_id, sizeof s.id);
+		memcpy(s.master, sp.master_secret, sizeof s.master);
+		saved_sum(&s, s.sum);
+		memset(out, 0, TLS_SESSION_SIZE);
+		memcpy(out, &s, sizeof s);
+		rc = 0;
+	}
+	util_wipe(&sp, sizeof sp);
+	util_wipe(&s, sizeof s);
+	return rc;
+}
+
+/* Why the record s cannot be offered to host:port checked against ta, or NULL if it can. */
+static const char *saved_unusable(const struct tls_saved *s, const char *host, int port,
+    const struct anchors *ta, long long now_s)
+{
+	unsigned char sum[32];
+	char want[300];
+
+	saved_sum(s, sum);
+	if (memcmp(s->magic, TLS_SESSION_MAGIC, sizeof s->magic) || memcmp(sum, s->sum, sizeof sum))
+		return "corrupt";
+	if (bound_to(want, host, port, ta) < 0 || memcmp(want, s->bound, sizeof want))
+		return "for another server or trust anchors";
+	if (s->created > now_s || now_s - s->created > TLS_SESSION_MAX_AGE_S)
+		return "expired";
+	if (s->version != BR_TLS12 || s->id_len == 0 || s->id_len > sizeof s->id)
+		return "corrupt";
+	return NULL;
+}
+
+int tls_session_load(struct tls_conn *t, const char *host, int port, const struct anchors *ta,
+    long long now_s, const unsigned char in[TLS_SESSION_SIZE], const char **why)
+{
+	struct tls_priv *p = priv(t);
+	struct tls_saved s;
+	br_ssl_session_parameters sp;
+
+	memcpy(&s, in, sizeof s);
+	*why = strlen(host) >= sizeof p->host ? "host name too long" :
+	    saved_unusable(&s, host, port, ta, now_s);
+	if (!*why) {
+		if (p->inited != TLS_INITED)
+			profile_init(p);
+		memset(&sp, 0, sizeof sp);
+		memcpy(sp.session_id, s.id, sizeof sp.session_id);
+		sp.session_id_len = s.id_len;
+		sp.version = s.version;
+		sp.cipher_suite = s.suite;
+		memcpy(sp.master_secret, s.master, sizeof sp.master_secret);
+		br_ssl_engine_set_session_parameters(&p->cc.eng, &sp);
+		util_wipe(&sp, sizeof sp);
+		p->resumable = 1;
+		p->ta_list = ta->list;
+		p->ta = ta;
+		memcpy(p->host, host, strlen(host) + 1);
+		p->port = port;
+	}
+	util_wipe(&s, sizeof s);
+	return *why ? -1 : 0;
 }
 
 /* After a failure: errno from the socket, ECONNRESET for an early end of stream, else EPROTO. */

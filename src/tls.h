@@ -33,6 +33,18 @@ const char *tls_error(const struct tls_conn *t, char *out, size_t cap);
 /* Sends close_notify if the socket takes it at once; the caller closes fd. */
 void tls_close(struct tls_conn *t);
 
+/* A session kept across processes: its bytes (a fixed record holding the master secret:
+ * the caller stores them privately and wipes its copies), bound to the server's host and
+ * port and to the trust anchors it was checked against, checksummed. */
+#define TLS_SESSION_SIZE 448
+/* The session of t's last handshake into out. 0, or -1 if the server gave none to resume. */
+int tls_session_save(const struct tls_conn *t, long long now_s, unsigned char out[TLS_SESSION_SIZE]);
+/* Makes the next tls_start() of t to host:port with ta offer the saved session (a server
+ * that does not resume it just does a full handshake). 0, or -1 with *why: "corrupt", "for
+ * another server or trust anchors", "expired" (older than a day). Nothing is logged. */
+int tls_session_load(struct tls_conn *t, const char *host, int port, const struct anchors *ta,
+    long long now_s, const unsigned char in[TLS_SESSION_SIZE], const char **why);
+
 /* "BR_ERR_X509_EXPIRED" for a BearSSL error code (alert codes: "BR_ERR_RECV_FATAL_ALERT"). */
 const char *tls_strerror(int err);
 #endif

@@ -128,6 +128,24 @@ char *util_trim(char *s)
 	return s;
 }
 
+int util_words(char *s, char **w, int max)
+{
+	int n = 0;
+
+	while (*s) {
+		while (*s == ' ' || *s == '\t')
+			*s++ = 0;
+		if (!*s)
+			break;
+		if (n == max)
+			return -1;
+		w[n++] = s;
+		while (*s && *s != ' ' && *s != '\t')
+			s++;
+	}
+	return n;
+}
+
 int util_parse_ints(const char *s, long long *out, int n)
 {
 	char *end;

@@ -33,6 +33,9 @@ int util_valid_region(const char *v);
 int util_printable(const char *v);
 /* Zeroes n bytes at p in a way the compiler cannot drop (secrets after use). */
 void util_wipe(void *p, size_t n);
+/* Splits s in place at blanks (space, tab) into at most max words w[]: how many, or -1 if
+ * there are more (no sscanf: it links musl's float scanner, 10 KB). */
+int util_words(char *s, char **w, int max);
 /* Trims ASCII white space at both ends, in place; returns s. */
 char *util_trim(char *s);
 #endif

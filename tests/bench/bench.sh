@@ -289,7 +289,8 @@ fi
 step "latency: the outage path through a relay at 0, 5, 20, 50 ms RTT (tests/bench/latency.py; task 1 s)"
 LAT_RUNS=${BENCH_LAT_RUNS:-5}
 $PY -c 'import json, sys, urllib.request as u; u.urlopen(u.Request(sys.argv[1] + "/_sim/config", json.dumps({"task_seconds": 1}).encode(), {"Content-Type": "application/json"}), timeout=5)' "$SIM_META"
-set -- "tcvip-script=$B/tcvip.conf::$B/vip -c {conf} migrate"
+tconf fifo "$B/fifo_state"
+set -- "tcvip-script=$B/tcvip.conf::$B/vip -c {conf} migrate" "tcvip-fifo=$B/fifo.conf::fifo $TCVIP_BIN"
 [ $have_sdk = 1 ] && set -- "$@" "sdk=$B/sdk.json::node $here/sdk_migrate.js {conf}"
 set -- "$@" "seed=$B/seed_test.json::$PY $here/seed_vip.py {conf} migrate"
 $PY "$here/latency.py" --sim-meta "$SIM_META" --api-port "$SIM_API_PORT" --rtts "${BENCH_RTTS:-0,5,20,50}" \

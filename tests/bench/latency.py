@@ -7,7 +7,9 @@ Between each contender and the simulator's API port sits a TCP relay on 127.0.0.
 every chunk RTT/2 in each direction, and the first chunk of each connection one RTT more (the
 TCP handshake the client waits for before it can send). Order within a direction is kept.
 
-For each RTT and contender, RUNS runs (the VIP put back on eni-simnodeb before each). From the
+For each RTT and contender, RUNS runs (the VIP put back on eni-simnodeb before each, and for a
+tcvip config state_dir/state written MASTER, as notify_action does before it starts the
+migrate). From the
 simulator's own records, per run:
   migrate   time from the process's exec to the MigratePrivateIpAddress answer at the cloud
   rtt       that time / RTT (round trips; "-" at RTT 0)
@@ -16,10 +18,17 @@ simulator's own records, per run:
   whole     exec to the process's exit
 Medians go into a markdown table in FILE.md. CONFIG is a file whose ':API_PORT' is rewritten
 to the relay's port into a copy; COMMAND's {conf} is that copy. Timing never decides a test.
+
+COMMAND "fifo BINARY" is the notify FIFO form: BINARY's notify_fifo consumer runs for the
+whole row on a FIFO of its own (its state_dir is CONFIG's), one untimed MASTER event first to
+warm it; each run writes `INSTANCE "VI_1" MASTER 100` to the FIFO and times from that write
+(migrate: to the Migrate at the cloud; whole: until the consumer rewrote last_migrate).
 """
 import asyncio
 import json
 import os
+import re
+import tempfile
 import statistics
 import subprocess
 import sys
@@ -98,12 +107,29 @@ def post_json(url, obj):
         return json.load(r)
 
 
-def one_run(meta, cmd, vip):
+def state_dir_of(conf):
+    """A tcvip config's state_dir, or None (another contender's file)."""
+    try:
+        with open(conf) as f:
+            m = re.search(r"^state_dir = (.*)$", f.read(), re.M)
+    except OSError:
+        return None
+    return m.group(1).strip() if m else None
+
+
+def one_run(meta, cmd, vip, state_dir=None):
     post_json(meta + "/_sim/holder", {"ip": vip, "eni": "eni-simnodeb"})
     post_json(meta + "/_sim/log/clear", {})
+    if state_dir:       # what notify_action writes just before it starts `vip migrate`
+        with open(os.path.join(state_dir, "state"), "w") as f:
+            f.write("MASTER\n")
     t0 = time.time()
     rc = subprocess.call(cmd, shell=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    t_exit = time.time()
+    return run_report(meta, t0, rc, time.time())
+
+
+def run_report(meta, t0, rc, t_exit):
+    """One run's figures from the simulator's records, for a run that started at t0."""
     time.sleep(0.05)
     log = get_json(meta + "/_sim/log")
     state = get_json(meta + "/_sim/state")
@@ -115,6 +141,60 @@ def one_run(meta, cmd, vip):
             late = max(0.0, t["finished"] - t["ends"])
     return {"rc": rc, "migrate": (mig[0]["time"] - t0) if mig else None, "late": late,
             "whole": t_exit - t0, "calls": len(log)}
+
+
+class FifoConsumer:
+    """A running `BINARY notify_fifo -c CONF FIFO`: the FIFO form with its kept connection."""
+
+    def __init__(self, binary, conf):
+        self.dir = tempfile.mkdtemp(prefix="tcvip-lat-fifo.")
+        self.fifo = os.path.join(self.dir, "notify.fifo")
+        os.mkfifo(self.fifo, 0o600)
+        self.state_dir = state_dir_of(conf)
+        self.proc = subprocess.Popen([binary, "notify_fifo", "-c", conf, self.fifo],
+                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        self.fd = os.open(self.fifo, os.O_WRONLY)     # blocks until the consumer opened it
+
+    def event(self, meta, vip):
+        """Writes a MASTER event; waits (at most 15 s) for the consumer's migrate to end."""
+        path = os.path.join(self.state_dir, "last_migrate")
+        before = os.stat(path).st_mtime_ns if os.path.exists(path) else 0
+        t0 = time.time()
+        os.write(self.fd, b'INSTANCE "VI_1" MASTER 100\n')
+        deadline = t0 + 15
+        while time.time() < deadline:
+            if os.path.exists(path) and os.stat(path).st_mtime_ns != before:
+                break
+            time.sleep(0.002)
+        t_exit = time.time()
+        holder = get_json(meta + "/_sim/state")["holders"].get(vip)
+        return t0, (0 if holder == "eni-simnodea" else 1), t_exit
+
+    def stop(self):
+        os.close(self.fd)
+        self.proc.terminate()
+        try:
+            self.proc.wait(5)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+        os.unlink(self.fifo)
+        os.rmdir(self.dir)
+
+
+def fifo_runs(meta, binary, conf, vip, runs):
+    consumer = FifoConsumer(binary, conf)
+    results = []
+    try:
+        for i in range(runs + 1):       # the first, untimed: discovery and caches warm
+            post_json(meta + "/_sim/holder", {"ip": vip, "eni": "eni-simnodeb"})
+            time.sleep(0.2)              # the kept connection is idle again, as between events
+            post_json(meta + "/_sim/log/clear", {})
+            t0, rc, t_exit = consumer.event(meta, vip)
+            if i:
+                results.append(run_report(meta, t0, rc, t_exit))
+    finally:
+        consumer.stop()
+    return results
 
 
 def med(xs):
@@ -152,7 +232,11 @@ def main(argv):
                 fd = os.open(copy, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
                 with os.fdopen(fd, "w") as f:
                     f.write(text)
-            results = [one_run(meta, cmd.replace("{conf}", copy), vip) for _ in range(runs)]
+            if cmd.startswith("fifo "):
+                results = fifo_runs(meta, cmd[5:].strip(), copy, vip, runs)
+            else:
+                sd = state_dir_of(copy) if copy != "-" else None
+                results = [one_run(meta, cmd.replace("{conf}", copy), vip, sd) for _ in range(runs)]
             ok = sum(1 for r in results if r["rc"] == 0)
             m = med(r["migrate"] for r in results)
             rows.append((rtt, name, m, None if (m is None or rtt == 0) else m / (rtt / 1000.0),

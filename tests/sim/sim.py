@@ -259,6 +259,7 @@ class Sim:
             self.clock_offset = 0.0
             self.down_until = 0.0
             self.task_seconds = self.base_task_seconds
+            self.tls_resume = True      # False: every connection meets a fresh session cache
             self.nonces = {}
             self.role = w.get("role")
             self.role_gens = []
@@ -365,10 +366,12 @@ class Sim:
                 return dict(f)
         return None
 
-    def log_call(self, api, action, source, host, secret_id, code, t0):
+    def log_call(self, api, action, source, host, secret_id, code, t0, resumed=None):
         entry = {"time": round(self.now(), 3), "api": api, "action": action, "source": source,
                  "host": host, "secret_id": secret_id, "code": code,
                  "ms": round((time.monotonic() - t0) * 1000.0, 3)}
+        if resumed is not None:
+            entry["tls_resumed"] = resumed     # the call's TLS connection resumed a session
         with self.lock:
             self.log.append(entry)
             if len(self.log) > LOG_MAX:
@@ -1314,7 +1317,7 @@ class Sim:
             role = {"name": self.role["name"], "secret_id": cur["secret_id"], "expired": cur["expired"],
                     "generation": cur["gen"]}
         return {"now": round(self.now(), 3), "clock_offset": self.clock_offset,
-                "task_seconds": self.task_seconds, "down": self.is_down(),
+                "task_seconds": self.task_seconds, "tls_resume": self.tls_resume, "down": self.is_down(),
                 "down_remaining": round(max(0.0, self.down_until - now), 3),
                 "region": self.region, "vpc": self.vpc_id, "meta_instance": self.meta_instance,
                 "enis": enis, "holders": holders,
@@ -1384,6 +1387,8 @@ class Sim:
         elif path == "/_sim/config":
             if "task_seconds" in obj:
                 self.task_seconds = float(obj["task_seconds"])
+            if "tls_resume" in obj:
+                self.tls_resume = bool(obj["tls_resume"])
             if "eip_on_migrate" in obj:
                 if obj["eip_on_migrate"] not in EIP_ON_MIGRATE:
                     raise ValueError("eip_on_migrate must be one of %s" % ", ".join(EIP_ON_MIGRATE))
@@ -1826,9 +1831,15 @@ class BaseHandler(http.server.BaseHTTPRequestHandler):
 
 
 class ApiHandler(BaseHandler):
+    abrupt = False      # the connection is dropped, not closed: no TLS close_notify
+
+    def resumed(self):
+        """True if this connection's TLS handshake resumed a cached session (RFC 5246 7.3)."""
+        return bool(getattr(self.connection, "session_reused", False))
+
     def handle_one_request(self):
         if self.server.sim.is_down():
-            self.close_connection = True        # API "down": drop without answering
+            self.close_connection = self.abrupt = True     # API "down": drop without answering
             return
         super().handle_one_request()
 
@@ -1841,7 +1852,7 @@ class ApiHandler(BaseHandler):
     def route(self, method):
         t0 = time.monotonic()
         if self.server.sim.is_down():       # went down while this connection sat idle
-            self.close_connection = True
+            self.close_connection = self.abrupt = True
             return
         path, _, query = self.path.partition("?")
         try:
@@ -1865,14 +1876,14 @@ class ApiHandler(BaseHandler):
             time.sleep(min(max(fault["seconds"], 0.0), 120.0))
             return False
         if kind == "drop":
-            self.close_connection = True
+            self.close_connection = self.abrupt = True
         elif kind == "http500":
             self.send_body(500, b"<html><body>500 Internal Server Error</body></html>\n", "text/html")
         elif kind == "malformed":
             self.send_body(200, sample[:max(1, len(sample) // 2)], "application/json")
         elif kind == "truncated":
             self.send_body(200, sample[:max(1, len(sample) // 2)], "application/json", length=len(sample))
-            self.close_connection = True
+            self.close_connection = self.abrupt = True
         else:
             return False
         return True
@@ -1895,7 +1906,8 @@ class ApiHandler(BaseHandler):
         if fault:
             sample = json.dumps({"Response": {"RequestId": rid, "TotalCount": 0}}).encode()
             if self.transport_fault(fault, sample):
-                sim.log_call(3, action, self.client_address[0], host, sid, "fault:" + fault["kind"], t0)
+                sim.log_call(3, action, self.client_address[0], host, sid, "fault:" + fault["kind"], t0,
+                             self.resumed())
                 return
         try:
             with sim.lock:
@@ -1913,7 +1925,7 @@ class ApiHandler(BaseHandler):
         except ApiError as e:
             result, code = e, e.code
         self.reply3(rid, result)
-        sim.log_call(3, action, self.client_address[0], host, sid, code, t0)
+        sim.log_call(3, action, self.client_address[0], host, sid, code, t0, self.resumed())
 
     def api2(self, method, query, body, t0):
         sim = self.server.sim
@@ -1926,7 +1938,8 @@ class ApiHandler(BaseHandler):
         if fault:
             sample = json.dumps({"code": 0, "message": "", "codeDesc": "Success", "data": {}}).encode()
             if self.transport_fault(fault, sample):
-                sim.log_call(2, action, self.client_address[0], host, sid, "fault:" + fault["kind"], t0)
+                sim.log_call(2, action, self.client_address[0], host, sid, "fault:" + fault["kind"], t0,
+                             self.resumed())
                 return
         try:
             with sim.lock:
@@ -1944,7 +1957,7 @@ class ApiHandler(BaseHandler):
             resp = {"code": int(num or legacy_numeric_code(e.code)), "message": e.message, "codeDesc": e.code}
             code = e.code
         self.send_body(200, json.dumps(resp).encode(), "application/json")
-        sim.log_call(2, action, self.client_address[0], host, sid, code, t0)
+        sim.log_call(2, action, self.client_address[0], host, sid, code, t0, self.resumed())
 
 
 class MetaHandler(BaseHandler):
@@ -2002,9 +2015,10 @@ class SimHTTPServer(http.server.ThreadingHTTPServer):
     allow_reuse_address = True
     request_queue_size = 64
 
-    def __init__(self, addr, handler, sim, tls_ctx=None):
+    def __init__(self, addr, handler, sim, tls_ctx=None, tls_ctx_new=None):
         self.sim = sim
         self.tls_ctx = tls_ctx
+        self.tls_ctx_new = tls_ctx_new      # makes a context with an empty session cache
         super().__init__(addr, handler)
 
     def verify_request(self, request, client_address):
@@ -2016,12 +2030,17 @@ class SimHTTPServer(http.server.ThreadingHTTPServer):
             super().finish_request(request, client_address)
             return
         request.settimeout(10)
+        # tls_resume off: a front end whose every connection lands on a server that shares no
+        # session cache (RFC 5246 7.4.1.3: the server may always start a new session).
+        ctx = self.tls_ctx if self.sim.tls_resume else self.tls_ctx_new()
         try:
-            conn = self.tls_ctx.wrap_socket(request, server_side=True)
+            conn = ctx.wrap_socket(request, server_side=True)
         except (ssl.SSLError, OSError):
             return
         try:
-            self.RequestHandlerClass(conn, client_address, self)
+            handler = self.RequestHandlerClass(conn, client_address, self)
+            if not handler.abrupt:
+                close_notify(conn)
         except (ssl.SSLError, OSError):
             pass
         finally:
@@ -2033,6 +2052,20 @@ class SimHTTPServer(http.server.ThreadingHTTPServer):
     def handle_error(self, request, client_address):
         if self.sim.verbose:
             super().handle_error(request, client_address)
+
+
+def close_notify(conn):
+    """An orderly close sends TLS close_notify first (RFC 5246 7.2.1: "each party is required to
+    send a close_notify alert before closing the write side"), as web servers do (nginx's
+    ngx_ssl_shutdown). Without it OpenSSL drops the session from its cache (ssl_clear_bad_session),
+    so no client could ever resume one (RFC 5246 7.3's abbreviated handshake, by session id).
+    Whether Tencent's front ends resume is undocumented: a client must work either way.
+    Non-blocking: the peer's own close_notify is not waited for (RFC 5246 7.2.1 allows that)."""
+    try:
+        conn.setblocking(False)
+        conn.unwrap()
+    except (ssl.SSLError, OSError, ValueError):
+        pass
 
 
 def write_ready(path, api_port, meta_port):
@@ -2060,10 +2093,12 @@ def main(argv=None):
 
     try:
         sim = Sim(args.world, args.task_seconds, args.verbose, args.eip_on_migrate)
-        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-        ctx.minimum_version = ssl.TLSVersion.TLSv1_2
-        ctx.load_cert_chain(args.cert, args.key)
-        api = SimHTTPServer((args.api_addr, args.api_port), ApiHandler, sim, ctx)
+        def tls_context():
+            ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            ctx.minimum_version = ssl.TLSVersion.TLSv1_2
+            ctx.load_cert_chain(args.cert, args.key)
+            return ctx
+        api = SimHTTPServer((args.api_addr, args.api_port), ApiHandler, sim, tls_context(), tls_context)
         meta = SimHTTPServer((args.meta_addr, args.meta_port), MetaHandler, sim)
     except (OSError, ValueError, KeyError, ssl.SSLError) as e:
         sys.stderr.write("sim.py: %s\n" % e)

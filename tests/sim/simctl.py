@@ -10,6 +10,7 @@ commands:
   clock OFFSET                  POST /_sim/clock (seconds added to the sim clock)
   down SECONDS                  POST /_sim/down
   task-seconds X                POST /_sim/config {"task_seconds": X}
+  tls-resume on|off             POST /_sim/config {"tls_resume": BOOL} (off: no TLS session resumed)
   holder IP ENI|none            POST /_sim/holder
   holder-of IP                  print the ENI holding IP (secondary IPs), or "none"
   meta-instance ID              POST /_sim/meta_instance
@@ -105,6 +106,8 @@ def main(argv):
             ok, res = call(base, "/_sim/down", {"seconds": float(args[0])})
         elif cmd == "task-seconds" and len(args) == 1:
             ok, res = call(base, "/_sim/config", {"task_seconds": float(args[0])})
+        elif cmd == "tls-resume" and len(args) == 1 and args[0] in ("on", "off"):
+            ok, res = call(base, "/_sim/config", {"tls_resume": args[0] == "on"})
         elif cmd == "holder" and len(args) == 2:
             ok, res = call(base, "/_sim/holder", {"ip": args[0], "eni": None if args[1] == "none" else args[1]})
         elif cmd == "holder-of" and len(args) == 1:
