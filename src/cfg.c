@@ -53,6 +53,7 @@ static const struct key keys[] = {
 	I(fault_after, 1, 1000),
 	I(recheck_delay, 0, 2),
 	B(spot_handover),
+	S(metrics_file, K_PATH),
 	S(restart_command, K_CMD),
 };
 

@@ -27,6 +27,7 @@ struct cfg {
 	int query_interval, fault_after, recheck_delay;
 	char restart_command[512];	/* split on spaces, run without a shell */
 	int spot_handover;		/* 1: a spot reclaim notice hands the master over */
+	char metrics_file[256];		/* "" = off; Prometheus text (metrics.c) */
 };
 
 /* Path to use: explicit (-c), else $TCVIP_CONFIG, else the default. */
