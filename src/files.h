@@ -24,7 +24,7 @@
 /* The migrate. */
 #define FILE_LOCK "lock"		/* migrate.c: flock, one migrate at a time */
 /* phases.c: "time=N result=R duration_ms=N calls=N retries=N error=CODE|- event=KIND
- * total_ms=N request_ms=N|- accepted_ms= task_ended_ms= confirmed_ms= follow_up_ms=\n"
+ * ended_ms=UNIX_MS total_ms=N request_ms=N|- accepted_ms= task_ended_ms= confirmed_ms= follow_up_ms=\n"
  * (ms after the event; the first four keys as older versions wrote them) */
 #define FILE_LAST_MIGRATE "last_migrate"
 

@@ -1,6 +1,5 @@
 /* phases.c: the phases of one migrate, their log line, and state_dir/last_migrate (its only reader and writer). */
 #include <string.h>
-#include <time.h>
 
 #include "log.h"
 #include "phases.h"
@@ -53,7 +52,8 @@ void phases_end(struct migrate_phases *p, const char *result, long long duration
 	if (p->total_ms < 0)
 		p->total_ms = 0;
 	p->duration_ms = duration_ms;
-	p->time = (long long)time(NULL);
+	p->ended_ms = util_wall_ms();
+	p->time = p->ended_ms / 1000;
 	p->calls = calls;
 	p->retries = retries;
 	util_copy(p->result, sizeof p->result, result);
@@ -97,8 +97,8 @@ int phases_record(const struct migrate_phases *p, char *out, size_t cap)
 {
 	char part[64];
 	int len = util_fmt(out, cap, "time=%lld result=%s duration_ms=%lld calls=%u retries=%u "
-	    "error=%s event=%s total_ms=%lld", p->time, p->result, p->duration_ms, p->calls,
-	    p->retries, *p->error ? p->error : "-", p->event, p->total_ms);
+	    "error=%s event=%s ended_ms=%lld total_ms=%lld", p->time, p->result, p->duration_ms,
+	    p->calls, p->retries, *p->error ? p->error : "-", p->event, p->ended_ms, p->total_ms);
 	int i;
 
 	for (i = PHASE_REQUEST; i < PHASE_COUNT && len > 0; i++) {
@@ -140,6 +140,8 @@ static long long *num_field(struct migrate_phases *p, const char *k)
 		return &p->duration_ms;
 	if (!strcmp(k, "total_ms"))
 		return &p->total_ms;
+	if (!strcmp(k, "ended_ms"))
+		return &p->ended_ms;
 	for (i = PHASE_REQUEST; i < PHASE_COUNT; i++) {
 		n = strlen(names[i]);
 		if (!strncmp(k, names[i], n) && !strcmp(k + n, "_ms"))

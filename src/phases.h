@@ -27,6 +27,7 @@ struct migrate_phases {
 	long long total_ms;		/* event to the end of the run, -1 = not ended */
 	long long duration_ms;		/* lock held to the end (last_migrate's duration_ms) */
 	long long time;			/* unix time of the end */
+	long long ended_ms;		/* the same in ms (the event: ended_ms - total_ms) */
 	unsigned calls, retries;	/* API calls; back-offs and FAILED-task rounds */
 	char result[PHASES_RESULT_MAX];	/* done, failed, not-master, taken-back */
 	char error[PHASES_ERROR_MAX];	/* the run's last cloud error code, "" = none */
@@ -46,7 +47,7 @@ const char *phases_name(enum migrate_phase ph);
  * 1040 ms, confirmed 1100 ms), 5 calls, 0 retries[, last error CODE]". Length or -1. */
 int phases_log_line(const struct migrate_phases *p, char *out, size_t cap);
 /* The last_migrate line: "time=N result=R duration_ms=N calls=N retries=N error=CODE|-
- * event=KIND total_ms=N request_ms=N|- accepted_ms=... follow_up_ms=...\n" (the first four
+ * event=KIND ended_ms=UNIX_MS total_ms=N request_ms=N|- accepted_ms=... follow_up_ms=...\n" (the first four
  * keys as before: older readers still parse it). Length or -1. */
 int phases_record(const struct migrate_phases *p, char *out, size_t cap);
 /* Parses a last_migrate line, also the old four-key form (the rest then reads as not

@@ -149,6 +149,7 @@ static void json_last(struct json_w *w, const struct status *s)
 		json_w_str(w, p->event);
 	else
 		json_w_null(w);
+	json_ms(w, "ended_ms", p->ended_ms > 0 ? p->ended_ms : -1);
 	json_ms(w, "duration_ms", p->duration_ms);
 	json_ms(w, "total_ms", p->total_ms);
 	json_w_key(w, "calls"); json_w_int(w, p->calls);

@@ -45,7 +45,7 @@ for v in s["vips"]:
     assert t(v["vip"], str) and t(v["on_nic"], bool, type(None)) and t(v["holder"], str, type(None)), v
 m = s["last_migrate"]
 if m is not None:
-    lm = {"time": (int,), "result": (str,), "event": (str, type(None)), "duration_ms": (int, type(None)),
+    lm = {"time": (int,), "ended_ms": (int, type(None)), "result": (str,), "event": (str, type(None)), "duration_ms": (int, type(None)),
           "total_ms": (int, type(None)), "calls": (int,), "retries": (int,), "error": (str, type(None)),
           "phases_ms": (dict,)}
     for k, ty in lm.items(): assert k in m and t(m[k], *ty), (k, m.get(k))

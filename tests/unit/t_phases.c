@@ -53,7 +53,7 @@ static void t_record(void)
 	fake(&p, 3, 40, -1, 1100, 1234);
 	check(phases_record(&p, rec, sizeof rec) > 0);
 	check(!strcmp(rec, "time=1765000000 result=done duration_ms=1232 calls=5 retries=0 error=- "
-	    "event=notify total_ms=1234 request_ms=3 accepted_ms=40 task_ended_ms=- "
+	    "event=notify ended_ms=0 total_ms=1234 request_ms=3 accepted_ms=40 task_ended_ms=- "
 	    "confirmed_ms=1100 follow_up_ms=-\n"));
 	check(phases_parse(rec, &q) == 0);
 	check(q.time == p.time && !strcmp(q.result, "done") && q.duration_ms == 1232 && q.calls == 5);
