@@ -5,27 +5,13 @@ private_netns "$0"
 sim_start || { not_ok "simulator starts"; t_done; exit 1; }
 VIP=198.18.0.100
 d=$T_TMP/node; mkdir -p "$d/prom"; "$TCVIP_BIN" --install "$d" >/dev/null
-KEY_ID=AKIDsimTEST0000000000000000000000001 KEY=simSecretKey00000000000000000001
 PROM=$d/prom/tcvip.prom
 CHECK="python3 $T_TOP/tests/sh/check_metrics.py"
 
+# conf [extra lines...]: a fresh config (static key) and state for node A.
 conf() {
 	rm -rf "$d/state"; : > "$d/tcvip.log"
-	{
-		echo "vip = $VIP"
-		echo "endpoint = localhost:$SIM_API_PORT"
-		echo "ca_file = $SIM_CA"
-		echo "metadata = $SIM_META"
-		[ "${T_NETNS:-0}" = 1 ] && echo "interface = tv0" || echo "interface = lo"
-		echo "state_dir = $d/state"
-		echo "log_file = $d/tcvip.log"
-		echo "migrate_timeout = 10"
-		echo "secret_id = $KEY_ID"
-		echo "secret_key = $KEY"
-		for l in "$@"; do echo "$l"; done
-	} > "$d/tcvip.conf"
-	chmod 600 "$d/tcvip.conf"
-	export TCVIP_CONFIG=$d/tcvip.conf
+	sim_conf "$d/tcvip.conf" $VIP "$d/state" "$d/tcvip.log" "secret_id = $KEY_ID" "secret_key = $KEY" "$@"
 }
 reset() { simctl reset >/dev/null; simctl log-clear >/dev/null; simctl fault-clear >/dev/null; }
 rec() { sed -n "s/.* $1=\([^ ]*\).*/\1/p" "$d/state/last_migrate"; }
