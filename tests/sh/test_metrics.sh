@@ -134,6 +134,14 @@ expect "status --json reads an older last_migrate (no phases: null)" \
 rm -f "$d/state/last_migrate"
 J=$(status_schema); rc=$?
 expect "status --json with no migrate yet: last_migrate null" test "$rc $J" = "0 null"
+# role credentials: their expiry as a timestamp, the one the metadata service gave
+rm -rf "$d/state"; : > "$d/tcvip.log"; rm -f "$PROM"
+sim_conf "$d/tcvip.conf" $VIP "$d/state" "$d/tcvip.log" "metrics_file = $PROM"
+reset
+expect_rc 0 "a migrate with CVM role credentials" "$d/vip" migrate
+exp=$(simctl state | python3 -c 'import json,sys; print(json.load(sys.stdin)["role"]["expired"])')
+expect_rc 0 "metrics: tcvip_credentials_expiry_timestamp_seconds = the role's ExpiredTime ($exp)" \
+	$CHECK "$PROM" "tcvip_credentials_expiry_timestamp_seconds=$exp"
 # metrics_file off: nothing written
 conf; "$d/vip" migrate >/dev/null 2>&1
 expect "metrics_file unset: no counts file" test ! -e "$d/state/metrics"
