@@ -27,6 +27,7 @@ const char check_self_usage[] =
 #include "handover.h"
 #include "log.h"
 #include "meta.h"
+#include "metrics.h"
 #include "migrate.h"
 #include "nl.h"
 #include "proc.h"
@@ -165,16 +166,13 @@ static int migrate_running(const struct tick *t)
 /* Did a migrate make every VIP ours at or after wall time since? (state_dir/last_migrate) */
 static int migrated_since(const struct tick *t, long long since)
 {
-	char text[256], *p;
-	long long when;
+	struct migrate_phases p;
 
-	/* "time=N result=done|taken-back ..." as migrate.c writes it: the VIP reached us */
-	if (state_read(t->c.state_dir, FILE_LAST_MIGRATE, text, sizeof text) < 0 ||
-	    strncmp(text, "time=", 5) || util_parse_ints(text + 5, &when, 1) != 1 ||
-	    !(p = strchr(text, ' ')) ||
-	    (strncmp(p, " result=done", 12) && strncmp(p, " result=taken-back", 18)))
+	/* result done or taken-back: the VIP reached us */
+	if (phases_load(t->c.state_dir, &p) < 0 ||
+	    (strcmp(p.result, "done") && strcmp(p.result, "taken-back")))
 		return 0;
-	return when >= since;
+	return p.time >= since;
 }
 
 /* Logs where each VIP that is not on this node is (ids in the mode's terms: ENI or next hop,
@@ -223,6 +221,8 @@ static int held_elsewhere(struct tick *t, const struct cloud_holder *h)
 		hist.seen = now;
 	if (splitbrain_decide(&hist, now, &wait, &fresh) == SPLITBRAIN_BACKOFF) {
 		if (fresh)
+			metrics_split_brain();
+		if (fresh)
 			log_warn("check_self: split brain suspected: the VIP went back to another "
 			    "node within %d s of our take-over; not re-migrating for %lld s (backoff %d)",
 			    SPLITBRAIN_REPEAT_S, wait, hist.k);
@@ -239,13 +239,25 @@ static int held_elsewhere(struct tick *t, const struct cloud_holder *h)
 	splitbrain_save(dir, &hist);
 	log_warn("check_self: MASTER without the VIP in the cloud: starting a migrate "
 	    "(failed check %lld of %d)", count, t->c.fault_after);
-	migrate_spawn(&t->c);
+	migrate_spawn(&t->c, "check_self", t->t0);
 	if (count >= t->c.fault_after) {
 		log_err("check_self: %lld failed take-overs in a row: exiting 1 so keepalived "
 		    "hands over", count);
 		return 1;
 	}
 	return 0;
+}
+
+/* The metrics' holder gauges, as the cloud answered (all here: r = 1). */
+static void note_held(const struct tick *t, const struct cloud_holder *h, int r)
+{
+	struct node nd;
+	int i;
+
+	if (!r && disc_node(&nd, &t->c, NULL, NULL, 0) < 0)	/* cache only: no call */
+		return;
+	for (i = 0; i < t->c.nvip; i++)
+		metrics_vip_held(h[i].vip, r || (*nd.eni && !strcmp(h[i].eni, nd.eni) && !h[i].busy));
 }
 
 /* At most every query_interval: does the cloud give every VIP to this ENI? Exit code. */
@@ -273,6 +285,8 @@ static int cloud_check(struct tick *t)
 		    "staying MASTER");
 		return 0;
 	}
+	metrics_check_self_run();
+	note_held(t, h, r);
 	write_result(t, r ? "true" : "false");
 	if (!r)
 		return held_elsewhere(t, h);
@@ -281,7 +295,7 @@ static int cloud_check(struct tick *t)
 	if (eip_retry_due(&t->c, util_now_ms())) {	/* a file read: no API call unless due */
 		log_warn("check_self: an EIP re-bind failed earlier (%s/%s): retrying it with a "
 		    "migrate", t->c.state_dir, FILE_EIP_PENDING);
-		migrate_spawn(&t->c);
+		migrate_spawn(&t->c, "check_self", t->t0);
 	}
 	splitbrain_load(t->c.state_dir, &hist, now / 1000);
 	if (hist.last && hist.seen < hist.last) {
@@ -482,5 +496,7 @@ int check_self_main(int argc, char **argv)
 		rc = not_master(&t) || planned;	/* a stray VIP still goes, also meanwhile */
 	nl_close(&t.nl);
 	cfg_wipe_secrets(&t.c);
+	if (rc)
+		metrics_check_self_fault();
 	return rc;
 }

@@ -64,7 +64,7 @@ static void log_bad_args(int argc, char **argv)
 
 /* keepalived's notify_master_rx_lower_pri: the master heard a lower priority, so another node
  * was master for a moment and may have taken the VIP in the cloud. */
-static int rx_lower_pri(const struct cfg *c, const char *name)
+static int rx_lower_pri(const struct cfg *c, const char *name, long long t0)
 {
 	char st[VRRP_STATE_MAX];
 
@@ -76,11 +76,12 @@ static int rx_lower_pri(const struct cfg *c, const char *name)
 	}
 	log_info("notify: MASTER_RX_LOWER_PRI%s%s%s: another node was master; checking the cloud",
 	    *name ? " (" : "", name, *name ? ")" : "");
-	return migrate_spawn(c) < 0;
+	return migrate_spawn(c, "notify", t0) < 0;
 }
 
 int notify_action_main(int argc, char **argv)
 {
+	long long t0 = util_now_ms();	/* the event: keepalived forked us just now */
 	struct notify_args a;
 	struct cfg c;
 	char prev[VRRP_STATE_MAX], name[128];
@@ -97,7 +98,7 @@ int notify_action_main(int argc, char **argv)
 	cfg_wipe_secrets(&c);	/* the migrate it spawns reads the config itself */
 	log_sanitize(name, sizeof name, a.name, strlen(a.name));
 	if (!strcmp(a.state, "MASTER_RX_LOWER_PRI"))
-		return rx_lower_pri(&c, name);
+		return rx_lower_pri(&c, name, t0);
 	r = vrrp_transition(c.state_dir, a.state, 0, prev, sizeof prev);
 	if (r < 0)
 		return 1;
@@ -113,7 +114,8 @@ int notify_action_main(int argc, char **argv)
 	 * with the next MASTER never takes the new master's VIP off. */
 	if (r == 2 && vipnic_state_drops(a.state))
 		vipnic_drop(&c, a.state);	/* failure logged; check_self removes it later */
-	if (!strcmp(a.state, "MASTER") && (vrrp_master_reset(c.state_dir) < 0 || migrate_spawn(&c) < 0)) {
+	if (!strcmp(a.state, "MASTER") && (vrrp_master_reset(c.state_dir) < 0 ||
+	    migrate_spawn(&c, "notify", t0) < 0)) {
 		log_err("notify: MASTER: could not start the migrate; check_self will retry");
 		return 1;
 	}

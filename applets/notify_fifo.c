@@ -41,6 +41,8 @@ struct fifo {
 	size_t len;
 	int overlong;		/* the current line overflowed: skip to its end */
 	int want_migrate;	/* an event asked for a migrate (MASTER, or RX_LOWER_PRI as MASTER) */
+	long long read_at;	/* util_now_ms when the bytes being applied were read */
+	long long event_at;	/* the arrival of the line that asked for the migrate */
 	int warned_open;	/* the FIFO could not be opened: said once */
 	long parent;		/* keepalived: when it goes, so do we */
 };
@@ -144,6 +146,8 @@ static void apply(struct fifo *f, const char *l)
 		vrrp_state_read(f->c->state_dir, prev, sizeof prev);
 		log_info("notify: MASTER_RX_LOWER_PRI (%s)%s", shown, strcmp(prev, "MASTER") ?
 		    ": not MASTER, nothing to do" : ": another node was master; checking the cloud");
+		if (!strcmp(prev, "MASTER") && !f->want_migrate)
+			f->event_at = f->read_at;
 		f->want_migrate |= !strcmp(prev, "MASTER");
 		return;
 	}
@@ -151,6 +155,7 @@ static void apply(struct fifo *f, const char *l)
 		return;
 	log_info("notify: %s -> %s (%s)", *prev ? prev : "(none)", state, shown);
 	f->want_migrate = !strcmp(state, "MASTER");
+	f->event_at = f->read_at;
 	if (f->want_migrate && vrrp_master_reset(f->c->state_dir) < 0)
 		log_warn("notify_fifo: %s: cannot reset the failure count", f->c->state_dir);
 }
@@ -162,6 +167,7 @@ static int drain(struct fifo *f)
 	ssize_t n, i;
 
 	while ((n = read(f->fd, buf, sizeof buf)) > 0) {
+		f->read_at = util_now_ms();
 		for (i = 0; i < n; i++) {
 			if (buf[i] != '\n') {
 				if (f->len + 1 < sizeof f->line)
@@ -202,6 +208,7 @@ static void run_migrates(struct fifo *f)
 {
 	while (f->want_migrate && !stop_requested) {
 		f->want_migrate = 0;
+		migrate_event("fifo", f->event_at);
 		migrate_run(f->c, MIGRATE_IF_MASTER | MIGRATE_KEEP);
 	}
 	migrate_prepare(f->c);	/* warm again for the next event */

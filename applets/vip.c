@@ -5,11 +5,14 @@
  *   flags  VIP_SETUP: tcvip.conf loaded (tcvip_setup) before vip_NAME runs */
 #define VIP_COMMANDS \
 VIP_CMD(migrate, \
-"  migrate [--if-master]  make the cloud give every VIP to this node (its ENI;\n" \
+"  migrate [--if-master] [--event KIND:MS]\n" \
+"                         make the cloud give every VIP to this node (its ENI;\n" \
 "                         mode = route: its IP as the next hop of each route)\n" \
 "                         (exit 0 done, 1 failed (transient), 2 usage/config\n" \
 "                         error, 4 refused for good: auth, permission, parameters);\n" \
-"                         --if-master stops once state_dir/state is not MASTER\n", VIP_SETUP) \
+"                         --if-master stops once state_dir/state is not MASTER;\n" \
+"                         --event KIND:MS (notify, check_self pass it) counts the\n" \
+"                         phases from that event (monotonic ms)\n", VIP_SETUP) \
 VIP_CMD(query, \
 "  query                  print true if the cloud assigns every VIP here, else\n" \
 "                         false (exit 0/1); unknown on error (exit 3)\n", VIP_SETUP) \
@@ -78,6 +81,27 @@ static int usage_error(const char *what)
 	return 2;
 }
 
+/* --event KIND:MS, what notify_action and check_self pass to the migrate they start: the
+ * event's kind and its time on the monotonic clock (phases are counted from it). */
+static int event_arg(const char *v)
+{
+	static char kind[PHASES_EVENT_MAX];
+	const char *colon = strchr(v, ':');
+	long long ms;
+	size_t n = colon ? (size_t)(colon - v) : 0;
+	size_t i;
+
+	if (!n || n >= sizeof kind || util_parse_int(colon + 1, 1, 1LL << 53, &ms) < 0)
+		return -1;
+	for (i = 0; i < n; i++)
+		if (!((v[i] >= 'a' && v[i] <= 'z') || v[i] == '_'))
+			return -1;
+	memcpy(kind, v, n);
+	kind[n] = 0;
+	migrate_event(kind, ms);
+	return 0;
+}
+
 static int vip_migrate(const struct cfg *c, int argc, char **argv)
 {
 	int if_master = 0, i, rc;
@@ -85,7 +109,11 @@ static int vip_migrate(const struct cfg *c, int argc, char **argv)
 	for (i = 2; i < argc; i++) {
 		if (!strcmp(argv[i], "--if-master"))
 			if_master = 1;
-		else if (!strcmp(argv[i], "--help")) {
+		else if (!strcmp(argv[i], "--event") && i + 1 < argc) {
+			if (event_arg(argv[++i]) < 0)
+				return usage_error("migrate: --event KIND:MS (KIND a word, MS the "
+				    "monotonic clock in ms)");
+		} else if (!strcmp(argv[i], "--help")) {
 			tcvip_usage(vip_usage);
 			return 0;
 		} else

@@ -64,6 +64,7 @@ static const struct key keys[] = {
 	{ "eip", K_EIP, 0, 0, 0, 0, "" },
 	{ "mode", K_MODE, 0, 0, 0, 0, "" },
 	{ "route_table", K_RTB, 0, 0, 0, 0, "rtb-" },
+	S(metrics_file, K_PATH),
 	S(restart_command, K_CMD),
 };
 

@@ -45,6 +45,7 @@ struct cfg {
 	char route_table[CFG_MAX_ROUTE_TABLES][64];	/* mode = route: none = discovered */
 	int nroute_table;
 	int mode_line, route_table_line;	/* where mode / the first route_table was set */
+	char metrics_file[256];		/* "" = off; Prometheus text (metrics.c) */
 };
 
 /* The name of mode row m of src/modes.h ("eni", "route"), or "?". */

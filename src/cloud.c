@@ -13,6 +13,7 @@
 #include "http.h"
 #include "json.h"
 #include "log.h"
+#include "metrics.h"
 #include "meta.h"
 #include "sign.h"
 #include "state.h"
@@ -279,6 +280,7 @@ static int ensure_ready(struct cloud *cl)
 		if (r < 0)
 			return r == CREDS_RETRY ? CLOUD_RETRY : CLOUD_FATAL;
 		cl->creds_loaded = 1;
+		metrics_creds_expiry(cl->creds.expires);
 	}
 	return CLOUD_OK;
 }
@@ -592,6 +594,7 @@ static int call(struct cloud *cl, const char *action, const char *body3, struct 
 			memcpy(copy, p2, sizeof(*p2) * (size_t)n2);
 			rc = send2(cl, action, copy, n2);
 		}
+		metrics_api(action, cl->code);
 		if (rc == CALL_EXPIRED && !clock_fixed++)
 			rc = CLOUD_OK;
 		else if (rc == CALL_TOKEN && creds_refreshable(&cl->creds) && !refreshed++)

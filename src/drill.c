@@ -2,10 +2,12 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "cloud.h"
 #include "drill.h"
 #include "handover.h"
+#include "katimers.h"
 #include "log.h"
 #include "migrate.h"
 #include "nl.h"
@@ -20,7 +22,7 @@
 struct drill {
 	const struct cfg *c;
 	char eni[64], holder[CLOUD_ID_LEN];
-	long long t0, fault, nic_off, moved, backup;
+	long long t0, wall0, fault, nic_off, task, moved, backup;
 	long long next_cloud;
 	struct nl nl;
 };
@@ -43,7 +45,8 @@ static void catch_signals(void)
 	sigaction(SIGHUP, &sa, NULL);
 }
 
-/* 1 if every VIP is on this node in the cloud, 0 if not (holder copied), -1 unknown. */
+/* 1 if every VIP is on this node's ENI in the cloud, 0 if not (holder copied), 2 a task is
+ * moving one, -1 unknown or only partly moved. */
 static int cloud_here(struct drill *d, long long budget_ms)
 {
 	static struct cloud_holder h[CFG_MAX_VIPS];
@@ -52,8 +55,11 @@ static int cloud_here(struct drill *d, long long budget_ms)
 	if (r != 0)
 		return r;
 	for (i = 0; i < d->c->nvip; i++)
-		if (h[i].busy || !*h[i].eni || !strcmp(h[i].eni, d->eni))
-			return -1;	/* still moving, or only partly moved */
+		if (h[i].busy)
+			return 2;
+	for (i = 0; i < d->c->nvip; i++)
+		if (!*h[i].eni || !strcmp(h[i].eni, d->eni))
+			return -1;	/* only partly moved */
 	util_copy(d->holder, sizeof d->holder, h[0].eni);
 	return 0;
 }
@@ -109,32 +115,93 @@ static void watch_once(struct drill *d)
 		d->nic_off = at;
 	if (d->moved < 0 && now >= d->next_cloud) {
 		d->next_cloud = now + DRILL_CLOUD_EVERY_MS;
-		if (cloud_here(d, DRILL_CLOUD_EVERY_MS * 2) == 0)
+		switch (cloud_here(d, DRILL_CLOUD_EVERY_MS * 2)) {
+		case 2:
+			if (d->task < 0)	/* the describe's send: when the task was seen */
+				d->task = at;
+			break;
+		case 0:
 			d->moved = util_now_ms() - d->t0;
+			break;
+		default:
+			break;
+		}
 	}
 	if (d->moved >= 0 && d->backup < 0 && !strcmp(state, "BACKUP"))
 		d->backup = at;
 }
 
-static void row(const char *what, long long ms)
+/* One phase: its time after the request and what bounds it ("" none). */
+static void row(const char *what, long long ms, const char *bound)
 {
 	if (ms < 0)
-		printf("  %-40s %10s\n", what, "not seen");
+		printf("  %-44s %12s%s%s\n", what, "not seen", *bound ? "    " : "", bound);
 	else
-		printf("  %-40s %8lld.%03lld s\n", what, ms / 1000, ms % 1000);
+		printf("  %-44s %6lld.%03lld s%s%s\n", what, ms / 1000, ms % 1000, *bound ? "    " : "",
+		    bound);
+}
+
+/* "1.000 s" (named in keepalived.conf) or "1.000 s (keepalived's default)". */
+static const char *timer(char *buf, size_t cap, long long ms, int named)
+{
+	util_fmt(buf, cap, "%lld.%03lld s%s", ms / 1000, ms % 1000, named ? "" :
+	    " (not named: keepalived's default)");
+	return buf;
+}
+
+/* The VRRP timers the phases are held against, from keepalived.conf beside tcvip.conf. */
+static void timers(const struct drill *d, struct katimers *k)
+{
+	char beside[300], adv[64], iv[64];
+	const char *paths[2] = { beside, "/etc/keepalived/keepalived.conf" };
+	const char *slash = strrchr(d->c->path, '/');
+
+	if (!slash || util_fmt(beside, sizeof beside, "%.*s/keepalived.conf",
+	    (int)(slash - d->c->path), d->c->path) < 0)
+		util_copy(beside, sizeof beside, paths[1]);
+	if (katimers_read(k, paths, 2) < 0)
+		printf("VRRP timers: no keepalived.conf at %s: keepalived's defaults assumed\n", beside);
+	else
+		printf("VRRP timers from %s:\n", k->path);
+	printf("  advert_int %s, priority %d%s, check_self every %s\n",
+	    timer(adv, sizeof adv, k->advert_ms, k->named & KATIMERS_ADVERT), k->priority,
+	    k->named & KATIMERS_PRIORITY ? "" : " (not named: keepalived's default)",
+	    timer(iv, sizeof iv, k->interval_ms, k->named & KATIMERS_INTERVAL));
 }
 
 static void report(const struct drill *d)
 {
-	char moved[96];
+	char moved[96], b1[160], b2[200], b3[160], when[40];
+	time_t t = (time_t)(d->wall0 / 1000);
+	struct katimers k;
+	struct tm tm;
 
+	if (!gmtime_r(&t, &tm) || !strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S", &tm))
+		when[0] = 0;
+	printf("vip drill: planned handover from %s, started %s.%03lld UTC (unix %lld.%03lld)\n",
+	    d->eni, when, d->wall0 % 1000, d->wall0 / 1000, d->wall0 % 1000);
+	timers(d, &k);
 	util_fmt(moved, sizeof moved, "cloud: VIP on %s", *d->holder ? d->holder : "another node");
-	printf("vip drill: planned handover from %s\n", d->eni);
-	row("check_self reports a fault (request set)", 0);
-	row("keepalived: this node leaves MASTER", d->fault);
-	row("VIP off this node's NIC", d->nic_off);
-	row(moved, d->moved);
-	row("this node BACKUP (request cleared)", d->backup);
+	util_fmt(b1, sizeof b1, "<= %lld.%03lld s: check_self's next run (interval)",
+	    k.interval_ms / 1000, k.interval_ms % 1000);
+	util_fmt(b2, sizeof b2, "peer MASTER %lld.%03lld s after our priority-0 advert (skew), "
+	    "%lld.%03lld s if adverts just stop (3 x advert_int + skew); then its migrate",
+	    katimers_skew_ms(&k) / 1000, katimers_skew_ms(&k) % 1000,
+	    katimers_master_down_ms(&k) / 1000, katimers_master_down_ms(&k) % 1000);
+	if (d->task >= 0 && d->moved >= d->task)
+		util_fmt(b3, sizeof b3, "the task: %lld.%03lld s from first seen (the cloud is looked "
+		    "at every %d ms)", (d->moved - d->task) / 1000, (d->moved - d->task) % 1000,
+		    DRILL_CLOUD_EVERY_MS);
+	else
+		util_fmt(b3, sizeof b3, "the task ended between two looks (every %d ms)",
+		    DRILL_CLOUD_EVERY_MS);
+	printf("  %-44s %10s      %s\n", "phase", "at", "bounded by");
+	row("check_self reports a fault (request set)", 0, "");
+	row("keepalived: this node leaves MASTER", d->fault, b1);
+	row("VIP off this node's NIC", d->nic_off, "keepalived removes it as it leaves MASTER");
+	row("cloud: a task moves the VIP (first seen)", d->task, b2);
+	row(moved, d->moved, d->moved >= 0 ? b3 : "");
+	row("this node BACKUP (request cleared)", d->backup, "");
 	fflush(stdout);
 }
 
@@ -145,7 +212,7 @@ int drill_run(const struct cfg *c, int timeout_s)
 
 	memset(&d, 0, sizeof d);
 	d.c = c;
-	d.fault = d.nic_off = d.moved = d.backup = -1;
+	d.fault = d.nic_off = d.task = d.moved = d.backup = -1;
 	d.nl.fd = -1;
 	if (nl_open(&d.nl) < 0 || preflight(&d)) {
 		nl_close(&d.nl);
@@ -156,6 +223,7 @@ int drill_run(const struct cfg *c, int timeout_s)
 		return nl_close(&d.nl), 1;
 	log_info("vip drill: handing over from %s (at most %d s)", d.eni, timeout_s);
 	d.t0 = util_now_ms();
+	d.wall0 = util_wall_ms();
 	for (end = d.t0 + timeout_s * 1000LL; !drill_stop && util_now_ms() < end && d.moved < 0;)
 		watch_once(&d), util_sleep_ms(DRILL_TICK_MS);
 	if (handover_clear(c->state_dir) < 0) {

@@ -23,7 +23,14 @@
 
 /* The migrate. */
 #define FILE_LOCK "lock"		/* migrate.c: flock, one migrate at a time */
-#define FILE_LAST_MIGRATE "last_migrate"	/* migrate.c: "time=N result=R duration_ms=N calls=N\n" */
+/* phases.c: "time=N result=R duration_ms=N calls=N retries=N error=CODE|- event=KIND
+ * ended_ms=UNIX_MS total_ms=N request_ms=N|- accepted_ms= task_ended_ms= confirmed_ms= follow_up_ms=\n"
+ * (ms after the event; the first four keys as older versions wrote them) */
+#define FILE_LAST_MIGRATE "last_migrate"
+
+/* metrics_file's counts, merged by every process (metrics_file set only). */
+#define FILE_METRICS "metrics"		/* metrics.c: "SERIES VALUE\n", sorted, unique */
+#define FILE_METRICS_LOCK "metrics.lock"	/* metrics.c: flock, held for one merge */
 #define FILE_EIP_PENDING "eip_pending"	/* eip.c: "at=MONO_MS\n" + "EIP VIP ACTION CODE\n" per failed re-bind */
 
 /* Caches: owned by us, not group/other-writable, else ignored (state.c state_open_cache);

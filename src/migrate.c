@@ -8,6 +8,7 @@
 #include "cfg.h"
 #include "http.h"
 #include "log.h"
+#include "metrics.h"
 #include "migrate.h"
 #include "proc.h"
 #include "state.h"
@@ -23,11 +24,27 @@
 #define TASK_FAILED_MAX 3	/* rounds in a row ending in a FAILED task before giving up */
 #define HARD_SLACK_S 2		/* the process ends this long after migrate_timeout, stuck or not */
 
-/* The call's class, remembered: a run that fails on CLOUD_FATAL is REFUSED. */
+/* The call's class, remembered: a run that fails on CLOUD_FATAL is REFUSED; and its error
+ * code ("Code: message (RequestId ...)" up to the colon) for the phases record. */
 static enum cloud_rc note(struct migrate *r, enum cloud_rc rc)
 {
+	const char *e;
+	size_t n;
+
 	r->last_rc = rc;
+	if (rc != CLOUD_OK && *(e = r->ops->last_error(r->ctx))) {
+		n = strcspn(e, ": ");
+		if (n >= sizeof r->ph.error)
+			n = sizeof r->ph.error - 1;
+		memcpy(r->ph.error, e, n);
+		r->ph.error[n] = 0;
+	}
 	return rc;
+}
+
+void migrate_mark(struct migrate *r, enum migrate_phase ph)
+{
+	phases_mark(&r->ph, ph);
 }
 
 static int still_master(const struct migrate *r)
@@ -61,6 +78,7 @@ static int backoff_wait(struct migrate *r)
 	r->backoff++;
 	if (util_now_ms() + d >= r->deadline)
 		return 0;
+	r->retries++;
 	util_sleep_ms(d);
 	return 1;
 }
@@ -208,6 +226,8 @@ static enum change_rc poll_task(struct migrate *r, const char *what, const char 
 		if (!still_master(r))
 			return CHANGE_STOP;
 		rc = note(r, r->ops->poll(r->ctx, task, &st, out, sizeof out));
+		if (rc == CLOUD_OK && st != CLOUD_TASK_RUNNING)
+			migrate_mark(r, PHASE_TASK_ENDED);
 		if (rc == CLOUD_OK && st == CLOUD_TASK_SUCCESS)
 			return CHANGE_OK;
 		if (rc == CLOUD_OK && st == CLOUD_TASK_FAILED) {
@@ -242,6 +262,8 @@ static enum change_rc assign_free(struct migrate *r)
 	log_info("migrate: assigning %d unheld VIP(s) (%s...) to %s", n,
 	    util_ipv4_str(free_vips[0], ips), r->self);
 	rc = note(r, r->ops->assign(r->ctx, free_vips, n, r->self, task));
+	if (rc == CLOUD_OK)
+		migrate_mark(r, PHASE_ACCEPTED);
 	return rc == CLOUD_OK ? poll_task(r, "assign", task) : from_cloud(rc);
 }
 
@@ -262,6 +284,8 @@ static enum change_rc migrate_held(struct migrate *r)
 		log_info("migrate: moving %s from %s to %s", util_ipv4_str(h[i].vip, ip), h[i].eni,
 		    r->self);
 		crc = note(r, r->ops->move(r->ctx, h[i].vip, h[i].eni, r->self, task));
+		if (crc == CLOUD_OK)
+			migrate_mark(r, PHASE_ACCEPTED);
 		rc = crc == CLOUD_OK ? poll_task(r, "move", task) : from_cloud(crc);
 		if (rc == CHANGE_OK)
 			known_store(r, known_set(r, i, h[i].eni) | known_set(r, i, r->self));
@@ -352,12 +376,15 @@ static enum round_rc round_once(struct migrate *r)
 
 	if (!still_master(r))
 		return ROUND_STOP;
+	migrate_mark(r, PHASE_REQUEST);
 	crc = note(r, r->ops->find_holders(r->ctx, r->h, r->c->nvip));
 	if (crc != CLOUD_OK)
 		return crc == CLOUD_FATAL ? ROUND_FATAL : ROUND_WAIT;
 	known_note(r);
-	if (all_here(r, &busy))
+	if (all_here(r, &busy)) {
+		migrate_mark(r, PHASE_CONFIRMED);
 		return ROUND_DONE;
+	}
 	if (taken_back(r))
 		return ROUND_FATAL;
 	note_changed_holders(r);
@@ -399,19 +426,30 @@ static enum round_rc round_optimistic(struct migrate *r)
 	if (!still_master(r))
 		return ROUND_STOP;
 	log_debug("migrate: moving from the last known holders, no describe first");
+	migrate_mark(r, PHASE_REQUEST);
 	rc = migrate_held(r);
 	r->moved |= rc == CHANGE_OK;
 	return rc == CHANGE_RACE || rc == CHANGE_FATAL ? ROUND_LOOK : from_change(rc);
 }
 
-static void record(const struct migrate *r, const char *result, long long t0)
+/* The run's end: state_dir/last_migrate, the final log line, the metrics. */
+static void record(struct migrate *r, const char *result, long long t0)
 {
-	char line[160];
-	int n = util_fmt(line, sizeof line, "time=%lld result=%s duration_ms=%lld calls=%u\n",
-	    (long long)time(NULL), result, util_now_ms() - t0, r->used ? r->ops->calls(r->ctx) : 0);
+	char line[PHASES_RECORD_MAX];
+	int i;
 
-	if (n > 0)
-		state_write(r->c->state_dir, FILE_LAST_MIGRATE, line, (size_t)n, 0600);
+	phases_end(&r->ph, result, util_now_ms() - t0, r->used ? r->ops->calls(r->ctx) : 0,
+	    r->retries);
+	phases_save(r->c->state_dir, &r->ph);
+	if (phases_log_line(&r->ph, line, sizeof line) > 0)
+		log_msg(strcmp(result, "done") && strcmp(result, "not-master") ? LOG_ERR : LOG_INFO,
+		    "migrate: %s", line);
+	metrics_migration(&r->ph);
+	for (i = 0; !strcmp(result, "done") && i < r->c->nvip; i++)
+		metrics_vip_held(r->c->vip[i], 1);
+	if (r->taken_back)
+		metrics_split_brain();
+	metrics_flush();
 }
 
 static int migrate_loop(struct migrate *r)
@@ -431,6 +469,8 @@ static int migrate_loop(struct migrate *r)
 			return MIGRATE_NOT_MASTER;
 		if (rc == ROUND_FATAL || rc == ROUND_STOP || util_now_ms() >= r->deadline)
 			return MIGRATE_FAILED;
+		if (rc == ROUND_TASK_FAILED)
+			r->retries++;
 		if (rc == ROUND_TASK_FAILED && ++failed_tasks >= TASK_FAILED_MAX) {
 			log_err("migrate: %d rounds in a row ended in a FAILED task; giving up",
 			    failed_tasks);
@@ -511,6 +551,7 @@ static void run_reset(struct migrate *r, unsigned flags)
 {
 	r->if_master = !!(flags & MIGRATE_IF_MASTER);
 	r->backoff = r->moved = r->taken_back = r->used = 0;
+	r->retries = 0;
 	r->last_rc = CLOUD_OK;
 	r->self[0] = 0;
 }
@@ -521,6 +562,9 @@ int migrate_exec(struct migrate *r, unsigned flags)
 	int lock, rc;
 
 	run_reset(r, flags);
+	phases_start(&r->ph, r->event, r->event_at);
+	r->event = NULL;
+	r->event_at = 0;
 	srandom((unsigned)(t0 ^ getpid()));
 	lock = take_lock(r->c, &t0);
 	if (lock < 0)
@@ -531,8 +575,12 @@ int migrate_exec(struct migrate *r, unsigned flags)
 	rc = run_locked(r, t0);
 	record(r, rc == MIGRATE_DONE ? "done" : rc == MIGRATE_NOT_MASTER ? "not-master" :
 	    r->taken_back ? "taken-back" : "failed", t0);
-	if (rc == MIGRATE_DONE && r->ops->follow_up && still_master(r))
+	if (rc == MIGRATE_DONE && r->ops->follow_up && still_master(r)) {
+		/* after the record: a stuck follow-up cannot cost the VIP's; then its phase too */
 		r->ops->follow_up(r->ctx, r->h, r->c->nvip, r->self);
+		migrate_mark(r, PHASE_FOLLOW_UP);
+		phases_save(r->c->state_dir, &r->ph);
+	}
 	if (!(flags & MIGRATE_KEEP))
 		client_done(r);
 	if (flags & MIGRATE_HARD_DEADLINE)
@@ -644,15 +692,21 @@ void migrate_conn_drop(void)
 		r->ops->conn_drop(r->ctx);
 }
 
+void migrate_event(const char *kind, long long at_ms)
+{
+	proc_migrate.event = kind;
+	proc_migrate.event_at = at_ms;
+}
+
 void migrate_set_check_hook(void (*fn)(void *), void *arg)
 {
 	proc_migrate.check_hook = fn;
 	proc_migrate.check_arg = arg;
 }
 
-int migrate_spawn(const struct cfg *c)
+int migrate_spawn(const struct cfg *c, const char *kind, long long at_ms)
 {
-	char *argv[6];
+	char *argv[8], event[64];
 	int argc = 0;
 
 	argv[argc++] = "vip";
@@ -660,6 +714,10 @@ int migrate_spawn(const struct cfg *c)
 		argv[argc++] = "-v";
 	argv[argc++] = "migrate";
 	argv[argc++] = "--if-master";
+	if (util_fmt(event, sizeof event, "%s:%lld", kind, at_ms) > 0) {
+		argv[argc++] = "--event";
+		argv[argc++] = event;
+	}
 	argv[argc] = NULL;
 	/* The environment is kept: TENCENTCLOUD_SECRET_* may be the credentials it needs. */
 	return proc_spawn("migrate", "/proc/self/exe", argv, 0, "TCVIP_CONFIG", c->path) < 0 ? -1 : 0;

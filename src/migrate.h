@@ -5,6 +5,7 @@
 #include <stdint.h>
 #include "cfg.h"
 #include "cloud.h"
+#include "phases.h"
 
 enum { MIGRATE_DONE = 0, MIGRATE_FAILED = 1, MIGRATE_CONFIG = 2, MIGRATE_NOT_MASTER = 3,
 	MIGRATE_REFUSED = 4 };	/* REFUSED: failed on an error retrying will not help (auth, ...) */
@@ -58,16 +59,21 @@ struct migrate_ops {
 };
 
 /* A migrate: the caller owns it and its table. Zero it, set c, ops and ctx (and the check
- * hook: fn(arg) runs before every look at state_dir/state of a MIGRATE_IF_MASTER run). */
+ * hook: fn(arg) runs before every look at state_dir/state of a MIGRATE_IF_MASTER run; and
+ * the event: what started the next run and when, util_now_ms; unset: the run's start). */
 struct migrate {
 	const struct cfg *c;
 	const struct migrate_ops *ops;
 	void *ctx;
 	void (*check_hook)(void *);
 	void *check_arg;
+	const char *event;		/* "notify", "fifo", "check_self"; NULL = "manual" */
+	long long event_at;		/* 0 = when migrate_exec starts; both reset after a run */
 	int open;			/* ops->open done (MIGRATE_KEEP keeps it between runs) */
 	/* one run's state */
 	int if_master, backoff, moved, taken_back, used;
+	unsigned retries;		/* back-offs and FAILED-task rounds */
+	struct migrate_phases ph;	/* this run's phases (the last run's, once it ended) */
 	long long deadline;
 	enum cloud_rc last_rc;		/* class of the last cloud call */
 	char self[CLOUD_ID_LEN];
@@ -89,6 +95,9 @@ struct migrate {
  * migrate_timeout, even inside a stuck call. Records state_dir/last_migrate, unless the lock
  * was never obtained (nothing done). */
 int migrate_exec(struct migrate *m, unsigned flags);
+/* Marks a phase of the running migrate (migrate.c marks all but PHASE_FOLLOW_UP, which a
+ * mode's follow-up marks when its check is done). */
+void migrate_mark(struct migrate *m, enum migrate_phase ph);
 /* 1 every VIP is settled on this node, 0 not, -1 unknown (logged); h (may be NULL) gets each
  * VIP's holder, c->nvip entries. deadline_ms (util_now_ms, 0 = cfg timeouts only). */
 int migrate_holders(struct migrate *m, long long deadline_ms, struct cloud_holder *h);
@@ -107,7 +116,12 @@ const char *migrate_self(void);
 int migrate_conn_fd(void);
 void migrate_conn_drop(void);
 void migrate_set_check_hook(void (*fn)(void *), void *arg);
-/* Starts `vip migrate --if-master` detached: own session, fds on /dev/null, same config
- * path and verbosity; returns at once. 0 or -1 (logged). */
-int migrate_spawn(const struct cfg *c);
+/* The event behind the process's next migrate_run: kind ("notify", "fifo", "check_self")
+ * and when (util_now_ms; the monotonic clock is the machine's, so another process may
+ * stamp it). */
+void migrate_event(const char *kind, long long at_ms);
+/* Starts `vip migrate --if-master --event KIND:MS` detached (the event: kind, at_ms as for
+ * migrate_event): own session, fds on /dev/null, same config path and verbosity; returns at
+ * once. 0 or -1 (logged). */
+int migrate_spawn(const struct cfg *c, const char *kind, long long at_ms);
 #endif

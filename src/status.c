@@ -1,6 +1,7 @@
-/* status.c: `vip status`: local state, VIPs on the NIC, cloud holders, ENI, endpoint, credentials source, last migrate. */
+/* status.c: `vip status`: local state, VIPs on the NIC, cloud holders, ENI, endpoint, credentials source, last migrate and its phases; the --json schema (README "vip status --json"). */
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "cfg.h"
 #include "cloud.h"
@@ -12,12 +13,17 @@
 #include "meta.h"
 #include "migrate.h"
 #include "nl.h"
+#include "phases.h"
 #include "state.h"
 #include "status.h"
 #include "util.h"
 
+#define STATUS_SCHEMA 1	/* --json "schema": raised only when a key changes meaning or goes */
+
 struct status {
-	char state[32], endpoint[300], creds[192], last[160];
+	char state[32], endpoint[300], creds[192];
+	struct migrate_phases last;
+	int have_last;
 	struct node nd;
 	struct cloud_holder h[CFG_MAX_VIPS];
 	int on_nic[CFG_MAX_VIPS];
@@ -79,8 +85,7 @@ static void gather(struct status *s, const struct cfg *c)
 	if (state_read(c->state_dir, FILE_STATE, s->state, sizeof s->state) < 0)
 		strcpy(s->state, "unknown");
 	s->failed = state_read_int(c->state_dir, "vip_check_failed_count", 0);
-	if (state_read(c->state_dir, FILE_LAST_MIGRATE, s->last, sizeof s->last) < 0)
-		strcpy(s->last, "never");
+	s->have_last = phases_load(c->state_dir, &s->last) == 0;
 	if (cloud_endpoint(c, host, sizeof host, &port) == 0)
 		util_fmt(s->endpoint, sizeof s->endpoint, "%s:%d (API %d)", host, port, c->api);
 	meta_init(&m, c->metadata, c->timeout);
@@ -130,6 +135,26 @@ static const char *holder_text(const struct status *s, const struct cfg *c, int 
 	return buf;
 }
 
+static void print_last(const struct status *s)
+{
+	char line[PHASES_RECORD_MAX], when[32];
+	time_t t;
+	struct tm tm;
+
+	if (!s->have_last) {
+		printf("last migrate: never\n");
+		return;
+	}
+	t = (time_t)s->last.time;
+	if (!gmtime_r(&t, &tm) || !strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S UTC", &tm))
+		strcpy(when, "?");
+	if (s->last.total_ms < 0)	/* an older tcvip's record: no phases */
+		printf("last migrate: %s, %s, %lld ms, %u calls\n", when, s->last.result,
+		    s->last.duration_ms, s->last.calls);
+	else if (phases_log_line(&s->last, line, sizeof line) > 0)
+		printf("last migrate: %s, after the %s: %s\n", when, s->last.event, line);
+}
+
 static void print_text(const struct status *s, const struct cfg *c)
 {
 	char ip[16], buf[128], buf2[256];
@@ -155,7 +180,7 @@ static void print_text(const struct status *s, const struct cfg *c)
 		printf("eip pending:  %s (check_self retries)\n", s->eip_pending);
 	printf("endpoint:     %s\n", s->endpoint);
 	printf("credentials:  %s\n", s->creds);
-	printf("last migrate: %s\n", s->last);
+	print_last(s);
 	printf("failed count: %lld (faults at %d)\n", s->failed, c->fault_after);
 }
 
@@ -182,6 +207,52 @@ static void json_eip(struct json_w *w, const struct status *s, const struct cfg 
 	json_w_end_obj(w);
 }
 
+/* A number, or null when not known (-1). */
+static void json_ms(struct json_w *w, const char *key, long long v)
+{
+	json_w_key(w, key);
+	if (v < 0)
+		json_w_null(w);
+	else
+		json_w_int(w, v);
+}
+
+/* "last_migrate": null, or the record with its phases (ms from the event, null: not reached). */
+static void json_last(struct json_w *w, const struct status *s)
+{
+	const struct migrate_phases *p = &s->last;
+	int i;
+
+	if (!s->have_last) {
+		json_w_null(w);
+		return;
+	}
+	json_w_obj(w);
+	json_w_key(w, "time"); json_w_int(w, p->time);
+	json_w_key(w, "result"); json_w_str(w, p->result);
+	json_w_key(w, "event");
+	if (*p->event)
+		json_w_str(w, p->event);
+	else
+		json_w_null(w);
+	json_ms(w, "ended_ms", p->ended_ms > 0 ? p->ended_ms : -1);
+	json_ms(w, "duration_ms", p->duration_ms);
+	json_ms(w, "total_ms", p->total_ms);
+	json_w_key(w, "calls"); json_w_int(w, p->calls);
+	json_w_key(w, "retries"); json_w_int(w, p->retries);
+	json_w_key(w, "error");
+	if (*p->error)
+		json_w_str(w, p->error);
+	else
+		json_w_null(w);
+	json_w_key(w, "phases_ms");
+	json_w_obj(w);
+	for (i = PHASE_REQUEST; i < PHASE_COUNT; i++)
+		json_ms(w, phases_name(i), p->total_ms < 0 ? -1 : p->ms[i]);
+	json_w_end_obj(w);
+	json_w_end_obj(w);
+}
+
 static void print_json(const struct status *s, const struct cfg *c)
 {
 	static char out[16384];
@@ -191,6 +262,7 @@ static void print_json(const struct status *s, const struct cfg *c)
 
 	json_w_init(&w, out, sizeof out);
 	json_w_obj(&w);
+	json_w_key(&w, "schema"); json_w_int(&w, STATUS_SCHEMA);
 	json_w_key(&w, "state"); json_w_str(&w, s->state);
 	json_w_key(&w, "interface"); json_w_str(&w, s->nd.ifname);
 	json_w_key(&w, "mode"); json_w_str(&w, cfg_mode_name(c->mode));
@@ -220,7 +292,8 @@ static void print_json(const struct status *s, const struct cfg *c)
 	json_w_end_arr(&w);
 	json_w_key(&w, "endpoint"); json_w_str(&w, s->endpoint);
 	json_w_key(&w, "credentials"); json_w_str(&w, s->creds);
-	json_w_key(&w, FILE_LAST_MIGRATE); json_w_str(&w, s->last);
+	json_w_key(&w, "last_migrate");
+	json_last(&w, s);
 	json_w_key(&w, "failed_count"); json_w_int(&w, s->failed);
 	json_w_key(&w, "eip_pending"); json_w_str(&w, s->eip_pending);
 	json_w_end_obj(&w);

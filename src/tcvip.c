@@ -11,6 +11,7 @@
 
 #include "cfg.h"
 #include "log.h"
+#include "metrics.h"
 #include "state.h"
 #include "tcvip.h"
 #include "util.h"
@@ -138,7 +139,7 @@ static int parse_globals(int argc, char **argv, int i)
 
 static int run_applet(const struct applet *a, int argc, char **argv)
 {
-	int first;
+	int first, rc;
 
 	log_set_speaker(a->name);
 	first = parse_globals(argc, argv, 1);
@@ -151,7 +152,9 @@ static int run_applet(const struct applet *a, int argc, char **argv)
 	}
 	/* The applet sees its own name then its own arguments. */
 	argv[first - 1] = (char *)a->name;
-	return a->main(argc - first + 1, argv + first - 1);
+	rc = a->main(argc - first + 1, argv + first - 1);
+	metrics_flush();	/* what the run counted, if metrics_file is set */
+	return rc;
 }
 
 /* A file --install may replace: any symlink, or a hard link to this binary. */
@@ -365,5 +368,6 @@ int tcvip_setup(struct cfg *c)
 	if (cfg_load(c, cfg_path(tcvip.config)) < 0)
 		return -1;
 	log_open(c->log_file, tcvip.verbose);
+	metrics_bind(c);
 	return state_dir_ensure(c->state_dir);
 }

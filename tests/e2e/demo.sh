@@ -1,5 +1,5 @@
 #!/bin/sh
-# demo.sh: `make demo`: two keepalived nodes and a simulated Tencent Cloud VPC in network namespaces; narrates a live failover, then tears it all down.
+# demo.sh: `make demo`: two keepalived nodes and a simulated Tencent Cloud VPC in network namespaces; narrates a live failover (its final log line with the phases), a timed `vip drill`, then tears it all down.
 # usage: tests/e2e/demo.sh        (as root; no arguments; nothing outside 198.18.0.0/24 is touched)
 . "$(dirname "$0")/lib.sh"
 
@@ -90,8 +90,23 @@ else
 	e2e_dump_always
 fi
 
+say "The failover's final log line on node $P (its phases, counted from keepalived's notify)"
+grep 'migrate: done in' "$E2E_RUN/$P/log/keepalived.log" | tail -n 1 | sed 's/^/   /'
+
 say "vip status on node $P"
 e2e_vip "$P" status 2>&1 | sed 's/^/   | /'
+
+say "A drill: vip drill --yes on node $P hands the VIP to node $M, timed, and gives it back to keepalived"
+if e2e_vip "$P" drill --yes --timeout 60 >"$E2E_RUN/drill.out" 2>&1; then
+	sed 's/^/   | /' "$E2E_RUN/drill.out"
+	wait_for 10 sh -c "grep -q 'migrate: done in' '$E2E_RUN/$M/log/keepalived.log'"
+	line "node $M's final log line for it:"
+	grep 'migrate: done in' "$E2E_RUN/$M/log/keepalived.log" | tail -n 1 | sed 's/^/   /'
+else
+	sed 's/^/   | /' "$E2E_RUN/drill.out"
+	fail "the drill did not move the VIP"
+fi
+e2e_settle "$M" 40 || line "warning: the cluster did not settle on node $M after the drill"
 
 say "Tearing down (namespaces, simulator, keepalived); logs kept in $E2E_LOGS"
 exit 0

@@ -1,8 +1,10 @@
 #!/bin/sh
-# test_drill.sh: planned handovers under real keepalived: `vip drill --yes` on the master moves the VIP and prints its phases; a drill always clears its request (also on SIGTERM); an expired or foreign request is ignored; a spot reclaim notice in metadata hands the master over while it is alive.
+# test_drill.sh: planned handovers under real keepalived: `vip drill --yes` on the master moves the VIP and prints its phases against the VRRP timers; the table, the new master's last_migrate phases and its metrics_file are held against the simulator's task list and request log; a drill always clears its request (also on SIGTERM); an expired or foreign request is ignored; a spot reclaim notice in metadata hands the master over while it is alive.
 . "$(dirname "$0")/lib.sh"
 e2e_require
 
+# metrics_file on both nodes: the new master's file is checked after the drill
+e2e_tcvip_conf "metrics_file = /var/keepalived/tcvip.prom"
 e2e_start_cluster stable none
 expect "the pair settles on $M" e2e_settle "$M" 30
 flag() { echo "$E2E_RUN/$1/var-keepalived/handover"; }
@@ -23,6 +25,23 @@ expect_out "this node BACKUP \(request cleared\) +[0-9]+\.[0-9]{3} s" "... and w
 expect "the simulator says $P holds the VIP" e2e_holder_is "$P"
 expect "$P's move was a MigratePrivateIpAddress during the drill" \
 	test "$(e2e_calls | awk -v n="$P" -v a="$T0" -v b="$T1" '$1 >= a && $1 <= b && $2 == n && $4 == "MigratePrivateIpAddress" && $5 == "Success"' | wc -l)" -ge 1
+# The table against the simulator's own records, and the new master's phases and metrics.
+printf '%s\n' "$T_OUT" >"$E2E_RUN/drill.table"
+e2e_sim_get state >"$E2E_RUN/sim.state"; e2e_sim_get log >"$E2E_RUN/sim.log"
+python3 "$E2E_HERE/drill_check.py" "$E2E_RUN/drill.table" "$E2E_RUN/sim.state" "$E2E_RUN/sim.log" \
+	"$(e2e_ip "$P")" "$(e2e_eni "$P")" "$T1" "$E2E_RUN/$P/var-keepalived/last_migrate" >"$E2E_RUN/drill.checks" 2>&1
+while IFS= read -r l; do
+	case $l in "ok - "*) ok "${l#ok - }" ;; "not ok - "*) not_ok "${l#not ok - }" ;; *) not_ok "drill_check: $l" ;; esac
+done <"$E2E_RUN/drill.checks"
+sed 's/^/# '"$P"' last_migrate: /' "$E2E_RUN/$P/var-keepalived/last_migrate"
+grep 'migrate: done in' "$E2E_RUN/$P/log/keepalived.log" | tail -n 1 | sed 's/^/# /'
+acc=$(sed -n 's/.* accepted_ms=\([0-9]*\) .*/\1/p' "$E2E_RUN/$P/var-keepalived/last_migrate")
+expect_rc 0 "$P's metrics_file: strict Prometheus text with the failover in it" \
+	python3 "$E2E_HERE/../sh/check_metrics.py" "$E2E_RUN/$P/var-keepalived/tcvip.prom" \
+	'tcvip_migrations_total{result="done"}~=[1-9][0-9]*' "tcvip_vip_held{vip=\"$E2E_VIP\"}=1" \
+	'tcvip_api_requests_total{action="MigratePrivateIpAddress",code="ok"}~=[1-9][0-9]*' \
+	"tcvip_last_migration_phase_seconds{phase=\"accepted\"}=$(awk -v m="${acc:-0}" 'BEGIN { printf "%d.%03d", m / 1000, m % 1000 }')"
+expect "... mode 0644" test "$(stat -c %a "$E2E_RUN/$P/var-keepalived/tcvip.prom")" = 644
 expect "the drill's request is gone" test ! -e "$(flag "$M")"
 expect "$M is BACKUP" e2e_state_is "$M" BACKUP
 expect "the pair settles on $P" e2e_settle "$P" 30

@@ -37,6 +37,8 @@ expect "MASTER event: the cloud gives the VIP to this ENI" wait_for 10 sh -c "[ 
 expect "MASTER event: state MASTER" state_is MASTER
 expect "... the migrate ran in the consumer and reported" wait_for 5 grep -qE 'migrate: every VIP is on eni-simnodea .* 0 TLS handshakes\)' "$L"
 expect "... with one Migrate" test "$(sim_count MigratePrivateIpAddress Success)" = 1
+expect "... its phases counted from the FIFO line's arrival (last_migrate event=fifo)" \
+	wait_for 5 grep -qE ' result=done .* event=fifo .* accepted_ms=[0-9]+ ' "$S/last_migrate"
 
 # Ordered, latest wins: a burst ending BACKUP leaves BACKUP and moves nothing more.
 simctl holder $VIP eni-simnodeb >/dev/null; simctl log-clear >/dev/null

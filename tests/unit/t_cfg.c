@@ -93,6 +93,10 @@ static void test_errors(void)
 	check(load_text(&c, "vip = 198.18.0.1\nspot_handover = maybe\n", 0600) < 0);
 	check(load_text(&c, "vip = 198.18.0.1\nspot_handover = no\n", 0600) == 0 && !c.spot_handover);
 	check(load_text(&c, "vip = 198.18.0.1\nspot_handover = yes\n", 0600) == 0 && c.spot_handover);
+	check(load_text(&c, "vip = 198.18.0.1\n", 0600) == 0 && !*c.metrics_file);	/* off */
+	check(load_text(&c, "vip = 198.18.0.1\nmetrics_file = /var/lib/node_exporter/tcvip.prom\n",
+	    0600) == 0 && !strcmp(c.metrics_file, "/var/lib/node_exporter/tcvip.prom"));
+	check(load_text(&c, "vip = 198.18.0.1\nmetrics_file = tcvip.prom\n", 0600) < 0);	/* relative */
 	check(load_text(&c, "vip = 198.18.0.1\nendpoint = bad host\n", 0600) < 0);
 	check(load_text(&c, "vip = 198.18.0.1\nendpoint = h:99999\n", 0600) < 0);
 	check(load_text(&c, "vip = 198.18.0.1\nmetadata = https://x\n", 0600) < 0);

@@ -240,6 +240,8 @@ static void world(int nv, const char *const *holders, int migrate_timeout)
 	state_remove(cfg.state_dir, FILE_HOLDERS);
 }
 
+static struct migrate_phases last_ph;	/* the last run's phases */
+
 /* Runs the real migrate over the fake table; the client is opened and closed once. */
 static int run(unsigned flags)
 {
@@ -247,6 +249,7 @@ static int run(unsigned flags)
 	int rc = migrate_exec(&m, flags);
 
 	check(fk.opens == fk.closes && m.open == 0);
+	last_ph = m.ph;
 	return rc;
 }
 
@@ -282,6 +285,11 @@ static void t_moved(void)
 	check(!strcmp(fk.holder[0], SELF));
 	check(fk.moves == 1 && fk.polls == 3 && fk.finds == 2);	/* the second describe confirms */
 	check(recorded("done"));
+	/* every phase of a move reached, in order; no follow-up in this mode */
+	check(last_ph.ms[PHASE_REQUEST] >= 0 && last_ph.ms[PHASE_ACCEPTED] >= last_ph.ms[PHASE_REQUEST]);
+	check(last_ph.ms[PHASE_TASK_ENDED] >= last_ph.ms[PHASE_ACCEPTED]);
+	check(last_ph.ms[PHASE_CONFIRMED] >= last_ph.ms[PHASE_TASK_ENDED]);
+	check(last_ph.ms[PHASE_FOLLOW_UP] == -1 && last_ph.retries == 0 && !strcmp(last_ph.event, "manual"));
 }
 
 static void t_assigned(void)
