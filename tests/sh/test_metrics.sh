@@ -23,12 +23,17 @@ s = json.load(sys.stdin)
 def t(v, *types): return any(isinstance(v, k) and not (k is int and isinstance(v, bool)) for k in types)
 top = {"schema": (int,), "state": (str,), "interface": (str,), "eni": (str,), "vpc": (str,),
        "region": (str,), "cloud_reachable": (bool,), "vips": (list,), "endpoint": (str,),
-       "credentials": (str,), "last_migrate": (dict, type(None)), "failed_count": (int,)}
+       "credentials": (str,), "last_migrate": (dict, type(None)), "failed_count": (int,),
+       "mode": (str,), "next_hop": (str,), "eip_pending": (str,)}
 assert s["schema"] == 1, s["schema"]
 for k, ty in top.items(): assert k in s and t(s[k], *ty), (k, s.get(k))
 for v in s["vips"]:
-    assert set(v) == {"vip", "on_nic", "holder"}, v
+    assert set(v) == {"vip", "on_nic", "holder", "eip"}, v
     assert t(v["vip"], str) and t(v["on_nic"], bool, type(None)) and t(v["holder"], str, type(None)), v
+    e = v["eip"]
+    assert e is None or (set(e) == {"id", "found", "ip", "status", "eni", "private_ip", "configured"}
+        and t(e["found"], bool) and t(e["configured"], bool)
+        and all(t(e[k], str) for k in ("id", "ip", "status", "eni", "private_ip"))), e
 m = s["last_migrate"]
 if m is not None:
     lm = {"time": (int,), "ended_ms": (int, type(None)), "result": (str,), "event": (str, type(None)), "duration_ms": (int, type(None)),
@@ -55,10 +60,10 @@ expect "final log line: done in N ms (event→request, accepted, task ended, con
 	sh -c "printf '%s\n' '$line' | grep -qE 'migrate: done in [0-9]+ ms \(event→request [0-9]+ ms, accepted [0-9]+ ms, task ended [0-9]+ ms, confirmed [0-9]+ ms\), [0-9]+ calls, 0 retries$'"
 expect "... it is the migrate's last line" sh -c "tail -n 1 '$d/tcvip.log' | grep -q 'migrate: done in'"
 expect "last_migrate keeps its old keys first" grep -qE '^time=[0-9]+ result=done duration_ms=[0-9]+ calls=[0-9]+ ' "$d/state/last_migrate"
-expect "last_migrate: event=manual, every phase but follow-up" \
-	sh -c "[ '$(rec event)' = manual ] && [ '$(rec request_ms)' != - ] && [ '$(rec accepted_ms)' != - ] && [ '$(rec task_ended_ms)' != - ] && [ '$(rec confirmed_ms)' != - ] && [ '$(rec follow_up_ms)' = - ]"
-expect "... in order: request <= accepted <= task ended <= confirmed <= total" \
-	test "$(rec request_ms)" -le "$(rec accepted_ms)" -a "$(rec accepted_ms)" -le "$(rec task_ended_ms)" -a "$(rec task_ended_ms)" -le "$(rec confirmed_ms)" -a "$(rec confirmed_ms)" -le "$(rec total_ms)"
+expect "last_migrate: event=manual, every phase, the follow-up too (eip = auto: the EIP step ran)" \
+	sh -c "[ '$(rec event)' = manual ] && [ '$(rec request_ms)' != - ] && [ '$(rec accepted_ms)' != - ] && [ '$(rec task_ended_ms)' != - ] && [ '$(rec confirmed_ms)' != - ] && [ '$(rec follow_up_ms)' != - ]"
+expect "... in order: request <= accepted <= task ended <= confirmed <= follow-up" \
+	test "$(rec request_ms)" -le "$(rec accepted_ms)" -a "$(rec accepted_ms)" -le "$(rec task_ended_ms)" -a "$(rec task_ended_ms)" -le "$(rec confirmed_ms)" -a "$(rec confirmed_ms)" -le "$(rec follow_up_ms)"
 expect "... calls match the simulator's log ($(rec calls))" test "$(rec calls)" = "$(simctl log | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')"
 J=$(status_schema); rc=$?
 expect "vip status --json: schema 1, every documented key with its type" test "$rc" = 0
