@@ -248,16 +248,15 @@ static int held_elsewhere(struct tick *t, const struct cloud_holder *h)
 	return 0;
 }
 
-/* The metrics' holder gauges, as the cloud answered (all here: r = 1). */
+/* The metrics' holder gauges, as the cloud answered (all here: r = 1); this node as the
+ * query just located it, in the mode's terms (ENI or next hop): no file read. */
 static void note_held(const struct tick *t, const struct cloud_holder *h, int r)
 {
-	struct node nd;
+	const char *self = migrate_self();
 	int i;
 
-	if (!r && disc_node(&nd, &t->c, NULL, NULL, 0) < 0)	/* cache only: no call */
-		return;
 	for (i = 0; i < t->c.nvip; i++)
-		metrics_vip_held(h[i].vip, r || (*nd.eni && !strcmp(h[i].eni, nd.eni) && !h[i].busy));
+		metrics_vip_held(h[i].vip, r || (*self && !strcmp(h[i].eni, self) && !h[i].busy));
 }
 
 /* At most every query_interval: does the cloud give every VIP to this ENI? Exit code. */
