@@ -587,9 +587,10 @@ must() {
 	exit 1
 }
 
-# e2e_start_cluster MODE HOLDER: e2e_cluster, then one converged master; sets M (master) and P.
+# e2e_start_cluster MODE HOLDER: e2e_cluster (or the test's own E2E_CLUSTER_FN, same
+# arguments), then one converged master; sets M (master) and P.
 e2e_start_cluster() {
-	must "cluster up ($1 mode, VIP first held by ${2:-none})" e2e_cluster "$1" "${2:-}"
+	must "cluster up ($1 mode, VIP first held by ${2:-none})" "${E2E_CLUSTER_FN:-e2e_cluster}" "$1" "${2:-}"
 	# check_self exiting 2 (usage or config error) never lets a master emerge: do not wait for it.
 	M=$(e2e_wait_master 30 "exited with status 2")
 	must "a keepalived MASTER emerges (got: $M)" sh -c "case '$M' in a|b) true ;; *) false ;; esac"

@@ -191,14 +191,10 @@ route_cluster() {
 	for _nd in a b; do e2e_ka_start "$_nd" || return 1; done
 }
 
-# route_start KA_MODE HOLDER: route_cluster, then one converged master; sets M and P.
-route_start() {
-	must "cluster up (route mode, keepalived $1, routes first on $2)" route_cluster "$1" "$2"
-	M=$(e2e_wait_master 30 "exited with status 2")
-	must "a keepalived MASTER emerges (got: $M)" sh -c "case '$M' in a|b) true ;; *) false ;; esac"
-	P=$(e2e_peer "$M")
-	must "master $M: both route tables point at it, the VIP is on its NIC only" wait_for 30 e2e_converged "$M"
-}
+# route_start KA_MODE HOLDER: route_cluster, then one converged master (e2e_converged: both
+# route tables point at it, the VIP on its NIC only); sets M and P.
+E2E_CLUSTER_FN=route_cluster
+route_start() { e2e_start_cluster "$1" "$2"; }
 
 # crash NODE: kill -9 of NODE's keepalived; the peer takes the routes; the client follows.
 crash() {
