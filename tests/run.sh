@@ -13,7 +13,7 @@ KA233_AGAIN="test_stable.sh test_preempt.sh test_symlink_install.sh test_check_s
 KA233_DIR=$B/keepalived-2.3.3
 # ... and these with keepalived 1.3.5 (CentOS 7's; built from the shared upstream tarball by
 # third_party/keepalived135.sh): tests/e2e/SCRIPT@1.3.5; `e2e@1.3.5` runs only those.
-KA135_AGAIN="test_stable.sh test_preempt.sh test_symlink_install.sh test_storm.sh test_check_self.sh test_drill.sh test_one_conf.sh"
+KA135_AGAIN="test_stable.sh test_preempt.sh test_symlink_install.sh test_storm.sh test_check_self.sh test_drill.sh test_one_conf.sh test_eip.sh test_route.sh"
 KA135_DIR=$B/keepalived-1.3.5
 pass=0 fail=0 broken=""
 export TCVIP_BIN="$PWD/$B/tcvip"
