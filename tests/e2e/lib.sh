@@ -527,6 +527,16 @@ e2e_kill_failover() {
 	expect "the VIP is on $2's NIC" wait_for 10 e2e_nic_has_vip "$2"
 }
 
+# e2e_kill_expect WHAT FROM TO: kill -9 of FROM's keepalived (E2E_T0: the moment); expected, each
+# named "WHAT: ...": TO becomes MASTER and the cloud holder, the VIP on its NIC; the times said.
+e2e_kill_expect() {
+	E2E_T0=$(e2e_now)
+	e2e_ka_kill "$2"
+	expect "$1: kill -9 $2's keepalived: $3 becomes MASTER and the cloud holder" e2e_watch_failover "$3" "$E2E_T0" 40
+	expect "$1: the VIP is on $3's NIC" wait_for 10 e2e_nic_has_vip "$3"
+	e2e_say "time: $1: MASTER on $3 +$E2E_T_MASTER s, cloud holder +$E2E_T_CLOUD s"
+}
+
 # e2e_report_times WHAT NODE: prints the measured times (reported, never asserted), seconds after
 # E2E_T0 (epoch): keepalived MASTER and the cloud holder by polling; from the simulator's log,
 # NODE's first API call (its notify_action's migrate starting) and its accepted migration.
