@@ -280,19 +280,25 @@ e2e_sim_post() {
 		-d "$2" "http://$E2E_CLOUD_IP/_sim/$1"
 }
 
+# e2e_sim_state KEY A B ARG PY: the python PY over the simulator state's KEY (as v), with names
+# (A's and B's ids to "a" and "b") and arg = ARG; "?" if the state cannot be read.
+e2e_sim_state() {
+	e2e_sim_get state 2>/dev/null | python3 -c 'import json, sys
+try:
+    v = json.load(sys.stdin)[sys.argv[1]]
+except Exception:
+    print("?"); sys.exit(0)
+names, arg = {sys.argv[2]: "a", sys.argv[3]: "b"}, sys.argv[4]
+'"$5" "$1" "$2" "$3" "$4"
+}
+
 # e2e_holder: which node's ENI holds the VIP in the cloud: a or b (with a "~" appended while the
 # address is still PENDING or MIGRATING there), none, or ? on error.
 e2e_holder() {
-	e2e_sim_get state 2>/dev/null | python3 -c '
-import json, sys
-try:
-    enis = json.load(sys.stdin)["enis"]
-except Exception:
-    print("?"); sys.exit(0)
-names = {sys.argv[2]: "a", sys.argv[3]: "b"}
+	e2e_sim_state enis "$(e2e_eni a)" "$(e2e_eni b)" "$E2E_VIP" '
 held = [names.get(e["id"], e["id"]) + ("" if i["state"] == "AVAILABLE" else "~")
-        for e in enis for i in e["ips"] if i["ip"] == sys.argv[1]]
-print(" ".join(held) or "none")' "$E2E_VIP" "$(e2e_eni a)" "$(e2e_eni b)"
+        for e in v for i in e["ips"] if i["ip"] == arg]
+print(" ".join(held) or "none")'
 }
 e2e_holder_is() { [ "$(e2e_holder)" = "$1" ]; }
 

@@ -144,18 +144,12 @@ client_reaches() { [ "$(client_gets)" = "$1" ]; }
 # e2e_holder (lib.sh's, for route mode): the node both tables' VIP/32 route points at: a, b,
 # none, or "mixed" (tables disagree, or ECMP).
 e2e_holder() {
-	e2e_sim_get state 2>/dev/null | python3 -c '
-import json, sys
-try:
-    tables = json.load(sys.stdin)["route_tables"]
-except Exception:
-    print("?"); sys.exit(0)
-names = {sys.argv[2]: "a", sys.argv[3]: "b"}
+	e2e_sim_state route_tables "$(e2e_ip a)" "$(e2e_ip b)" "$E2E_VIP" '
 hops = set()
 for t in ("rtb-e2emain0", "rtb-e2eclnt0"):
-    rs = [r for r in tables[t]["routes"] if r["cidr"] == sys.argv[1] + "/32"]
+    rs = [r for r in v[t]["routes"] if r["cidr"] == arg + "/32"]
     hops.add(",".join(names.get(r["gateway"], r["gateway"]) + ("" if r["enabled"] else "-off") for r in rs) or "none")
-print(hops.pop() if len(hops) == 1 else "mixed")' "$E2E_VIP" "$(e2e_ip a)" "$(e2e_ip b)"
+print(hops.pop() if len(hops) == 1 else "mixed")'
 }
 # e2e_nic_has_vip (lib.sh's): the VIP is on NODE's eth0.
 e2e_nic_has_vip() { ip -n "$(e2e_ns "$1")" -4 -o addr show dev eth0 | grep -q " $E2E_VIP/"; }
