@@ -102,28 +102,43 @@ void cfg_defaults(struct cfg *c)
 	c->spot_handover = 1;
 }
 
-static int set_vips(struct cfg *c, const char *value, char *why, int whylen)
+/* fn(c, item, why, whylen) on each comma-separated item of value, trimmed. 0, or -1 (why
+ * set). */
+static int each_item(struct cfg *c, const char *value,
+    int (*fn)(struct cfg *c, char *item, char *why, int whylen), char *why, int whylen)
 {
 	char buf[1024], *tok, *save = NULL;
-	int i;
 
 	if (util_copy(buf, sizeof buf, value) < 0)
 		return util_fmt(why, (size_t)whylen, "value too long"), -1;
-	for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-		uint32_t a = 0;
-		unsigned first;
+	for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save))
+		if (fn(c, util_trim(tok), why, whylen) < 0)
+			return -1;
+	return 0;
+}
 
-		tok = util_trim(tok);
-		first = util_ipv4_parse(tok, &a) < 0 ? 0 : ntohl(a) >> 24;
-		if (first == 0 || first >= 224 || first == 127)
-			return util_fmt(why, (size_t)whylen, "'%s' is not a unicast IPv4 address", tok), -1;
-		for (i = 0; i < c->nvip; i++)
-			if (c->vip[i] == a)
-				return util_fmt(why, (size_t)whylen, "vip %s listed twice", tok), -1;
-		if (c->nvip >= CFG_MAX_VIPS)
-			return util_fmt(why, (size_t)whylen, "more than %d VIPs", CFG_MAX_VIPS), -1;
-		c->vip[c->nvip++] = a;
-	}
+/* One address of a vip line, appended to c->vip. */
+static int add_vip(struct cfg *c, char *tok, char *why, int whylen)
+{
+	uint32_t a = 0;
+	unsigned first = util_ipv4_parse(tok, &a) < 0 ? 0 : ntohl(a) >> 24;
+	int i;
+
+	if (first == 0 || first >= 224 || first == 127)
+		return util_fmt(why, (size_t)whylen, "'%s' is not a unicast IPv4 address", tok), -1;
+	for (i = 0; i < c->nvip; i++)
+		if (c->vip[i] == a)
+			return util_fmt(why, (size_t)whylen, "vip %s listed twice", tok), -1;
+	if (c->nvip >= CFG_MAX_VIPS)
+		return util_fmt(why, (size_t)whylen, "more than %d VIPs", CFG_MAX_VIPS), -1;
+	c->vip[c->nvip++] = a;
+	return 0;
+}
+
+static int set_vips(struct cfg *c, const char *value, char *why, int whylen)
+{
+	if (each_item(c, value, add_vip, why, whylen) < 0)
+		return -1;
 	if (!c->nvip)
 		return util_fmt(why, (size_t)whylen, "empty vip"), -1;
 	return 0;
@@ -164,8 +179,6 @@ static int add_eip(struct cfg *c, char *tok, char *why, int whylen)
 /* eip = auto | none | ID[@VIP][, ...] (repeatable for ids). */
 static int set_eips(struct cfg *c, const char *value, char *why, int whylen)
 {
-	char buf[1024], *tok, *save = NULL;
-
 	if (!strcmp(value, "auto") || !strcmp(value, "none")) {
 		if (c->neip)
 			return util_fmt(why, (size_t)whylen, "eip = %s cannot be combined with the "
@@ -177,11 +190,8 @@ static int set_eips(struct cfg *c, const char *value, char *why, int whylen)
 	if (c->eip_word)
 		return util_fmt(why, (size_t)whylen, "eip ids cannot be combined with an earlier "
 		    "eip = %s", c->eip_mode == CFG_EIP_NONE ? "none" : "auto"), -1;
-	if (util_copy(buf, sizeof buf, value) < 0)
-		return util_fmt(why, (size_t)whylen, "value too long"), -1;
-	for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save))
-		if (add_eip(c, tok, why, whylen) < 0)
-			return -1;
+	if (each_item(c, value, add_eip, why, whylen) < 0)
+		return -1;
 	c->eip_mode = CFG_EIP_IDS;
 	return 0;
 }
@@ -208,27 +218,29 @@ static int set_mode(struct cfg *c, const char *value, char *why, int whylen)
 	return util_fmt(why, (size_t)whylen, "mode must be eni or route, not '%s'", value), -1;
 }
 
+/* One id of a route_table line, appended to c->route_table. */
+static int add_route_table(struct cfg *c, char *tok, char *why, int whylen)
+{
+	int i;
+
+	if (!valid_id(tok, "rtb-") || strlen(tok) >= sizeof c->route_table[0])
+		return util_fmt(why, (size_t)whylen, "'%s' is not a valid route_table id "
+		    "(rtb-xxxxxxxx)", tok), -1;
+	for (i = 0; i < c->nroute_table; i++)
+		if (!strcmp(c->route_table[i], tok))
+			return util_fmt(why, (size_t)whylen, "route_table %s listed twice", tok), -1;
+	if (c->nroute_table >= CFG_MAX_ROUTE_TABLES)
+		return util_fmt(why, (size_t)whylen, "more than %d route tables",
+		    CFG_MAX_ROUTE_TABLES), -1;
+	util_copy(c->route_table[c->nroute_table++], sizeof c->route_table[0], tok);
+	return 0;
+}
+
 /* route_table = rtb-xxxxxxxx (repeat the key, or comma-separate). */
 static int set_route_tables(struct cfg *c, const char *value, char *why, int whylen)
 {
-	char buf[1024], *tok, *save = NULL;
-	int i;
-
-	if (util_copy(buf, sizeof buf, value) < 0)
-		return util_fmt(why, (size_t)whylen, "value too long"), -1;
-	for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-		tok = util_trim(tok);
-		if (!valid_id(tok, "rtb-") || strlen(tok) >= sizeof c->route_table[0])
-			return util_fmt(why, (size_t)whylen, "'%s' is not a valid route_table id "
-			    "(rtb-xxxxxxxx)", tok), -1;
-		for (i = 0; i < c->nroute_table; i++)
-			if (!strcmp(c->route_table[i], tok))
-				return util_fmt(why, (size_t)whylen, "route_table %s listed twice", tok), -1;
-		if (c->nroute_table >= CFG_MAX_ROUTE_TABLES)
-			return util_fmt(why, (size_t)whylen, "more than %d route tables",
-			    CFG_MAX_ROUTE_TABLES), -1;
-		util_copy(c->route_table[c->nroute_table++], sizeof c->route_table[0], tok);
-	}
+	if (each_item(c, value, add_route_table, why, whylen) < 0)
+		return -1;
 	if (!c->nroute_table)
 		return util_fmt(why, (size_t)whylen, "empty route_table"), -1;
 	return 0;

@@ -1,4 +1,5 @@
 /* cloud.c: the VPC API (3.0 and legacy 2.0): signing a call, sending it, error classes, and the operations tcvip needs. */
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -416,12 +417,18 @@ static int exchange(struct cloud *cl, const char *action, const char *headers, c
 	return parse_answer(cl, action, r);
 }
 
-/* Looks at the error fields of a parsed answer and classifies them. */
-static int api_error(struct cloud *cl, const char *action, const char *code, const char *msg,
-    const struct http_resp *r)
+/* The error of a parsed answer: its code (key ck of obj; dflt if none) and message (key mk),
+ * logged and classified. */
+static int api_error(struct cloud *cl, const char *action, int obj, const char *ck,
+    const char *mk, const char *dflt, const struct http_resp *r)
 {
+	char code[96], msg[256];
 	int k;
 
+	if (json_str(&cl->resp, json_get(&cl->resp, obj, ck), code, sizeof code) < 1)
+		util_copy(code, sizeof code, dflt);
+	if (json_str(&cl->resp, json_get(&cl->resp, obj, mk), msg, sizeof msg) < 0)
+		msg[0] = 0;
 	set_error(cl, code, msg);
 	k = classify(cl->code);
 	if (k == CALL_EXPIRED)
@@ -434,7 +441,7 @@ static int api_error(struct cloud *cl, const char *action, const char *code, con
 /* API 3 answer: {"Response": {..., "Error": {"Code", "Message"}, "RequestId"}}. */
 static int answer3(struct cloud *cl, const char *action, const struct http_resp *r)
 {
-	char code[96], msg[256], rid[sizeof cl->request_id];
+	char rid[sizeof cl->request_id];
 	int err;
 
 	cl->resp_obj = json_get(&cl->resp, 0, "Response");
@@ -447,17 +454,13 @@ static int answer3(struct cloud *cl, const char *action, const struct http_resp 
 	err = json_get(&cl->resp, cl->resp_obj, "Error");
 	if (err < 0)
 		return CLOUD_OK;
-	if (json_str(&cl->resp, json_get(&cl->resp, err, "Code"), code, sizeof code) < 1)
-		util_copy(code, sizeof code, "UnknownError");
-	if (json_str(&cl->resp, json_get(&cl->resp, err, "Message"), msg, sizeof msg) < 0)
-		msg[0] = 0;
-	return api_error(cl, action, code, msg, r);
+	return api_error(cl, action, err, "Code", "Message", "UnknownError", r);
 }
 
 /* API 2 answer: {"code": 0, "message": "", "codeDesc": "Success", ...}. */
 static int answer2(struct cloud *cl, const char *action, const struct http_resp *r)
 {
-	char code[96], msg[256];
+	char dflt[32];
 	long long codenum;
 	int cv;
 
@@ -469,11 +472,8 @@ static int answer2(struct cloud *cl, const char *action, const struct http_resp 
 	}
 	if (codenum == 0)
 		return CLOUD_OK;
-	if (json_str(&cl->resp, json_get(&cl->resp, 0, "codeDesc"), code, sizeof code) < 1)
-		util_fmt(code, sizeof code, "code %lld", codenum);
-	if (json_str(&cl->resp, json_get(&cl->resp, 0, "message"), msg, sizeof msg) < 0)
-		msg[0] = 0;
-	return api_error(cl, action, code, msg, r);
+	util_fmt(dflt, sizeof dflt, "code %lld", codenum);
+	return api_error(cl, action, 0, "codeDesc", "message", dflt, r);
 }
 
 static int send3(struct cloud *cl, const char *action, const char *body)
@@ -625,13 +625,49 @@ static void filter(struct json_w *w, const char *name, const char *const *values
 	json_w_end_obj(w);
 }
 
-static int finish_body(struct cloud *cl, struct json_w *w)
+/* A request body in cl->body: begun as an object; ended, 0 or -1 (logged: too large). */
+static void body_begin(struct cloud *cl, struct json_w *w)
 {
+	json_w_init(w, cl->body, sizeof cl->body);
+	json_w_obj(w);
+}
+
+static int body_end(struct cloud *cl, struct json_w *w)
+{
+	json_w_end_obj(w);
 	if (json_w_finish(w) < 0) {
 		log_err("%s: request body too large", cl->host);
 		return -1;
 	}
 	return 0;
+}
+
+/* {key: s}, or {key: v} if s is NULL: the body of a call on one object. */
+static int key_body(struct cloud *cl, const char *key, const char *s, long long v)
+{
+	struct json_w w;
+
+	body_begin(cl, &w);
+	json_w_key(&w, key);
+	if (s)
+		json_w_str(&w, s);
+	else
+		json_w_int(&w, v);
+	return body_end(cl, &w);
+}
+
+/* set, if that token of the answer is an array; else -1 (logged: the answer to action has no
+ * list of what). */
+static int answer_list(struct cloud *cl, const char *action, int set, const char *what)
+{
+	char m[64];
+
+	if (set >= 0 && cl->resp.t[set].type == JSON_ARRAY)
+		return set;
+	util_fmt(m, sizeof m, "no %s list in answer", what);
+	set_error(cl, "malformed", m);
+	log_warn("%s: %s: %s", cl->host, action, cl->msg);
+	return -1;
 }
 
 /* Walks NetworkInterfaceSet (API 3) or data.data / data (API 2): calls fn per ENI object. */
@@ -654,11 +690,8 @@ static int each_eni(struct cloud *cl, eni_fn fn, void *arg)
 {
 	int set = eni_set(cl), i, e;
 
-	if (set < 0 || cl->resp.t[set].type != JSON_ARRAY) {
-		set_error(cl, "malformed", "no network interface list in answer");
-		log_warn("%s: DescribeNetworkInterfaces: no interface list in the answer", cl->host);
+	if (answer_list(cl, "DescribeNetworkInterfaces", set, "network interface") < 0)
 		return CLOUD_RETRY;
-	}
 	for (i = 0; (e = json_elem(&cl->resp, set, i)) >= 0; i++)
 		if (fn(cl, e, arg))
 			break;
@@ -700,8 +733,7 @@ int cloud_find_eni(struct cloud *cl, const char *vpc, const char *instance, cons
 	int rc;
 
 	eni[0] = 0;
-	json_w_init(&w, cl->body, sizeof cl->body);
-	json_w_obj(&w);
+	body_begin(cl, &w);
 	json_w_key(&w, "Filters");
 	json_w_arr(&w);
 	filter(&w, "attachment.instance-id", &instance, 1);
@@ -710,8 +742,7 @@ int cloud_find_eni(struct cloud *cl, const char *vpc, const char *instance, cons
 	json_w_end_arr(&w);
 	json_w_key(&w, "Limit");
 	json_w_int(&w, 100);
-	json_w_end_obj(&w);
-	if (finish_body(cl, &w) < 0)
+	if (body_end(cl, &w) < 0)
 		return CLOUD_FATAL;
 	rc = call(cl, "DescribeNetworkInterfaces", cl->body, p, *vpc ? 3 : 2);
 	if (rc == CLOUD_OK)
@@ -780,8 +811,7 @@ static int holders_body(struct cloud *cl, const char *vpc, const char *const *ip
 	const char *exact = "true";
 	struct json_w w;
 
-	json_w_init(&w, cl->body, sizeof cl->body);
-	json_w_obj(&w);
+	body_begin(cl, &w);
 	json_w_key(&w, "Filters");
 	json_w_arr(&w);
 	if (*vpc)
@@ -794,8 +824,7 @@ static int holders_body(struct cloud *cl, const char *vpc, const char *const *ip
 	json_w_int(&w, offset);
 	json_w_key(&w, "Limit");
 	json_w_int(&w, 100);
-	json_w_end_obj(&w);
-	return finish_body(cl, &w);
+	return body_end(cl, &w);
 }
 
 static int all_found(const struct cloud_holder *h, int n)
@@ -842,6 +871,14 @@ int cloud_holders(struct cloud *cl, const char *vpc, struct cloud_holder *h, int
 	return CLOUD_OK;
 }
 
+/* A task's state word (API 3): SUCCESS, RUNNING; FAILED, or a word we do not know, failed. */
+static enum cloud_task_state task_word(const char *w)
+{
+	if (!strcmp(w, "SUCCESS"))
+		return CLOUD_TASK_SUCCESS;
+	return strcmp(w, "RUNNING") ? CLOUD_TASK_FAILED : CLOUD_TASK_RUNNING;
+}
+
 /* ---- EIPs (API 3 only): [MODELS] DescribeAddresses, AssociateAddress, DisassociateAddress,
  * DescribeTaskResult; tests/sim/PROTOCOL.md "EIPs" ---- */
 
@@ -878,14 +915,12 @@ static void read_address(struct cloud *cl, int a, struct cloud_eip *e, int n)
 
 enum cloud_rc cloud_addresses(struct cloud *cl, struct cloud_eip *e, int n)
 {
-	struct sign_param p[MAX_PARAMS];
 	struct json_w w;
 	int i, set, a, rc;
 
 	if (n < 1 || n > 64 || cl->cfg->api != 3)
 		return CLOUD_FATAL;
-	json_w_init(&w, cl->body, sizeof cl->body);
-	json_w_obj(&w);
+	body_begin(cl, &w);
 	json_w_key(&w, "AddressIds");
 	json_w_arr(&w);
 	for (i = 0; i < n; i++) {
@@ -897,75 +932,70 @@ enum cloud_rc cloud_addresses(struct cloud *cl, struct cloud_eip *e, int n)
 	json_w_end_arr(&w);
 	json_w_key(&w, "Limit");
 	json_w_int(&w, 100);
-	json_w_end_obj(&w);
-	if (finish_body(cl, &w) < 0)
+	if (body_end(cl, &w) < 0)
 		return CLOUD_FATAL;
-	rc = call(cl, "DescribeAddresses", cl->body, p, 0);
+	rc = call(cl, "DescribeAddresses", cl->body, NULL, 0);
 	if (rc != CLOUD_OK)
 		return (enum cloud_rc)rc;
 	set = json_get(&cl->resp, cl->resp_obj, "AddressSet");
-	if (set < 0 || cl->resp.t[set].type != JSON_ARRAY) {
-		set_error(cl, "malformed", "no address list in answer");
-		log_warn("%s: DescribeAddresses: no AddressSet in the answer", cl->host);
+	if (answer_list(cl, "DescribeAddresses", set, "address") < 0)
 		return CLOUD_RETRY;
-	}
 	for (i = 0; (a = json_elem(&cl->resp, set, i)) >= 0; i++)
 		read_address(cl, a, e, n);
 	return CLOUD_OK;
 }
 
-/* TaskId of a bind/unbind answer: a string of digits ([MODELS], [EXAMPLES] "50121411"). */
-static enum cloud_rc eip_task_id(struct cloud *cl, char task[CLOUD_ID_LEN])
+/* The task id at token t as text: a number, or a non-empty string (of digits, if digits).
+ * CLOUD_OK, CLOUD_FATAL (it does not fit) or CLOUD_RETRY (none). */
+static enum cloud_rc id_at(struct cloud *cl, int t, int digits, char task[CLOUD_ID_LEN])
 {
-	int t = json_get(&cl->resp, cl->resp_obj, "TaskId");
 	long long id;
 
 	if (json_int(&cl->resp, t, &id) == 0)
 		return util_fmt(task, CLOUD_ID_LEN, "%lld", id) < 0 ? CLOUD_FATAL : CLOUD_OK;
 	if (json_str(&cl->resp, t, task, CLOUD_ID_LEN) > 0 &&
-	    util_parse_int(task, 0, 9223372036854775807LL, &id) == 0)
+	    (!digits || util_parse_int(task, 0, LLONG_MAX, &id) == 0))
 		return CLOUD_OK;
-	set_error(cl, "malformed", "no TaskId in answer");
 	return CLOUD_RETRY;
+}
+
+/* TaskId of a bind/unbind answer: a string of digits ([MODELS], [EXAMPLES] "50121411"). */
+static enum cloud_rc eip_task_id(struct cloud *cl, char task[CLOUD_ID_LEN])
+{
+	enum cloud_rc rc = id_at(cl, json_get(&cl->resp, cl->resp_obj, "TaskId"), 1, task);
+
+	if (rc == CLOUD_RETRY)
+		set_error(cl, "malformed", "no TaskId in answer");
+	return rc;
 }
 
 enum cloud_rc cloud_eip_bind(struct cloud *cl, const char *eip, const char *eni, uint32_t ip,
     char task[CLOUD_ID_LEN])
 {
-	struct sign_param p[MAX_PARAMS];
 	struct json_w w;
 	char text[16];
 	int rc;
 
-	json_w_init(&w, cl->body, sizeof cl->body);
-	json_w_obj(&w);
+	body_begin(cl, &w);
 	json_w_key(&w, "AddressId");
 	json_w_str(&w, eip);
 	json_w_key(&w, "NetworkInterfaceId");
 	json_w_str(&w, eni);
 	json_w_key(&w, "PrivateIpAddress");
 	json_w_str(&w, util_ipv4_str(ip, text));
-	json_w_end_obj(&w);
-	if (cl->cfg->api != 3 || finish_body(cl, &w) < 0)
+	if (cl->cfg->api != 3 || body_end(cl, &w) < 0)
 		return CLOUD_FATAL;
-	rc = call(cl, "AssociateAddress", cl->body, p, 0);
+	rc = call(cl, "AssociateAddress", cl->body, NULL, 0);
 	return rc == CLOUD_OK ? eip_task_id(cl, task) : (enum cloud_rc)rc;
 }
 
 enum cloud_rc cloud_eip_unbind(struct cloud *cl, const char *eip, char task[CLOUD_ID_LEN])
 {
-	struct sign_param p[MAX_PARAMS];
-	struct json_w w;
 	int rc;
 
-	json_w_init(&w, cl->body, sizeof cl->body);
-	json_w_obj(&w);
-	json_w_key(&w, "AddressId");
-	json_w_str(&w, eip);
-	json_w_end_obj(&w);
-	if (cl->cfg->api != 3 || finish_body(cl, &w) < 0)
+	if (cl->cfg->api != 3 || key_body(cl, "AddressId", eip, 0) < 0)
 		return CLOUD_FATAL;
-	rc = call(cl, "DisassociateAddress", cl->body, p, 0);
+	rc = call(cl, "DisassociateAddress", cl->body, NULL, 0);
 	return rc == CLOUD_OK ? eip_task_id(cl, task) : (enum cloud_rc)rc;
 }
 
@@ -973,41 +1003,28 @@ enum cloud_rc cloud_eip_unbind(struct cloud *cl, const char *eip, char task[CLOU
  * as a string; Result is SUCCESS, FAILED or RUNNING. */
 enum cloud_rc cloud_eip_task(struct cloud *cl, const char *task, enum cloud_task_state *st)
 {
-	struct sign_param p[MAX_PARAMS];
-	struct json_w w;
 	char result[32];
 	long long id;
 	int rc;
 
 	*st = CLOUD_TASK_RUNNING;
-	if (cl->cfg->api != 3 || util_parse_int(task, 0, 9223372036854775807LL, &id) < 0)
+	if (cl->cfg->api != 3 || util_parse_int(task, 0, LLONG_MAX, &id) < 0 ||
+	    key_body(cl, "TaskId", NULL, id) < 0)
 		return CLOUD_FATAL;
-	json_w_init(&w, cl->body, sizeof cl->body);
-	json_w_obj(&w);
-	json_w_key(&w, "TaskId");
-	json_w_int(&w, id);
-	json_w_end_obj(&w);
-	if (finish_body(cl, &w) < 0)
-		return CLOUD_FATAL;
-	rc = call(cl, "DescribeTaskResult", cl->body, p, 0);
+	rc = call(cl, "DescribeTaskResult", cl->body, NULL, 0);
 	if (rc != CLOUD_OK)
 		return (enum cloud_rc)rc;
 	if (json_str(&cl->resp, json_get(&cl->resp, cl->resp_obj, "Result"), result,
 	    sizeof result) < 1)
 		return CLOUD_RETRY;
-	if (!strcmp(result, "SUCCESS"))
-		*st = CLOUD_TASK_SUCCESS;
-	else if (strcmp(result, "RUNNING")) {
-		*st = CLOUD_TASK_FAILED;
+	if ((*st = task_word(result)) == CLOUD_TASK_FAILED)
 		set_error(cl, "TaskFailed", result);
-	}
 	return CLOUD_OK;
 }
 
 /* The task id of an asynchronous call: API 3 RequestId, API 2 taskId. */
 static int task_id(struct cloud *cl, char task[CLOUD_ID_LEN])
 {
-	long long id;
 	int t;
 
 	if (cl->cfg->api == 3)
@@ -1016,9 +1033,7 @@ static int task_id(struct cloud *cl, char task[CLOUD_ID_LEN])
 	t = json_get(&cl->resp, 0, "taskId");
 	if (t < 0 && (t = json_get(&cl->resp, 0, "data")) >= 0)
 		t = json_get(&cl->resp, t, "taskId");
-	if (json_int(&cl->resp, t, &id) == 0)
-		return util_fmt(task, CLOUD_ID_LEN, "%lld", id) < 0 ? CLOUD_FATAL : CLOUD_OK;
-	return json_str(&cl->resp, t, task, CLOUD_ID_LEN) > 0 ? CLOUD_OK : CLOUD_RETRY;
+	return id_at(cl, t, 0, task);
 }
 
 int cloud_migrate(struct cloud *cl, const char *vpc, uint32_t vip, const char *from,
@@ -1031,16 +1046,14 @@ int cloud_migrate(struct cloud *cl, const char *vpc, uint32_t vip, const char *f
 	struct json_w w;
 	int rc;
 
-	json_w_init(&w, cl->body, sizeof cl->body);
-	json_w_obj(&w);
+	body_begin(cl, &w);
 	json_w_key(&w, "SourceNetworkInterfaceId");
 	json_w_str(&w, from);
 	json_w_key(&w, "DestinationNetworkInterfaceId");
 	json_w_str(&w, to);
 	json_w_key(&w, "PrivateIpAddress");
 	json_w_str(&w, ip);
-	json_w_end_obj(&w);
-	if (finish_body(cl, &w) < 0)
+	if (body_end(cl, &w) < 0)
 		return CLOUD_FATAL;
 	rc = call(cl, "MigratePrivateIpAddress", cl->body, p, 4);
 	return rc == CLOUD_OK ? task_id(cl, task) : rc;
@@ -1056,8 +1069,7 @@ int cloud_assign(struct cloud *cl, const char *vpc, const char *eni, const uint3
 
 	if (n > 64)
 		return CLOUD_FATAL;
-	json_w_init(&w, cl->body, sizeof cl->body);
-	json_w_obj(&w);
+	body_begin(cl, &w);
 	json_w_key(&w, "NetworkInterfaceId");
 	json_w_str(&w, eni);
 	json_w_key(&w, "PrivateIpAddresses");
@@ -1072,8 +1084,7 @@ int cloud_assign(struct cloud *cl, const char *vpc, const char *eni, const uint3
 		json_w_end_obj(&w);
 	}
 	json_w_end_arr(&w);
-	json_w_end_obj(&w);
-	if (finish_body(cl, &w) < 0)
+	if (body_end(cl, &w) < 0)
 		return CLOUD_FATAL;
 	rc = call(cl, "AssignPrivateIpAddresses", cl->body, p, np);
 	return rc == CLOUD_OK ? task_id(cl, task) : rc;
@@ -1101,12 +1112,7 @@ static enum cloud_rc task_status3(struct cloud *cl, enum cloud_task_state *st, c
 	if (json_str(&cl->resp, json_get(&cl->resp, cl->resp_obj, "Status"), status,
 	    sizeof status) < 1)
 		return CLOUD_RETRY;
-	if (!strcmp(status, "SUCCESS"))
-		*st = CLOUD_TASK_SUCCESS;
-	else if (!strcmp(status, "RUNNING"))
-		*st = CLOUD_TASK_RUNNING;
-	else {
-		*st = CLOUD_TASK_FAILED;	/* FAILED, or a status we do not know */
+	if ((*st = task_word(status)) == CLOUD_TASK_FAILED) {
 		task_output(cl, cl->resp_obj, "Output", out, cap);
 		set_error(cl, "TaskFailed", cap && *out ? out : status);
 	}
@@ -1137,18 +1143,12 @@ enum cloud_rc cloud_task(struct cloud *cl, const char *task, enum cloud_task_sta
     char *out, size_t cap)
 {
 	struct sign_param p[MAX_PARAMS] = { { "taskId", task } };
-	struct json_w w;
 	int rc;
 
 	*st = CLOUD_TASK_RUNNING;
 	if (cap)
 		*out = 0;
-	json_w_init(&w, cl->body, sizeof cl->body);
-	json_w_obj(&w);
-	json_w_key(&w, "TaskId");
-	json_w_str(&w, task);
-	json_w_end_obj(&w);
-	if (finish_body(cl, &w) < 0)
+	if (key_body(cl, "TaskId", task, 0) < 0)
 		return CLOUD_FATAL;
 	rc = call(cl, "DescribeVpcTaskResult", cl->body, p, 1);
 	if (rc != CLOUD_OK)
@@ -1252,11 +1252,8 @@ static int each_table(struct cloud *cl, const uint32_t *vips, int nvip, int keep
 {
 	int set = json_get(&cl->resp, cl->resp_obj, "RouteTableSet"), i, t;
 
-	if (set < 0 || cl->resp.t[set].type != JSON_ARRAY) {
-		set_error(cl, "malformed", "no route table list in answer");
-		log_warn("%s: DescribeRouteTables: no route table list in the answer", cl->host);
+	if (answer_list(cl, "DescribeRouteTables", set, "route table") < 0)
 		return CLOUD_RETRY;
-	}
 	for (i = 0; (t = json_elem(&cl->resp, set, i)) >= 0; i++)
 		if (note_table(cl, t, vips, nvip, keep_all, out) < 0)
 			return CLOUD_FATAL;
@@ -1274,8 +1271,7 @@ static int rtb_body(struct cloud *cl, const char *vpc, const char (*ids)[CLOUD_I
 	for (i = 0; i < nid && i < CLOUD_MAX_RTB; i++)
 		v[i] = ids[i];
 	util_fmt(off, sizeof off, "%d", offset);
-	json_w_init(&w, cl->body, sizeof cl->body);
-	json_w_obj(&w);
+	body_begin(cl, &w);
 	json_w_key(&w, "Filters");
 	json_w_arr(&w);
 	filter(&w, "vpc-id", &vpc, 1);
@@ -1286,8 +1282,7 @@ static int rtb_body(struct cloud *cl, const char *vpc, const char (*ids)[CLOUD_I
 	json_w_str(&w, off);
 	json_w_key(&w, "Limit");
 	json_w_str(&w, "100");
-	json_w_end_obj(&w);
-	return finish_body(cl, &w);
+	return body_end(cl, &w);
 }
 
 int cloud_route_tables(struct cloud *cl, const char *vpc, const char (*ids)[CLOUD_ID_LEN], int nid,
@@ -1321,8 +1316,7 @@ static int route_body(struct cloud *cl, const char *table, uint32_t vip, const c
 	struct json_w w;
 
 	util_fmt(cidr, sizeof cidr, "%s/32", util_ipv4_str(vip, ip));
-	json_w_init(&w, cl->body, sizeof cl->body);
-	json_w_obj(&w);
+	body_begin(cl, &w);
 	json_w_key(&w, "RouteTableId");
 	json_w_str(&w, table);
 	json_w_key(&w, "Routes");
@@ -1346,20 +1340,23 @@ static int route_body(struct cloud *cl, const char *table, uint32_t vip, const c
 	json_w_str(&w, old ? old->desc : "tcvip VIP");
 	json_w_end_obj(&w);
 	json_w_end_arr(&w);
-	json_w_end_obj(&w);
-	return finish_body(cl, &w);
+	return body_end(cl, &w);
+}
+
+static int route_change(struct cloud *cl, const char *action, const char *table, uint32_t vip,
+    const char *gateway, const struct cloud_route *old)
+{
+	if (cl->cfg->api != 3 || route_body(cl, table, vip, gateway, old) < 0)
+		return cl->last_rc = CLOUD_FATAL;
+	return call(cl, action, cl->body, NULL, 0);
 }
 
 int cloud_route_replace(struct cloud *cl, const struct cloud_route *old, const char *gateway)
 {
-	if (cl->cfg->api != 3 || route_body(cl, old->table, old->vip, gateway, old) < 0)
-		return cl->last_rc = CLOUD_FATAL;
-	return call(cl, "ReplaceRoutes", cl->body, NULL, 0);
+	return route_change(cl, "ReplaceRoutes", old->table, old->vip, gateway, old);
 }
 
 int cloud_route_create(struct cloud *cl, const char *table, uint32_t vip, const char *gateway)
 {
-	if (cl->cfg->api != 3 || route_body(cl, table, vip, gateway, NULL) < 0)
-		return cl->last_rc = CLOUD_FATAL;
-	return call(cl, "CreateRoutes", cl->body, NULL, 0);
+	return route_change(cl, "CreateRoutes", table, vip, gateway, NULL);
 }

@@ -5,15 +5,12 @@
 #include "cloud.h"
 #include "disc.h"
 #include "eip.h"
-#include "log.h"
 #include "migrate.h"
+#include "mode_client.h"
 #include "util.h"
 
 struct eni_state {
-	const struct cfg *c;
-	struct cloud_mem mem;	/* one cloud client per process: large, kept out of the stack */
-	struct cloud *cl;
-	struct node nd;
+	struct mode_client mc;	/* first: the shared half of the table works on it */
 	long long deadline;		/* the run's, from locate: the EIP step ends by it too */
 	/* The EIP each VIP had on its holder in this run's describes (before a move): what
 	 * eip = auto checks afterwards. */
@@ -28,44 +25,17 @@ void *migrate_eni_state(void)
 	return &eni;
 }
 
-static int eni_open(void *ctx, const struct cfg *c)
-{
-	struct eni_state *e = ctx;
-
-	e->c = c;
-	e->cl = cloud_of(&e->mem);
-	return cloud_init(e->cl, c, "");
-}
-
-static void eni_close(void *ctx)
-{
-	cloud_close(((struct eni_state *)ctx)->cl);
-}
-
-static void eni_calls_reset(void *ctx)
-{
-	cloud_calls_reset(((struct eni_state *)ctx)->cl);
-}
-
-static unsigned eni_calls(void *ctx)
-{
-	return cloud_calls(((struct eni_state *)ctx)->cl);
-}
-
 /* Region, VPC and this ENI: config, cache, or discovery. */
 static enum cloud_rc eni_locate(void *ctx, long long deadline, char self[CLOUD_ID_LEN])
 {
 	struct eni_state *e = ctx;
+	struct mode_client *m = &e->mc;
 
 	e->deadline = deadline;
-	cloud_set_deadline(e->cl, deadline);
-	cloud_rc_clear(e->cl);
-	if (disc_node(&e->nd, e->c, cloud_meta(e->cl), NULL, DISC_REGION | DISC_VPC) == 0) {
-		cloud_set_region(e->cl, e->nd.region);
-		if (disc_node(&e->nd, e->c, cloud_meta(e->cl), e->cl, DISC_ALL & ~DISC_IF) == 0)
-			return util_copy(self, CLOUD_ID_LEN, e->nd.eni) < 0 ? CLOUD_FATAL : CLOUD_OK;
-	}
-	return cloud_last_rc(e->cl) == CLOUD_FATAL ? CLOUD_FATAL : CLOUD_RETRY;
+	if (mode_client_node(m, deadline, DISC_REGION | DISC_VPC) == 0 &&
+	    disc_node(&m->nd, m->c, cloud_meta(m->cl), m->cl, DISC_ALL & ~DISC_IF) == 0)
+		return util_copy(self, CLOUD_ID_LEN, m->nd.eni) < 0 ? CLOUD_FATAL : CLOUD_OK;
+	return cloud_last_rc(m->cl) == CLOUD_FATAL ? CLOUD_FATAL : CLOUD_RETRY;
 }
 
 /* Remembers the EIP a VIP showed on its holder (eni_follow_up checks it after the move). */
@@ -86,7 +56,7 @@ static void note_eips(struct eni_state *e, const struct cloud_holder *h, int n)
 static enum cloud_rc eni_find_holders(void *ctx, struct cloud_holder *h, int n)
 {
 	struct eni_state *e = ctx;
-	enum cloud_rc rc = cloud_holders(e->cl, e->nd.vpc, h, n);
+	enum cloud_rc rc = cloud_holders(e->mc.cl, e->mc.nd.vpc, h, n);
 
 	if (rc == CLOUD_OK)
 		note_eips(e, h, n);
@@ -98,7 +68,7 @@ static enum cloud_rc eni_follow_up(void *ctx, const struct cloud_holder *h, int 
     const char *self)
 {
 	struct eni_state *e = ctx;
-	enum cloud_rc rc = eip_follow(e->cl, e->c, e->deadline, h, n, self, e->seen,
+	enum cloud_rc rc = eip_follow(e->mc.cl, e->mc.c, e->deadline, h, n, self, e->seen,
 	    CFG_MAX_VIPS);
 
 	memset(e->seen, 0, sizeof e->seen);
@@ -110,7 +80,7 @@ static enum cloud_rc eni_move(void *ctx, uint32_t vip, const char *from, const c
 {
 	struct eni_state *e = ctx;
 
-	return cloud_migrate(e->cl, e->nd.vpc, vip, from, to, task);
+	return cloud_migrate(e->mc.cl, e->mc.nd.vpc, vip, from, to, task);
 }
 
 static enum cloud_rc eni_assign(void *ctx, const uint32_t *vips, int n, const char *to,
@@ -118,13 +88,13 @@ static enum cloud_rc eni_assign(void *ctx, const uint32_t *vips, int n, const ch
 {
 	struct eni_state *e = ctx;
 
-	return cloud_assign(e->cl, e->nd.vpc, to, vips, n, task);
+	return cloud_assign(e->mc.cl, e->mc.nd.vpc, to, vips, n, task);
 }
 
 static enum cloud_rc eni_poll(void *ctx, const char *task, enum cloud_task_state *st, char *out,
     size_t cap)
 {
-	return cloud_task(((struct eni_state *)ctx)->cl, task, st, out, cap);
+	return cloud_task(((struct eni_state *)ctx)->mc.cl, task, st, out, cap);
 }
 
 /* Only AVAILABLE is held: an IP in a running task (MIGRATING/PENDING) is not here yet. */
@@ -134,43 +104,11 @@ static int eni_confirm(void *ctx, const struct cloud_holder *h, const char *self
 	return !strcmp(h->eni, self) && !h->busy;
 }
 
-static const char *eni_last_error(void *ctx)
-{
-	struct eni_state *e = ctx;
-
-	return *cloud_error_code(e->cl) ? cloud_last_error(e->cl) : "";
-}
-
-static enum cloud_rc eni_warm(void *ctx)
-{
-	struct eni_state *e = ctx;
-	enum cloud_rc rc = cloud_warm(e->cl);
-
-	if (rc != CLOUD_OK)
-		log_warn("migrate: %s: cannot get ready (%s); a migrate will try again",
-		    cloud_host(e->cl), rc == CLOUD_FATAL ? "credentials or trust anchors" :
-		    "not reachable");
-	return rc;
-}
-
-static int eni_conn_fd(void *ctx)
-{
-	return cloud_conn_fd(((struct eni_state *)ctx)->cl);
-}
-
-static void eni_conn_drop(void *ctx)
-{
-	cloud_conn_drop(((struct eni_state *)ctx)->cl);
-}
-
 extern const struct migrate_ops migrate_eni_ops;
 const struct migrate_ops migrate_eni_ops = {
 	.mode = "eni",
 	.guess_ok = 1,
-	.open = eni_open,
-	.close = eni_close,
-	.calls_reset = eni_calls_reset,
-	.calls = eni_calls,
+	MODE_CLIENT_OPS,
 	.locate = eni_locate,
 	.find_holders = eni_find_holders,
 	.move = eni_move,
@@ -178,8 +116,4 @@ const struct migrate_ops migrate_eni_ops = {
 	.poll = eni_poll,
 	.confirm = eni_confirm,
 	.follow_up = eni_follow_up,
-	.last_error = eni_last_error,
-	.warm = eni_warm,
-	.conn_fd = eni_conn_fd,
-	.conn_drop = eni_conn_drop,
 };

@@ -6,16 +6,14 @@
 #include "disc.h"
 #include "log.h"
 #include "migrate.h"
+#include "mode_client.h"
 #include "util.h"
 
 _Static_assert(CFG_MAX_ROUTE_TABLES <= CLOUD_MAX_RTB, "route_table lines must fit a describe");
 _Static_assert(sizeof(((struct cfg *)0)->route_table[0]) == CLOUD_ID_LEN, "route_table ids");
 
 struct route_state {
-	const struct cfg *c;
-	struct cloud_mem mem;	/* one cloud client per process: large, kept out of the stack */
-	struct cloud *cl;
-	struct node nd;
+	struct mode_client mc;	/* first: the shared half of the table works on it */
 	struct cloud_rtbs rt;	/* the last describe: the ids a replace keeps */
 	int (*go_on)(void *arg);	/* the shared path's "still MASTER?" (set_guard) */
 	void *go_arg;
@@ -29,41 +27,13 @@ void *migrate_route_state(void)
 	return &rst;
 }
 
-static int route_open(void *ctx, const struct cfg *c)
-{
-	struct route_state *s = ctx;
-
-	s->c = c;
-	s->cl = cloud_of(&s->mem);
-	return cloud_init(s->cl, c, "");
-}
-
-static void route_close(void *ctx)
-{
-	cloud_close(((struct route_state *)ctx)->cl);
-}
-
-static void route_calls_reset(void *ctx)
-{
-	cloud_calls_reset(((struct route_state *)ctx)->cl);
-}
-
-static unsigned route_calls(void *ctx)
-{
-	return cloud_calls(((struct route_state *)ctx)->cl);
-}
-
 /* Region, VPC and this node's primary private IP (the next hop): config, cache, metadata. */
 static enum cloud_rc route_locate(void *ctx, long long deadline, char self[CLOUD_ID_LEN])
 {
-	struct route_state *s = ctx;
+	struct mode_client *m = &((struct route_state *)ctx)->mc;
 
-	cloud_set_deadline(s->cl, deadline);
-	cloud_rc_clear(s->cl);
-	if (disc_node(&s->nd, s->c, cloud_meta(s->cl), NULL, DISC_REGION | DISC_VPC | DISC_IP) == 0) {
-		cloud_set_region(s->cl, s->nd.region);
-		return util_copy(self, CLOUD_ID_LEN, s->nd.ip) < 0 ? CLOUD_FATAL : CLOUD_OK;
-	}
+	if (mode_client_node(m, deadline, DISC_REGION | DISC_VPC | DISC_IP) == 0)
+		return util_copy(self, CLOUD_ID_LEN, m->nd.ip) < 0 ? CLOUD_FATAL : CLOUD_OK;
 	return CLOUD_RETRY;	/* metadata did not answer: the run tries again */
 }
 
@@ -91,7 +61,7 @@ static const char *table_of(const struct route_state *s, uint32_t vip, int k)
 	int i, n;
 
 	for (i = 0; i < s->rt.ntable; i++)
-		if ((s->c->nroute_table || route_in(s, s->rt.table[i], vip, &n)) && k-- == 0)
+		if ((s->mc.c->nroute_table || route_in(s, s->rt.table[i], vip, &n)) && k-- == 0)
 			return s->rt.table[i];
 	return NULL;
 }
@@ -128,16 +98,16 @@ static enum cloud_rc holder_over_tables(struct route_state *s, struct cloud_hold
 			continue;
 		}
 		holder_of(r, who);
-		if (strcmp(who, s->nd.ip) && !*other)
+		if (strcmp(who, s->mc.nd.ip) && !*other)
 			util_copy(other, sizeof other, who);
 	}
 	if (k == 0) {
 		log_err("route mode: no route table of %s has a route to %s/32: create one (next hop "
-		    "this master's IP) or name the tables with route_table", s->nd.vpc,
+		    "this master's IP) or name the tables with route_table", s->mc.nd.vpc,
 		    util_ipv4_str(h->vip, ip));
 		return CLOUD_FATAL;
 	}
-	util_copy(h->eni, sizeof h->eni, missing ? "" : *other ? other : s->nd.ip);
+	util_copy(h->eni, sizeof h->eni, missing ? "" : *other ? other : s->mc.nd.ip);
 	h->busy = 0;	/* ReplaceRoutes/CreateRoutes are synchronous: nothing is ever in flight */
 	return CLOUD_OK;
 }
@@ -147,12 +117,12 @@ static enum cloud_rc tables_present(const struct route_state *s)
 {
 	int i, k;
 
-	for (i = 0; i < s->c->nroute_table; i++) {
-		for (k = 0; k < s->rt.ntable && strcmp(s->rt.table[k], s->c->route_table[i]); k++)
+	for (i = 0; i < s->mc.c->nroute_table; i++) {
+		for (k = 0; k < s->rt.ntable && strcmp(s->rt.table[k], s->mc.c->route_table[i]); k++)
 			;
 		if (k == s->rt.ntable) {
 			log_err("%s: route_table %s: not a route table of %s (DescribeRouteTables)",
-			    s->c->path, s->c->route_table[i], s->nd.vpc);
+			    s->mc.c->path, s->mc.c->route_table[i], s->mc.nd.vpc);
 			return CLOUD_FATAL;
 		}
 	}
@@ -170,8 +140,9 @@ static enum cloud_rc route_find_holders(void *ctx, struct cloud_holder *h, int n
 		h[i].eni[0] = 0;
 		h[i].busy = 0;
 	}
-	rc = cloud_route_tables(s->cl, s->nd.vpc, (const char (*)[CLOUD_ID_LEN])s->c->route_table,
-	    s->c->nroute_table, vips, i, &s->rt);
+	rc = cloud_route_tables(s->mc.cl, s->mc.nd.vpc,
+	    (const char (*)[CLOUD_ID_LEN])s->mc.c->route_table, s->mc.c->nroute_table, vips, i,
+	    &s->rt);
 	if (rc == CLOUD_OK)
 		rc = tables_present(s);
 	for (i = 0; rc == CLOUD_OK && i < n; i++)
@@ -202,9 +173,10 @@ static enum cloud_rc route_ensure(struct route_state *s, uint32_t vip, const cha
 			holder_of(r, was);
 		log_info("migrate: %s: %s/32 -> %s (%s%s)", t, util_ipv4_str(vip, ip), self,
 		    r ? "ReplaceRoutes, was " : "CreateRoutes", r ? was : "");
-		rc = r ? cloud_route_replace(s->cl, r, self) : cloud_route_create(s->cl, t, vip, self);
+		rc = r ? cloud_route_replace(s->mc.cl, r, self) :
+		    cloud_route_create(s->mc.cl, t, vip, self);
 		if (rc != CLOUD_OK) {
-			log_warn("migrate: %s: %s", t, cloud_last_error(s->cl));
+			log_warn("migrate: %s: %s", t, cloud_last_error(s->mc.cl));
 			return (enum cloud_rc)rc;
 		}
 	}
@@ -260,42 +232,10 @@ static int route_confirm(void *ctx, const struct cloud_holder *h, const char *se
 	return !strcmp(h->eni, self);
 }
 
-static const char *route_last_error(void *ctx)
-{
-	struct route_state *s = ctx;
-
-	return *cloud_error_code(s->cl) ? cloud_last_error(s->cl) : "";
-}
-
-static enum cloud_rc route_warm(void *ctx)
-{
-	struct route_state *s = ctx;
-	enum cloud_rc rc = cloud_warm(s->cl);
-
-	if (rc != CLOUD_OK)
-		log_warn("migrate: %s: cannot get ready (%s); a migrate will try again",
-		    cloud_host(s->cl), rc == CLOUD_FATAL ? "credentials or trust anchors" :
-		    "not reachable");
-	return rc;
-}
-
-static int route_conn_fd(void *ctx)
-{
-	return cloud_conn_fd(((struct route_state *)ctx)->cl);
-}
-
-static void route_conn_drop(void *ctx)
-{
-	cloud_conn_drop(((struct route_state *)ctx)->cl);
-}
-
 extern const struct migrate_ops migrate_route_ops;
 const struct migrate_ops migrate_route_ops = {
 	.mode = "route",
-	.open = route_open,
-	.close = route_close,
-	.calls_reset = route_calls_reset,
-	.calls = route_calls,
+	MODE_CLIENT_OPS,
 	.locate = route_locate,
 	.find_holders = route_find_holders,
 	.move = route_move,
@@ -303,8 +243,4 @@ const struct migrate_ops migrate_route_ops = {
 	.poll = route_poll,
 	.set_guard = route_set_guard,
 	.confirm = route_confirm,
-	.last_error = route_last_error,
-	.warm = route_warm,
-	.conn_fd = route_conn_fd,
-	.conn_drop = route_conn_drop,
 };

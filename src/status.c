@@ -217,6 +217,16 @@ static void json_ms(struct json_w *w, const char *key, long long v)
 		json_w_int(w, v);
 }
 
+/* A string, or null (v NULL). */
+static void json_str_or_null(struct json_w *w, const char *key, const char *v)
+{
+	json_w_key(w, key);
+	if (v)
+		json_w_str(w, v);
+	else
+		json_w_null(w);
+}
+
 /* "last_migrate": null, or the record with its phases (ms from the event, null: not reached). */
 static void json_last(struct json_w *w, const struct status *s)
 {
@@ -230,21 +240,13 @@ static void json_last(struct json_w *w, const struct status *s)
 	json_w_obj(w);
 	json_w_key(w, "time"); json_w_int(w, p->time);
 	json_w_key(w, "result"); json_w_str(w, p->result);
-	json_w_key(w, "event");
-	if (*p->event)
-		json_w_str(w, p->event);
-	else
-		json_w_null(w);
+	json_str_or_null(w, "event", *p->event ? p->event : NULL);
 	json_ms(w, "ended_ms", p->ended_ms > 0 ? p->ended_ms : -1);
 	json_ms(w, "duration_ms", p->duration_ms);
 	json_ms(w, "total_ms", p->total_ms);
 	json_w_key(w, "calls"); json_w_int(w, p->calls);
 	json_w_key(w, "retries"); json_w_int(w, p->retries);
-	json_w_key(w, "error");
-	if (*p->error)
-		json_w_str(w, p->error);
-	else
-		json_w_null(w);
+	json_str_or_null(w, "error", *p->error ? p->error : NULL);
 	json_w_key(w, "phases_ms");
 	json_w_obj(w);
 	for (i = PHASE_REQUEST; i < PHASE_COUNT; i++)
@@ -281,11 +283,7 @@ static void print_json(const struct status *s, const struct cfg *c)
 			json_w_null(&w);
 		else
 			json_w_bool(&w, s->on_nic[i]);
-		json_w_key(&w, "holder");
-		if (s->cloud_ok)
-			json_w_str(&w, s->h[i].eni);
-		else
-			json_w_null(&w);
+		json_str_or_null(&w, "holder", s->cloud_ok ? s->h[i].eni : NULL);
 		json_eip(&w, s, c, i);
 		json_w_end_obj(&w);
 	}

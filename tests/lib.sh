@@ -62,6 +62,17 @@ sim_start() {
 	[ -n "$_spid" ] && [ "$_spid" != "$SIM_PID" ] && at_exit "kill $_spid" && SIM_PID=$_spid
 	return 0
 }
+# t_abort WHAT: WHAT failed and nothing after it can run: one "not ok", the counts, exit 1.
+t_abort() { not_ok "$1"; t_done; exit 1; }
+# sim_node [WORLD]: the simulator (sim_start WORLD) and node A's directory d=$T_TMP/node with
+# every applet installed (tcvip --install); S and L its state_dir and log_file. Either failing
+# ends the test.
+sim_node() {
+	sim_start "$@" || t_abort "simulator starts"
+	d=$T_TMP/node; mkdir -p "$d"
+	"$TCVIP_BIN" --install "$d" >/dev/null || t_abort "tcvip --install"
+	S=$d/state L=$d/tcvip.log
+}
 # ---- node A's tcvip.conf ----
 # The simulator's full account (tests/sim/PROTOCOL.md §1).
 KEY_ID=AKIDsimTEST0000000000000000000000001 KEY=simSecretKey00000000000000000001

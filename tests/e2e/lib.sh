@@ -140,7 +140,23 @@ e2e_finish() { e2e_dump; t_done; }
 
 # e2e_topology: namespaces, bridge, veths, addresses, /etc/netns files, test PKI.
 e2e_topology() {
-	local _c _nd _ns
+	local _c _nd
+	e2e_base || return 1
+	_c=$(e2e_ns cloud)
+	ip -n "$_c" link add br0 type bridge
+	ip -n "$_c" link set br0 up
+	ip -n "$_c" addr add "$E2E_CLOUD_IP/24" dev br0
+	for _nd in $E2E_NODES; do
+		e2e_node "$_nd" "v$_nd" || return 1
+		ip -n "$_c" link set "v$_nd" master br0
+		ip -n "$_c" link set "v$_nd" up
+		e2e_node_files "$_nd" || return 1
+	done
+}
+
+# e2e_base: the user's install, the test PKI, the cloud namespace (lo up), /etc/keepalived.
+e2e_base() {
+	local _c
 	mkdir -p "$E2E_RUN/bin" "$E2E_RUN/pki" && chmod 0755 /var/lib/tcvip-e2e "$E2E_RUN" "$E2E_RUN/bin" || return 1
 	# The user's install: the bare binary alone in a root-owned directory (a private copy, as
 	# `make` may replace build/tcvip while we run). /var/lib keeps keepalived's script security
@@ -151,26 +167,29 @@ e2e_topology() {
 	_c=$(e2e_ns cloud)
 	ip netns add "$_c" || return 1
 	ip -n "$_c" link set lo up
-	ip -n "$_c" link add br0 type bridge
-	ip -n "$_c" link set br0 up
-	ip -n "$_c" addr add "$E2E_CLOUD_IP/24" dev br0
 	mkdir -p /etc/keepalived /var/keepalived
-	for _nd in $E2E_NODES; do
-		_ns=$(e2e_ns "$_nd")
-		ip netns add "$_ns" || return 1
-		ip -n "$_ns" link set lo up
-		ip netns exec "$_ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
-		ip link add "tcv$_nd$E2E_ID" address "$(e2e_mac "$_nd")" netns "$_ns" type veth \
-			peer name "v$_nd" netns "$_c" || return 1
-		ip -n "$_ns" link set "tcv$_nd$E2E_ID" name eth0
-		ip -n "$_ns" link set eth0 up
-		ip -n "$_ns" addr add "$(e2e_ip "$_nd")/24" dev eth0
-		ip -n "$_c" link set "v$_nd" master br0
-		ip -n "$_c" link set "v$_nd" up
-		e2e_etc "$_nd" || return 1
-		mkdir -p "$E2E_RUN/$_nd/var-keepalived" "$E2E_RUN/$_nd/log"
-		chmod 0700 "$E2E_RUN/$_nd/var-keepalived"
-	done
+}
+
+# e2e_node NODE PEER: NODE's namespace (lo up, no IPv6) and its eth0 (MAC e2e_mac, address
+# e2e_ip/24), a veth whose end PEER is in the cloud namespace.
+e2e_node() {
+	local _ns
+	_ns=$(e2e_ns "$1")
+	ip netns add "$_ns" || return 1
+	ip -n "$_ns" link set lo up
+	ip netns exec "$_ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
+	ip link add "tcv$1$E2E_ID" address "$(e2e_mac "$1")" netns "$_ns" type veth \
+		peer name "$2" netns "$(e2e_ns cloud)" || return 1
+	ip -n "$_ns" link set "tcv$1$E2E_ID" name eth0
+	ip -n "$_ns" link set eth0 up
+	ip -n "$_ns" addr add "$(e2e_ip "$1")/24" dev eth0
+}
+
+# e2e_node_files NODE: its /etc (e2e_etc), its own /var/keepalived and /var/log.
+e2e_node_files() {
+	e2e_etc "$1" || return 1
+	mkdir -p "$E2E_RUN/$1/var-keepalived" "$E2E_RUN/$1/log"
+	chmod 0700 "$E2E_RUN/$1/var-keepalived"
 }
 
 # e2e_etc NODE: /etc/netns/NS: hosts, resolv.conf, the test CA as the system bundle, keepalived dir.
@@ -261,19 +280,25 @@ e2e_sim_post() {
 		-d "$2" "http://$E2E_CLOUD_IP/_sim/$1"
 }
 
+# e2e_sim_state KEY A B ARG PY: the python PY over the simulator state's KEY (as v), with names
+# (A's and B's ids to "a" and "b") and arg = ARG; "?" if the state cannot be read.
+e2e_sim_state() {
+	e2e_sim_get state 2>/dev/null | python3 -c 'import json, sys
+try:
+    v = json.load(sys.stdin)[sys.argv[1]]
+except Exception:
+    print("?"); sys.exit(0)
+names, arg = {sys.argv[2]: "a", sys.argv[3]: "b"}, sys.argv[4]
+'"$5" "$1" "$2" "$3" "$4"
+}
+
 # e2e_holder: which node's ENI holds the VIP in the cloud: a or b (with a "~" appended while the
 # address is still PENDING or MIGRATING there), none, or ? on error.
 e2e_holder() {
-	e2e_sim_get state 2>/dev/null | python3 -c '
-import json, sys
-try:
-    enis = json.load(sys.stdin)["enis"]
-except Exception:
-    print("?"); sys.exit(0)
-names = {sys.argv[2]: "a", sys.argv[3]: "b"}
+	e2e_sim_state enis "$(e2e_eni a)" "$(e2e_eni b)" "$E2E_VIP" '
 held = [names.get(e["id"], e["id"]) + ("" if i["state"] == "AVAILABLE" else "~")
-        for e in enis for i in e["ips"] if i["ip"] == sys.argv[1]]
-print(" ".join(held) or "none")' "$E2E_VIP" "$(e2e_eni a)" "$(e2e_eni b)"
+        for e in v for i in e["ips"] if i["ip"] == arg]
+print(" ".join(held) or "none")'
 }
 e2e_holder_is() { [ "$(e2e_holder)" = "$1" ]; }
 
@@ -496,6 +521,26 @@ e2e_watch_failover() {
 		sleep 0.1; _i=$((_i - 1))
 	done
 	return 1
+}
+
+# e2e_kill_failover FROM TO WHAT: kill -9 of FROM's keepalived (E2E_T0: the moment); TO must
+# become MASTER and the holder in the cloud ("TO becomes MASTER and WHAT"), the VIP on its NIC.
+e2e_kill_failover() {
+	e2e_say "kill -9 keepalived on $1"
+	E2E_T0=$(e2e_now)
+	e2e_ka_kill "$1"
+	must "$2 becomes MASTER and $3" e2e_watch_failover "$2" "$E2E_T0" 40
+	expect "the VIP is on $2's NIC" wait_for 10 e2e_nic_has_vip "$2"
+}
+
+# e2e_kill_expect WHAT FROM TO: kill -9 of FROM's keepalived (E2E_T0: the moment); expected, each
+# named "WHAT: ...": TO becomes MASTER and the cloud holder, the VIP on its NIC; the times said.
+e2e_kill_expect() {
+	E2E_T0=$(e2e_now)
+	e2e_ka_kill "$2"
+	expect "$1: kill -9 $2's keepalived: $3 becomes MASTER and the cloud holder" e2e_watch_failover "$3" "$E2E_T0" 40
+	expect "$1: the VIP is on $3's NIC" wait_for 10 e2e_nic_has_vip "$3"
+	e2e_say "time: $1: MASTER on $3 +$E2E_T_MASTER s, cloud holder +$E2E_T_CLOUD s"
 }
 
 # e2e_report_times WHAT NODE: prints the measured times (reported, never asserted), seconds after

@@ -9,12 +9,9 @@ e2e_tcvip_conf "eip = $EIP"
 
 # eip_of: "STATUS NODE PRIVATE_IP" of the EIP in the simulator (NODE a, b, or none).
 eip_of() {
-	e2e_sim_get state 2>/dev/null | python3 -c '
-import json, sys
-a = json.load(sys.stdin)["addresses"][sys.argv[1]]
-names = {sys.argv[2]: "a", sys.argv[3]: "b"}
-print(a["status"], names.get(a["eni"], a["eni"] or "none"), a["private_ip"] or "none")' \
-		"$EIP" "$(e2e_eni a)" "$(e2e_eni b)"
+	e2e_sim_state addresses "$(e2e_eni a)" "$(e2e_eni b)" "$EIP" '
+a = v[arg]
+print(a["status"], names.get(a["eni"], a["eni"] or "none"), a["private_ip"] or "none")'
 }
 eip_on() { [ "$(eip_of)" = "BIND $1 $E2E_VIP" ]; }
 # calls_since NODE ACTION T: successful ACTION calls of NODE at simulator time >= T.

@@ -74,33 +74,17 @@ JSON
 
 # route_topology: the router namespace with one interface per subnet, nodes a, b and client c.
 route_topology() {
-	local _c _nd _ns _i
-	mkdir -p "$E2E_RUN/bin" "$E2E_RUN/pki" && chmod 0755 /var/lib/tcvip-e2e "$E2E_RUN" "$E2E_RUN/bin" || return 1
-	# the user's install: the bare binary alone in a root-owned directory (lib.sh's e2e_topology)
-	cp "$TCVIP_BIN" "$E2E_RUN/bin/tcvip" && chmod 0755 "$E2E_RUN/bin/tcvip" || return 1
-	sh "$E2E_ROOT/tests/sim/mkcerts.sh" "$E2E_RUN/pki" >/dev/null || return 1
+	local _c _nd _i
+	e2e_base || return 1
 	_c=$(e2e_ns cloud)
-	ip netns add "$_c" || return 1
-	ip -n "$_c" link set lo up
 	ip netns exec "$_c" sh -c 'sysctl -qw net.ipv4.ip_forward=1 net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.default.rp_filter=0'
-	mkdir -p /etc/keepalived /var/keepalived
 	for _nd in a b c; do
-		_ns=$(e2e_ns "$_nd") _i=$(e2e_if "$_nd")
-		ip netns add "$_ns" || return 1
-		ip -n "$_ns" link set lo up
-		ip netns exec "$_ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
-		ip link add "tcv$_nd$E2E_ID" address "$(e2e_mac "$_nd")" netns "$_ns" type veth \
-			peer name "r$_i" netns "$_c" || return 1
-		ip -n "$_ns" link set "tcv$_nd$E2E_ID" name eth0
-		ip -n "$_ns" link set eth0 up
-		ip -n "$_ns" addr add "$(e2e_ip "$_nd")/24" dev eth0
-		ip -n "$_ns" route add 198.18.0.0/15 via "$(e2e_gw "$_nd")"
+		_i=$(e2e_if "$_nd")
+		e2e_node "$_nd" "r$_i" || return 1
+		ip -n "$(e2e_ns "$_nd")" route add 198.18.0.0/15 via "$(e2e_gw "$_nd")"
 		ip -n "$_c" addr add "$(e2e_gw "$_nd")/24" dev "r$_i"
 		ip -n "$_c" link set "r$_i" up
-		[ "$_nd" = c ] && continue
-		e2e_etc "$_nd" || return 1
-		mkdir -p "$E2E_RUN/$_nd/var-keepalived" "$E2E_RUN/$_nd/log"
-		chmod 0700 "$E2E_RUN/$_nd/var-keepalived"
+		[ "$_nd" = c ] || e2e_node_files "$_nd" || return 1
 	done
 	ip netns exec "$_c" sh -c 'for f in /proc/sys/net/ipv4/conf/*/rp_filter; do echo 0 > $f; done'
 }
@@ -160,18 +144,12 @@ client_reaches() { [ "$(client_gets)" = "$1" ]; }
 # e2e_holder (lib.sh's, for route mode): the node both tables' VIP/32 route points at: a, b,
 # none, or "mixed" (tables disagree, or ECMP).
 e2e_holder() {
-	e2e_sim_get state 2>/dev/null | python3 -c '
-import json, sys
-try:
-    tables = json.load(sys.stdin)["route_tables"]
-except Exception:
-    print("?"); sys.exit(0)
-names = {sys.argv[2]: "a", sys.argv[3]: "b"}
+	e2e_sim_state route_tables "$(e2e_ip a)" "$(e2e_ip b)" "$E2E_VIP" '
 hops = set()
 for t in ("rtb-e2emain0", "rtb-e2eclnt0"):
-    rs = [r for r in tables[t]["routes"] if r["cidr"] == sys.argv[1] + "/32"]
+    rs = [r for r in v[t]["routes"] if r["cidr"] == arg + "/32"]
     hops.add(",".join(names.get(r["gateway"], r["gateway"]) + ("" if r["enabled"] else "-off") for r in rs) or "none")
-print(hops.pop() if len(hops) == 1 else "mixed")' "$E2E_VIP" "$(e2e_ip a)" "$(e2e_ip b)"
+print(hops.pop() if len(hops) == 1 else "mixed")'
 }
 # e2e_nic_has_vip (lib.sh's): the VIP is on NODE's eth0.
 e2e_nic_has_vip() { ip -n "$(e2e_ns "$1")" -4 -o addr show dev eth0 | grep -q " $E2E_VIP/"; }
@@ -200,11 +178,7 @@ route_start() { e2e_start_cluster "$1" "$2"; }
 crash() {
 	local _to
 	_to=$(e2e_peer "$1")
-	e2e_say "kill -9 keepalived on $1"
-	E2E_T0=$(e2e_now)
-	e2e_ka_kill "$1"
-	must "$_to becomes MASTER and both route tables point at it" e2e_watch_failover "$_to" "$E2E_T0" 40
-	expect "the VIP is on $_to's NIC" wait_for 10 e2e_nic_has_vip "$_to"
+	e2e_kill_failover "$1" "$_to" "both route tables point at it"
 	expect "$_to moved the routes (ReplaceRoutes)" test "$(e2e_count_moves "$_to" "$E2E_T0")" -ge 1
 	expect "no CreateRoutes beside a route (no ECMP)" test "$(e2e_count_calls "$_to" CreateRoutes)" = 0
 	expect "the client in the third subnet reaches the VIP on $_to (other zone or back)" wait_for 10 client_reaches "$_to"

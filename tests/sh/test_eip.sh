@@ -2,12 +2,9 @@
 # test_eip.sh: the EIP of the VIP after a migrate, against the simulator (world-route.json: eip-simeip01 on eni-simnodea/198.18.0.100): eip = auto reports, eip = ID re-binds under unbind/follow/stale, a refused re-bind keeps the VIP moved and is retried by vip migrate and check_self; config errors name file:line.
 . "$(dirname "$0")/../lib.sh"
 private_netns "$0"
-sim_start "$T_TOP/tests/sim/world-route.json" || { not_ok "simulator starts"; t_done; exit 1; }
-d=$T_TMP/node; mkdir -p "$d"
-"$TCVIP_BIN" --install "$d" >/dev/null || { not_ok "tcvip --install"; t_done; exit 1; }
+sim_node "$T_TOP/tests/sim/world-route.json"
 KEY_ID=AKIDsimTEST0000000000000000000000001 KEY=simSecretKey00000000000000000001
 VIP=198.18.0.100 EIP=eip-simeip01
-S=$d/state L=$d/tcvip.log
 [ "${T_NETNS:-0}" = 1 ] && IFACE=tv0 || IFACE=lo
 
 # conf [extra lines...]: this node is D (eni-simnoded, A's subnet): a migrate takes the VIP from A.

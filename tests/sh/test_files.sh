@@ -2,11 +2,8 @@
 # test_files.sh: files opened as root (issue 10): a symlinked state_dir, forged caches, a symlink or FIFO at log_file, the owner and mode of ca_file and credentials_file.
 . "$(dirname "$0")/../lib.sh"
 private_netns "$0"
-sim_start || { not_ok "simulator starts"; t_done; exit 1; }
+sim_node
 VIP=198.18.0.100
-d=$T_TMP/node; mkdir -p "$d"
-"$TCVIP_BIN" --install "$d" >/dev/null || { not_ok "tcvip --install"; t_done; exit 1; }
-S=$d/state L=$d/tcvip.log
 CA=$T_TMP/ca.pem; cp "$SIM_CA" "$CA"; chmod 644 "$CA"
 
 # conf [extra lines...]: a fresh config for node A, static keys unless a line says otherwise.

@@ -2,11 +2,8 @@
 # test_resume.sh: TLS session resumption across processes (state_dir/tls_session): the next process resumes, a corrupt, foreign, readable or linked cache is not offered, a server that never resumes still works.
 . "$(dirname "$0")/../lib.sh"
 private_netns "$0"
-sim_start || { not_ok "simulator starts"; t_done; exit 1; }
-VIP=198.18.0.100
-d=$T_TMP/node; mkdir -p "$d"
-"$TCVIP_BIN" --install "$d" >/dev/null || { not_ok "tcvip --install"; t_done; exit 1; }
-S=$d/state L=$d/tcvip.log F=$d/state/tls_session
+sim_node
+VIP=198.18.0.100 F=$S/tls_session
 CA=$T_TMP/ca.pem; cp "$SIM_CA" "$CA"; chmod 644 "$CA"
 conf() {	# [ca_file]
 	{

@@ -5,32 +5,16 @@
 # node B (198.18.1.12, subnet 2, other zone) and client C (198.18.2.20, subnet 3, its own route
 # table). A and B carry the VIP 198.19.0.100 on lo and answer UDP with their name.
 # Prints "N passed, N failed" last; exits non-zero on any failure.
-set -u
-export PYTHONDONTWRITEBYTECODE=1
-
-here=$(cd "$(dirname "$0")" && pwd)
-certs=${TCVIP_CACHE:-$HOME/.cache/tcvip}/certs
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/tcvip-router.XXXXXX")
+SIM_TEST=router
+. "$(dirname "$0")/lib.sh"
 id=$$
 R=tcv-rtr-$id A=tcv-rta-$id B=tcv-rtb-$id C=tcv-rtc-$id
-pass=0
-fail=0
-pids=""
-
-cleanup() {
-    for p in $pids; do kill "$p" 2>/dev/null; done
-    for p in $pids; do wait "$p" 2>/dev/null; done
+cleanup_more() {
     for ns in $R $A $B $C; do
         for p in $(ip netns pids "$ns" 2>/dev/null); do kill -9 "$p" 2>/dev/null; done
         ip netns del "$ns" 2>/dev/null
     done
-    rm -rf "$tmp"
 }
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-ok()  { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
 
 if [ "$(id -u)" -ne 0 ] || ! ip netns add "$R" 2>/dev/null; then
     echo "SKIP: needs root and network namespaces"; echo "0 passed, 0 failed"; exit 0

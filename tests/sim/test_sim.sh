@@ -2,28 +2,8 @@
 # test_sim.sh: self test of the cloud simulator (certs, API 3/2, metadata, auth errors, faults, SIGTERM).
 # usage: tests/sim/test_sim.sh      (env TCVIP_CACHE: where test certs are kept, default ~/.cache/tcvip)
 # Prints "N passed, N failed" last; exits non-zero on any failure.
-set -u
-export PYTHONDONTWRITEBYTECODE=1
-
-here=$(cd "$(dirname "$0")" && pwd)
-cache=${TCVIP_CACHE:-$HOME/.cache/tcvip}
-certs=$cache/certs
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/tcvip-simtest.XXXXXX")
-pass=0
-fail=0
-pids=""
-
-cleanup() {
-    for p in $pids; do kill "$p" 2>/dev/null; done
-    for p in $pids; do wait "$p" 2>/dev/null; done
-    rm -rf "$tmp"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-ok()  { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
-check() { name=$1; shift; if "$@"; then ok; else bad "$name"; fi; }
+SIM_TEST=simtest
+. "$(dirname "$0")/lib.sh"
 
 # wait_ready FILE PID: bounded wait (10 s) for the sim's ready file
 wait_ready() {

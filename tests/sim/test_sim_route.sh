@@ -2,25 +2,10 @@
 # test_sim_route.sh: self test of the simulator's route tables and EIPs (world-route.json, signed API 3 calls).
 # usage: tests/sim/test_sim_route.sh      (env TCVIP_CACHE: where test certs are kept, default ~/.cache/tcvip)
 # Prints "N passed, N failed" last; exits non-zero on any failure.
-set -u
-export PYTHONDONTWRITEBYTECODE=1
-
-here=$(cd "$(dirname "$0")" && pwd)
-certs=${TCVIP_CACHE:-$HOME/.cache/tcvip}/certs
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/tcvip-simroute.XXXXXX")
-pass=0
-fail=0
+SIM_TEST=simroute
+. "$(dirname "$0")/lib.sh"
 sim_pid=""
-
-cleanup() {
-    [ -n "$sim_pid" ] && kill "$sim_pid" 2>/dev/null && wait "$sim_pid" 2>/dev/null
-    rm -rf "$tmp"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-ok()  { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
+cleanup_more() { [ -n "$sim_pid" ] && kill "$sim_pid" 2>/dev/null && wait "$sim_pid" 2>/dev/null; }
 
 sh "$here/mkcerts.sh" "$certs" || { echo "0 passed, 1 failed"; exit 1; }
 
