@@ -469,9 +469,10 @@ static int parse_file(const char *path, int fd, line_fn fn, void *ctx)
 {
 	char text[CFG_MAX_BYTES], line[1024], why[256], *key, *value, *p, *nl;
 	int lineno = 0, r = 0;
-	size_t n;
+	size_t n, used;
 
 	r = read_all(path, fd, text, sizeof text);
+	used = r >= 0 ? (size_t)r + 1 : sizeof text;	/* what read() may have written */
 	if (r >= 0 && strlen(text) != (size_t)r) {
 		log_err("%s: holds a NUL byte", path);
 		r = -1;
@@ -500,7 +501,7 @@ static int parse_file(const char *path, int fd, line_fn fn, void *ctx)
 		}
 		r = 0;
 	}
-	util_wipe(text, sizeof text);
+	util_wipe(text, used);	/* not all 64 KiB: a third of the instructions before the Migrate */
 	util_wipe(line, sizeof line);
 	util_wipe(why, sizeof why);
 	return r < 0 ? -1 : 0;

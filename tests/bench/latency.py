@@ -7,12 +7,17 @@ Between each contender and the simulator's API port sits a TCP relay on 127.0.0.
 every chunk RTT/2 in each direction, and the first chunk of each connection one RTT more (the
 TCP handshake the client waits for before it can send). Order within a direction is kept.
 
-For each RTT and contender, RUNS runs (the VIP put back on eni-simnodeb before each, and for a
+For each RTT and contender, one untimed run (warm caches: tcvip's TLS session is bound to the
+relay's port), then RUNS runs (the VIP put back on eni-simnodeb before each, and for a
 tcvip config state_dir/state written MASTER, as notify_action does before it starts the
 migrate). From the
 simulator's own records, per run:
   migrate   time from the process's exec to the MigratePrivateIpAddress answer at the cloud
+            (COMMAND is split on blanks and spawned itself, no /bin/sh -c: a shell in between
+            cost about 5 ms of this on the 2-CPU machine)
   rtt       that time / RTT (round trips; "-" at RTT 0)
+  connect   exec to the process's first connection reaching the relay: its own start-up, the
+            part of `migrate` that is not round trips or the simulator's
   late      the task's end (the simulator records when it was due) to the first request that
             found it ended (what the client learns, one-way later)
   whole     exec to the process's exit
@@ -28,6 +33,7 @@ import asyncio
 import json
 import os
 import re
+import shlex
 import tempfile
 import statistics
 import subprocess
@@ -44,6 +50,7 @@ class Relay:
         self.target, self.rtt = target, rtt_s
         self.loop = asyncio.new_event_loop()
         self.port = None
+        self.accepts = []       # time.time() of each connection accepted
         ready = threading.Event()
         threading.Thread(target=self._run, args=(ready,), daemon=True).start()
         ready.wait(10)
@@ -88,6 +95,7 @@ class Relay:
             pass
 
     async def _client(self, creader, cwriter):
+        self.accepts.append(time.time())
         try:
             sreader, swriter = await asyncio.open_connection("127.0.0.1", self.target)
         except OSError:
@@ -117,18 +125,19 @@ def state_dir_of(conf):
     return m.group(1).strip() if m else None
 
 
-def one_run(meta, cmd, vip, state_dir=None):
+def one_run(meta, cmd, vip, relay, state_dir=None):
     post_json(meta + "/_sim/holder", {"ip": vip, "eni": "eni-simnodeb"})
     post_json(meta + "/_sim/log/clear", {})
     if state_dir:       # what notify_action writes just before it starts `vip migrate`
         with open(os.path.join(state_dir, "state"), "w") as f:
             f.write("MASTER\n")
+    argv = shlex.split(cmd)
     t0 = time.time()
-    rc = subprocess.call(cmd, shell=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    return run_report(meta, t0, rc, time.time())
+    rc = subprocess.call(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return run_report(meta, t0, rc, time.time(), relay)
 
 
-def run_report(meta, t0, rc, t_exit):
+def run_report(meta, t0, rc, t_exit, relay=None):
     """One run's figures from the simulator's records, for a run that started at t0."""
     time.sleep(0.05)
     log = get_json(meta + "/_sim/log")
@@ -139,8 +148,9 @@ def run_report(meta, t0, rc, t_exit):
     for t in tasks:
         if t.get("finished") is not None and t.get("ends") is not None:
             late = max(0.0, t["finished"] - t["ends"])
+    conn = [t for t in (relay.accepts if relay else []) if t >= t0]
     return {"rc": rc, "migrate": (mig[0]["time"] - t0) if mig else None, "late": late,
-            "whole": t_exit - t0, "calls": len(log)}
+            "whole": t_exit - t0, "calls": len(log), "connect": (conn[0] - t0) if conn else None}
 
 
 class FifoConsumer:
@@ -236,21 +246,24 @@ def main(argv):
                 results = fifo_runs(meta, cmd[5:].strip(), copy, vip, runs)
             else:
                 sd = state_dir_of(copy) if copy != "-" else None
-                results = [one_run(meta, cmd.replace("{conf}", copy), vip, sd) for _ in range(runs)]
+                # the first, untimed: this relay's port is new, so is the TLS session bound to it
+                results = [one_run(meta, cmd.replace("{conf}", copy), vip, relay, sd)
+                           for _ in range(runs + 1)][1:]
             ok = sum(1 for r in results if r["rc"] == 0)
             m = med(r["migrate"] for r in results)
             rows.append((rtt, name, m, None if (m is None or rtt == 0) else m / (rtt / 1000.0),
                          med(r["late"] for r in results), med(r["whole"] for r in results),
-                         med(r["calls"] for r in results), ok, runs))
-            sys.stderr.write("latency: rtt %d ms %s: migrate %s late %s (%d/%d ok)\n"
-                             % (rtt, name, fmt_ms(m), fmt_ms(rows[-1][4]), ok, runs))
+                         med(r["calls"] for r in results), ok, runs,
+                         med(r.get("connect") for r in results)))
+            sys.stderr.write("latency: rtt %d ms %s: migrate %s (connect %s) late %s (%d/%d ok)\n"
+                             % (rtt, name, fmt_ms(m), fmt_ms(rows[-1][9]), fmt_ms(rows[-1][4]), ok, runs))
         relay.loop.call_soon_threadsafe(relay.loop.stop)
-    out = ["| RTT | contender | exec → Migrate at the cloud | round trips | task end → noticed | whole job | API calls | ok |",
-           "|---:|---|---:|---:|---:|---:|---:|---:|"]
-    for rtt, name, m, n, late, whole, calls, ok, total in rows:
-        out.append("| %d ms | %s | %s | %s | %s | %s | %s | %d/%d |" % (
-            rtt, name, fmt_ms(m), "-" if n is None else "%.1f" % n, fmt_ms(late), fmt_ms(whole),
-            "-" if calls is None else "%g" % calls, ok, total))
+    out = ["| RTT | contender | exec → Migrate at the cloud | round trips | exec → connect | task end → noticed | whole job | API calls | ok |",
+           "|---:|---|---:|---:|---:|---:|---:|---:|---:|"]
+    for rtt, name, m, n, late, whole, calls, ok, total, conn in rows:
+        out.append("| %d ms | %s | %s | %s | %s | %s | %s | %s | %d/%d |" % (
+            rtt, name, fmt_ms(m), "-" if n is None else "%.1f" % n, fmt_ms(conn), fmt_ms(late),
+            fmt_ms(whole), "-" if calls is None else "%g" % calls, ok, total))
     with open(args["out"], "w") as f:
         f.write("\n".join(out) + "\n")
     print("\n".join(out))

@@ -425,8 +425,9 @@ def main(argv):
         w("tests/bench/latency.py: a relay between each contender and the simulator holds every chunk "
           "RTT/2 each way and a connection's first chunk one RTT more (the TCP handshake); the simulator's "
           "task lasts 1 s. Medians of `BENCH_LAT_RUNS` (default 5) runs per row, warm caches (discovery, "
-          "trust anchors) for tcvip. `task end → noticed`: from when the simulator's task was due to the "
-          "first request that found it ended, as the simulator recorded them.")
+          "trust anchors) for tcvip. Each command is spawned itself (no shell in between). `exec → connect`: "
+          "to the process's first connection at the relay (its start-up). `task end → noticed`: from when "
+          "the simulator's task was due to the first request that found it ended, as the simulator recorded them.")
         w("")
         md.extend(lat.rstrip("\n").split("\n"))
         w("")
