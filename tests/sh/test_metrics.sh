@@ -6,7 +6,15 @@ sim_start || { not_ok "simulator starts"; t_done; exit 1; }
 VIP=198.18.0.100
 d=$T_TMP/node; mkdir -p "$d/prom"; "$TCVIP_BIN" --install "$d" >/dev/null
 PROM=$d/prom/tcvip.prom
-CHECK="python3 $T_TOP/tests/sh/check_metrics.py"
+# CHECK FILE [SERIES=VALUE...]: promtool check metrics (no lint problem), then the strict parser
+# with the values (tests/sh/check_metrics.py): every metrics file the test makes goes through both.
+CHECK=check
+check() { prom_check "$1" && python3 "$T_TOP/tests/sh/check_metrics.py" "$@"; }
+
+# promtool itself: a file it must refuse (a counter without _total, no HELP), so a pass means something
+printf '# TYPE tcvip_bad counter\ntcvip_bad 1\n' > "$T_TMP/bad.prom"
+expect_rc 1 "promtool check metrics refuses a bad file" prom_check "$T_TMP/bad.prom"
+expect_out '_total' "... and names the lint problem"
 
 # conf [extra lines...]: a fresh config (static key) and state for node A.
 conf() {
@@ -73,6 +81,7 @@ expect_rc 0 "vip status (text) shows the phases" "$d/vip" status
 expect_out "last migrate: .* UTC, after the manual: done in [0-9]+ ms \(event→request" "... one line"
 
 # --- metrics_file after it ---
+expect_rc 0 "promtool check metrics: the file parses, no lint problem ($("$PROMTOOL" --version 2>&1 | head -n 1))" prom_check "$PROM"
 expect "metrics_file written, mode 0644" test "$(stat -c %a "$PROM")" = 644
 expect "... no temp file left beside it" test "$(ls -A "$d/prom")" = tcvip.prom
 expect_rc 0 "metrics_file parses strictly, with the migrate's numbers" $CHECK "$PROM" \
