@@ -118,7 +118,7 @@ n0=$(simctl log | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))'
 "$d/check_self.sh" >/dev/null 2>&1
 n1=$(simctl log | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')
 expect_rc 0 "check_self's cloud check counted (one run, its describe)" $CHECK "$PROM" \
-	'tcvip_check_self_runs_total=1' 'tcvip_check_self_faults_total=absent' \
+	'tcvip_check_self_queries_total=1' 'tcvip_check_self_faults_total=absent' \
 	'tcvip_credentials_expiry_timestamp_seconds=absent' \
 	"tcvip_vip_held{vip=\"$VIP\"}=1"
 expect "... its API calls are the metrics' (no extra call: $((n1 - n0)))" test "$((n1 - n0))" = 1
