@@ -35,6 +35,7 @@ top = {"schema": (int,), "state": (str,), "interface": (str,), "eni": (str,), "v
        "mode": (str,), "next_hop": (str,), "eip_pending": (str,)}
 assert s["schema"] == 1, s["schema"]
 for k, ty in top.items(): assert k in s and t(s[k], *ty), (k, s.get(k))
+assert set(s) == set(top), ("keys not in the README table (or missing)", set(s) ^ set(top))
 for v in s["vips"]:
     assert set(v) == {"vip", "on_nic", "holder", "eip"}, v
     assert t(v["vip"], str) and t(v["on_nic"], bool, type(None)) and t(v["holder"], str, type(None)), v
@@ -48,6 +49,7 @@ if m is not None:
           "total_ms": (int, type(None)), "calls": (int,), "retries": (int,), "error": (str, type(None)),
           "phases_ms": (dict,)}
     for k, ty in lm.items(): assert k in m and t(m[k], *ty), (k, m.get(k))
+    assert set(m) == set(lm), ("last_migrate keys not in the README table", set(m) ^ set(lm))
     assert set(m["phases_ms"]) == {"request", "accepted", "task_ended", "confirmed", "follow_up"}, m
     for k, v in m["phases_ms"].items(): assert t(v, int, type(None)), (k, v)
 print(json.dumps(m))
@@ -74,7 +76,7 @@ expect "... in order: request <= accepted <= task ended <= confirmed <= follow-u
 	test "$(rec request_ms)" -le "$(rec accepted_ms)" -a "$(rec accepted_ms)" -le "$(rec task_ended_ms)" -a "$(rec task_ended_ms)" -le "$(rec confirmed_ms)" -a "$(rec confirmed_ms)" -le "$(rec follow_up_ms)"
 expect "... calls match the simulator's log ($(rec calls))" test "$(rec calls)" = "$(simctl log | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')"
 J=$(status_schema); rc=$?
-expect "vip status --json: schema 1, every documented key with its type" test "$rc" = 0
+expect "vip status --json: schema 1, every documented key with its type, no other" test "$rc" = 0
 expect "... last_migrate.phases_ms as in last_migrate" \
 	test "$(printf '%s' "$J" | python3 -c 'import json,sys; m=json.load(sys.stdin); print(m["phases_ms"]["accepted"], m["result"], m["event"], m["error"])')" = "$(rec accepted_ms) done manual None"
 expect_rc 0 "vip status (text) shows the phases" "$d/vip" status
