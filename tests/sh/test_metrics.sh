@@ -84,6 +84,7 @@ expect_out "last migrate: .* UTC, after the manual: done in [0-9]+ ms \(event→
 
 # --- metrics_file after it ---
 expect_rc 0 "promtool check metrics: the file parses, no lint problem ($("$PROMTOOL" --version 2>&1 | head -n 1))" prom_check "$PROM"
+sed 's/^/# /' "$PROM"
 expect "metrics_file written, mode 0644" test "$(stat -c %a "$PROM")" = 644
 expect "... no temp file left beside it" test "$(ls -A "$d/prom")" = tcvip.prom
 expect_rc 0 "metrics_file parses strictly, with the migrate's numbers" $CHECK "$PROM" \
