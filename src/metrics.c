@@ -150,6 +150,16 @@ void metrics_migration(const struct migrate_phases *p)
 	queue(METRICS_SET, "tcvip_last_migration_timestamp_seconds", p->time);
 }
 
+void metrics_follow_up(const struct migrate_phases *p)
+{
+	char series[METRICS_SERIES_MAX];
+
+	if (*pending.file && p->ms[PHASE_FOLLOW_UP] >= 0 &&
+	    metrics_series(series, sizeof series, "tcvip_last_migration_phase_seconds", "phase",
+	    phases_name(PHASE_FOLLOW_UP)) == 0)
+		queue(METRICS_SET, series, p->ms[PHASE_FOLLOW_UP]);
+}
+
 void metrics_vip_held(uint32_t vip, int held)
 {
 	char ip[16], series[METRICS_SERIES_MAX];

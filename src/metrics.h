@@ -13,6 +13,7 @@ void metrics_bind(const struct cfg *c);
 /* What this process saw, kept in memory until metrics_flush. */
 void metrics_api(const char *action, const char *code);		/* code "" = no error */
 void metrics_migration(const struct migrate_phases *p);		/* by result; phase gauges */
+void metrics_follow_up(const struct migrate_phases *p);		/* its follow-up phase, run after */
 void metrics_vip_held(uint32_t vip, int held);			/* as the cloud said just now */
 void metrics_check_self_query(void);				/* a run that asked the cloud */
 void metrics_check_self_fault(void);				/* a run that exits 1 */

@@ -581,6 +581,8 @@ int migrate_exec(struct migrate *r, unsigned flags)
 		r->ops->follow_up(r->ctx, r->h, r->c->nvip, r->self);
 		migrate_mark(r, PHASE_FOLLOW_UP);
 		phases_save(r->c->state_dir, &r->ph);
+		metrics_follow_up(&r->ph);
+		metrics_flush();
 	}
 	if (!(flags & MIGRATE_KEEP))
 		client_done(r);

@@ -92,9 +92,10 @@ expect_rc 0 "metrics_file parses strictly, with the migrate's numbers" $CHECK "$
 	'tcvip_api_requests_total{action="MigratePrivateIpAddress",code="ok"}=2' \
 	"tcvip_vip_held{vip=\"$VIP\"}=1" \
 	'tcvip_last_migration_phase_seconds{phase="accepted"}~=[0-9]+\.[0-9]{3}' \
-	'tcvip_last_migration_phase_seconds{phase="follow_up"}=absent' \
+	'tcvip_last_migration_phase_seconds{phase="follow_up"}~=[0-9]+\.[0-9]{3}' \
 	'tcvip_build_info{version="'"$("$TCVIP_BIN" --version | awk '{print $2}')"'"}=1'
 expect "... accepted in seconds = last_migrate's accepted_ms" grep -qF "tcvip_last_migration_phase_seconds{phase=\"accepted\"} $(awk -v m="$(rec accepted_ms)" 'BEGIN { printf "%d.%03d", m / 1000, m % 1000 }')" "$PROM"
+expect "... the follow-up (the EIP step, after the record) = last_migrate's follow_up_ms" grep -qF "tcvip_last_migration_phase_seconds{phase=\"follow_up\"} $(awk -v m="$(rec follow_up_ms)" 'BEGIN { printf "%d.%03d", m / 1000, m % 1000 }')" "$PROM"
 
 # retries and error codes, counted across processes
 reset
