@@ -55,7 +55,7 @@ deps:
 	$(Q)sh third_party/deps.sh build
 
 deps-test:
-	$(Q)sh third_party/deps.sh test
+	$(Q)sh third_party/deps.sh test $(B)
 
 $(THIRD_PARTY): third_party/fetch.sh third_party/lib.sh third_party/SHA256SUMS
 	@echo "  FETCH   bearssl jsmn (Debian source packages, pinned sha256)"

@@ -284,7 +284,7 @@ static int cloud_check(struct tick *t)
 		    "staying MASTER");
 		return 0;
 	}
-	metrics_check_self_run();
+	metrics_check_self_query();
 	note_held(t, h, r);
 	write_result(t, r ? "true" : "false");
 	if (!r)
@@ -465,6 +465,7 @@ int check_self_main(int argc, char **argv)
 		    "keepalived keeps its state; fix it (vip doctor)");
 		return 0;
 	}
+	metrics_deadline(METRICS_DEADLINE_CHECK_SELF);	/* the watchdog, armed above, counts too */
 	t.nl.fd = -1;
 	vrrp_view_read(t.c.state_dir, &view);
 	memcpy(t.state, view.state, sizeof t.state);

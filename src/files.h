@@ -31,6 +31,10 @@
 /* metrics_file's counts, merged by every process (metrics_file set only). */
 #define FILE_METRICS "metrics"		/* metrics.c: "SERIES VALUE\n", sorted, unique */
 #define FILE_METRICS_LOCK "metrics.lock"	/* metrics.c: flock, held for one merge */
+/* metrics.c: one byte appended per count a process left as it died at its time limit (armed
+ * by metrics_deadline, written by log.c's SIGALRM handler), merged and removed by the next flush */
+#define FILE_METRICS_TALLY "metrics.tally"
+#define FILE_METRICS_TALLY_MERGING "metrics.tally.merging"	/* metrics.c: the tally, renamed aside to be merged */
 #define FILE_EIP_PENDING "eip_pending"	/* eip.c: "at=MONO_MS\n" + "EIP VIP ACTION CODE\n" per failed re-bind */
 
 /* Caches: owned by us, not group/other-writable, else ignored (state.c state_open_cache);

@@ -78,12 +78,28 @@ void log_raw(const char *line, size_t len)
 static char deadline_line[256];
 static size_t deadline_len;
 static int deadline_code;
+static const char *tally_path;	/* log_deadline_tally's */
+static char tally_byte;
 
 static void deadline_fire(int sig)
 {
+	int fd;
+
 	(void)sig;
 	log_raw(deadline_line, deadline_len);
+	if (tally_path && (fd = open(tally_path, O_WRONLY | O_CREAT | O_APPEND | O_NOFOLLOW |
+	    O_CLOEXEC | O_NONBLOCK | O_NOCTTY, 0600)) >= 0) {
+		if (write(fd, &tally_byte, 1) < 0)
+			(void)0;	/* the count is lost; the log line above has it */
+		close(fd);
+	}
 	_exit(deadline_code);
+}
+
+void log_deadline_tally(const char *path, char byte)
+{
+	tally_path = path;
+	tally_byte = byte;
 }
 
 int log_deadline(long long ms, int exit_code, const char *msg)
@@ -93,6 +109,8 @@ int log_deadline(long long ms, int exit_code, const char *msg)
 	sigset_t set;
 	int n;
 
+	if (ms <= 0)
+		tally_path = NULL;	/* disarmed: a later timer counts nothing unless told */
 	if (ms > 0) {
 		n = log_prepare(deadline_line, sizeof deadline_line,
 		    (long long)time(NULL) + (ms + 999) / 1000, msg);

@@ -23,6 +23,10 @@ void log_raw(const char *line, size_t len);
  * with the second it fires in) and the process _exits with exit_code, whatever call it is
  * stuck in. SIGALRM is unblocked. ms = 0 disarms. 0 or -1. */
 int log_deadline(long long ms, int exit_code, const char *msg);
+/* When the deadline (armed now or later) fires, it also appends byte to the file path (created 0600,
+ * never through a link): a count the process can no longer report itself. path must outlive
+ * the timer; log_deadline(0, ...) forgets it. NULL: none. */
+void log_deadline_tally(const char *path, char byte);
 /* Copies src into dst replacing non-printable bytes by '?'; for text that came from the network. */
 void log_sanitize(char *dst, size_t cap, const char *src, size_t len);
 

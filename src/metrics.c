@@ -24,17 +24,19 @@ static const struct metric_def {
 	int milli;
 } defs[] = {
 	{ "tcvip_migrations_total", "counter",
-	  "Migrates by result (done, failed, not-master, taken-back).", 0 },
+	  "Migrates by result (done, failed, not-master, taken-back, deadline).", 0 },
 	{ "tcvip_last_migration_phase_seconds", "gauge",
 	  "The last migrate's phases, seconds after its event (the notify, the FIFO line).", 1 },
 	{ "tcvip_last_migration_timestamp_seconds", "gauge",
 	  "When the last migrate ended (unix time).", 0 },
 	{ "tcvip_api_requests_total", "counter",
 	  "VPC API requests by action and error code (ok: none).", 0 },
-	{ "tcvip_check_self_runs_total", "counter",
+	{ "tcvip_check_self_queries_total", "counter",
 	  "check_self runs that asked the cloud who holds the VIPs.", 0 },
 	{ "tcvip_check_self_faults_total", "counter",
 	  "check_self runs that reported a fault to keepalived (exit 1).", 0 },
+	{ "tcvip_check_self_watchdog_total", "counter",
+	  "check_self runs ended by their watchdog (exit 0: no fault to keepalived).", 0 },
 	{ "tcvip_split_brain_suspected_total", "counter",
 	  "Times a VIP went back to another ENI right after this node took it.", 0 },
 	{ "tcvip_vip_held", "gauge",
@@ -44,8 +46,14 @@ static const struct metric_def {
 	{ "tcvip_build_info", "gauge", "tcvip's version.", 0 },
 };
 
+/* What a byte in state_dir/metrics.tally counts (metrics_deadline's, by enum metrics_deadline). */
+static const struct { char byte; const char *series; } tallies[] = {
+	{ 'd', "tcvip_migrations_total{result=\"deadline\"}" },
+	{ 'w', "tcvip_check_self_watchdog_total" },
+};
+
 static struct {
-	char file[256], state_dir[256];
+	char file[256], state_dir[256], tally[300];	/* tally: state_dir/metrics.tally */
 	int n, overflow;
 	struct { char series[METRICS_SERIES_MAX]; long long v; enum metrics_op op; } op[METRICS_PENDING];
 } pending;
@@ -54,7 +62,9 @@ void metrics_bind(const struct cfg *c)
 {
 	memset(&pending, 0, sizeof pending);
 	if (!*c->metrics_file || util_copy(pending.file, sizeof pending.file, c->metrics_file) < 0 ||
-	    util_copy(pending.state_dir, sizeof pending.state_dir, c->state_dir) < 0)
+	    util_copy(pending.state_dir, sizeof pending.state_dir, c->state_dir) < 0 ||
+	    util_fmt(pending.tally, sizeof pending.tally, "%s/%s", c->state_dir,
+	    FILE_METRICS_TALLY) < 0)
 		pending.file[0] = 0;
 }
 
@@ -140,6 +150,16 @@ void metrics_migration(const struct migrate_phases *p)
 	queue(METRICS_SET, "tcvip_last_migration_timestamp_seconds", p->time);
 }
 
+void metrics_follow_up(const struct migrate_phases *p)
+{
+	char series[METRICS_SERIES_MAX];
+
+	if (*pending.file && p->ms[PHASE_FOLLOW_UP] >= 0 &&
+	    metrics_series(series, sizeof series, "tcvip_last_migration_phase_seconds", "phase",
+	    phases_name(PHASE_FOLLOW_UP)) == 0)
+		queue(METRICS_SET, series, p->ms[PHASE_FOLLOW_UP]);
+}
+
 void metrics_vip_held(uint32_t vip, int held)
 {
 	char ip[16], series[METRICS_SERIES_MAX];
@@ -149,9 +169,9 @@ void metrics_vip_held(uint32_t vip, int held)
 		queue(METRICS_SET, series, !!held);
 }
 
-void metrics_check_self_run(void)
+void metrics_check_self_query(void)
 {
-	count("tcvip_check_self_runs_total");
+	count("tcvip_check_self_queries_total");
 }
 
 void metrics_check_self_fault(void)
@@ -168,6 +188,14 @@ void metrics_creds_expiry(long long unix_time)
 {
 	queue(unix_time > 0 ? METRICS_SET : METRICS_DEL,
 	    "tcvip_credentials_expiry_timestamp_seconds", unix_time);
+}
+
+void metrics_deadline(enum metrics_deadline what)
+{
+	if (*pending.file && (size_t)what < UTIL_ARRAY_LEN(tallies))
+		log_deadline_tally(pending.tally, tallies[what].byte);
+	else
+		log_deadline_tally(NULL, 0);
 }
 
 /* ---- the store ---- */
@@ -440,6 +468,31 @@ static int apply_pending(struct metrics_store *s)
 	return changed;
 }
 
+/* The tally dying processes left (lock held): renamed aside (a byte written from now on
+ * starts a new one), counted into s, removed. 1 if it changed s. */
+static int tally_merge(struct metrics_store *s)
+{
+	char merging[300], buf[4096];
+	const char *dir = pending.state_dir;
+	int n, i, changed = 0;
+	size_t k;
+
+	if (util_fmt(merging, sizeof merging, "%s/%s", dir, FILE_METRICS_TALLY_MERGING) < 0 ||
+	    rename(pending.tally, merging) < 0)
+		return 0;	/* none (ENOENT): the usual case */
+	n = state_read(dir, FILE_METRICS_TALLY_MERGING, buf, sizeof buf);
+	if (n < 0)
+		log_warn("metrics: %s: unreadable or over %zu bytes; its counts are lost", merging,
+		    sizeof buf - 1);
+	for (i = 0; i < n; i++)
+		for (k = 0; k < UTIL_ARRAY_LEN(tallies); k++)
+			if (buf[i] == tallies[k].byte &&
+			    metrics_apply(s, METRICS_ADD, tallies[k].series, 1) > 0)
+				changed = 1;
+	state_remove(dir, FILE_METRICS_TALLY_MERGING);
+	return changed;
+}
+
 /* Merged under the lock: the store read, changed, written back, and metrics_file. */
 static int merge(struct metrics_store *s, char *text, size_t cap)
 {
@@ -453,6 +506,7 @@ static int merge(struct metrics_store *s, char *text, size_t cap)
 		    FILE_METRICS);
 		changed = 1;
 	}
+	changed |= tally_merge(s);
 	changed |= apply_pending(s);
 	if (!changed && lstat(pending.file, &st) == 0)
 		return 0;	/* nothing new, and the file is there: no write */
@@ -475,8 +529,9 @@ int metrics_flush(void)
 	static char text[METRICS_TEXT_MAX];
 	int lock, rc;
 
-	if (!*pending.file || (!pending.n && !pending.overflow))
-		return 0;
+	if (!*pending.file || (!pending.n && !pending.overflow &&
+	    state_mtime_ns(pending.state_dir, FILE_METRICS_TALLY) < 0))
+		return 0;	/* one fstatat: nothing seen here, and no process left a tally */
 	lock = state_lock_file(pending.state_dir, FILE_METRICS_LOCK, METRICS_LOCK_MS);
 	if (lock < 0) {
 		log_warn("metrics: %s/%s busy for %d ms; this process's counts are lost",

@@ -13,11 +13,18 @@ void metrics_bind(const struct cfg *c);
 /* What this process saw, kept in memory until metrics_flush. */
 void metrics_api(const char *action, const char *code);		/* code "" = no error */
 void metrics_migration(const struct migrate_phases *p);		/* by result; phase gauges */
+void metrics_follow_up(const struct migrate_phases *p);		/* its follow-up phase, run after */
 void metrics_vip_held(uint32_t vip, int held);			/* as the cloud said just now */
-void metrics_check_self_run(void);				/* a run that asked the cloud */
+void metrics_check_self_query(void);				/* a run that asked the cloud */
 void metrics_check_self_fault(void);				/* a run that exits 1 */
 void metrics_split_brain(void);
 void metrics_creds_expiry(long long unix_time);			/* 0: static keys, no expiry */
+/* Before arming log_deadline: if that timer ends the process, it appends one byte to
+ * state_dir/metrics.tally, which the next flush (any process's) merges: the migrate as
+ * tcvip_migrations_total{result="deadline"}, the check_self run as
+ * tcvip_check_self_watchdog_total. Everything else the process saw is lost with it. */
+enum metrics_deadline { METRICS_DEADLINE_MIGRATE, METRICS_DEADLINE_CHECK_SELF };
+void metrics_deadline(enum metrics_deadline what);
 /* Merges what this process saw into state_dir/metrics (under state_dir/metrics.lock) and,
  * if anything changed, rewrites metrics_file (temp + rename, 0644, never through a link).
  * Nothing seen: nothing read or written. 0, or -1 (logged). */

@@ -495,6 +495,7 @@ static void hard_arm(const struct cfg *c)
 	if (util_fmt(msg, sizeof msg, "migrate: hard deadline: still running %d s after taking "
 	    "%s/lock (stuck in a call); exiting 1", s, c->state_dir) < 0)
 		util_copy(msg, sizeof msg, "migrate: hard deadline: still running; exiting 1");
+	metrics_deadline(METRICS_DEADLINE_MIGRATE);	/* counted as result="deadline" if it fires */
 	if (log_deadline(s * 1000LL, MIGRATE_FAILED, msg) < 0)
 		log_warn("migrate: cannot arm the hard deadline timer");
 }
@@ -580,6 +581,8 @@ int migrate_exec(struct migrate *r, unsigned flags)
 		r->ops->follow_up(r->ctx, r->h, r->c->nvip, r->self);
 		migrate_mark(r, PHASE_FOLLOW_UP);
 		phases_save(r->c->state_dir, &r->ph);
+		metrics_follow_up(&r->ph);
+		metrics_flush();
 	}
 	if (!(flags & MIGRATE_KEEP))
 		client_done(r);

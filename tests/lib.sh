@@ -38,6 +38,15 @@ t_done() { echo "$T_PASS passed, $T_FAIL failed"; [ "$T_FAIL" = 0 ]; }
 
 # ---- the simulator on loopback (tests/sim) ----
 T_TOP=$(cd "$(dirname "$0")/../.." && pwd)
+# prom_check FILE: `promtool check metrics` (Debian's, from make deps-test) on FILE: exit 0
+# and no output, i.e. it parses and has no lint problem (promtool prints each and exits 3).
+PROMTOOL=${PROMTOOL:-$T_TOP/build/promtool/usr/bin/promtool}
+prom_check() {
+	[ -x "$PROMTOOL" ] || { echo "no promtool at $PROMTOOL: run make deps-test"; return 2; }
+	_o=$("$PROMTOOL" check metrics <"$1" 2>&1); _rc=$?
+	[ -n "$_o" ] && printf '%s\n' "$_o"
+	[ "$_rc" = 0 ] && [ -z "$_o" ]
+}
 free_port() {
 	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
 }

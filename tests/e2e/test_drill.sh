@@ -42,6 +42,10 @@ expect_rc 0 "$P's metrics_file: strict Prometheus text with the failover in it" 
 	'tcvip_api_requests_total{action="MigratePrivateIpAddress",code="ok"}~=[1-9][0-9]*' \
 	"tcvip_last_migration_phase_seconds{phase=\"accepted\"}=$(awk -v m="${acc:-0}" 'BEGIN { printf "%d.%03d", m / 1000, m % 1000 }')"
 expect "... mode 0644" test "$(stat -c %a "$E2E_RUN/$P/var-keepalived/tcvip.prom")" = 644
+for n in "$M" "$P"; do
+	expect_rc 0 "$n's metrics_file: promtool check metrics passes, no lint problem" \
+		prom_check "$E2E_RUN/$n/var-keepalived/tcvip.prom"
+done
 expect "the drill's request is gone" test ! -e "$(flag "$M")"
 expect "$M is BACKUP" e2e_state_is "$M" BACKUP
 expect "the pair settles on $P" e2e_settle "$P" 30

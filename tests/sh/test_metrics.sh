@@ -1,12 +1,20 @@
 #!/bin/sh
-# test_metrics.sh: a migrate's phases (last_migrate, the final log line, `vip status --json` and its schema) and metrics_file (Prometheus text: strict parse, counters merged across processes, atomic 0644, a symlink refused, no write when nothing changed) against the simulator.
+# test_metrics.sh: a migrate's phases (last_migrate, the final log line, `vip status --json` and its schema) and metrics_file (promtool check metrics and a strict parse of every file, counters merged across processes, atomic 0644, a symlink refused, no write when nothing changed; a migrate ended by its hard deadline and a check_self ended by its watchdog still counted) against the simulator.
 . "$(dirname "$0")/../lib.sh"
 private_netns "$0"
 sim_start || { not_ok "simulator starts"; t_done; exit 1; }
 VIP=198.18.0.100
 d=$T_TMP/node; mkdir -p "$d/prom"; "$TCVIP_BIN" --install "$d" >/dev/null
 PROM=$d/prom/tcvip.prom
-CHECK="python3 $T_TOP/tests/sh/check_metrics.py"
+# CHECK FILE [SERIES=VALUE...]: promtool check metrics (no lint problem), then the strict parser
+# with the values (tests/sh/check_metrics.py): every metrics file the test makes goes through both.
+CHECK=check
+check() { prom_check "$1" && python3 "$T_TOP/tests/sh/check_metrics.py" "$@"; }
+
+# promtool itself: a file it must refuse (a counter without _total, no HELP), so a pass means something
+printf '# TYPE tcvip_bad counter\ntcvip_bad 1\n' > "$T_TMP/bad.prom"
+expect_rc 1 "promtool check metrics refuses a bad file" prom_check "$T_TMP/bad.prom"
+expect_out '_total' "... and names the lint problem"
 
 # conf [extra lines...]: a fresh config (static key) and state for node A.
 conf() {
@@ -27,6 +35,7 @@ top = {"schema": (int,), "state": (str,), "interface": (str,), "eni": (str,), "v
        "mode": (str,), "next_hop": (str,), "eip_pending": (str,)}
 assert s["schema"] == 1, s["schema"]
 for k, ty in top.items(): assert k in s and t(s[k], *ty), (k, s.get(k))
+assert set(s) == set(top), ("keys not in the README table (or missing)", set(s) ^ set(top))
 for v in s["vips"]:
     assert set(v) == {"vip", "on_nic", "holder", "eip"}, v
     assert t(v["vip"], str) and t(v["on_nic"], bool, type(None)) and t(v["holder"], str, type(None)), v
@@ -40,6 +49,7 @@ if m is not None:
           "total_ms": (int, type(None)), "calls": (int,), "retries": (int,), "error": (str, type(None)),
           "phases_ms": (dict,)}
     for k, ty in lm.items(): assert k in m and t(m[k], *ty), (k, m.get(k))
+    assert set(m) == set(lm), ("last_migrate keys not in the README table", set(m) ^ set(lm))
     assert set(m["phases_ms"]) == {"request", "accepted", "task_ended", "confirmed", "follow_up"}, m
     for k, v in m["phases_ms"].items(): assert t(v, int, type(None)), (k, v)
 print(json.dumps(m))
@@ -66,13 +76,15 @@ expect "... in order: request <= accepted <= task ended <= confirmed <= follow-u
 	test "$(rec request_ms)" -le "$(rec accepted_ms)" -a "$(rec accepted_ms)" -le "$(rec task_ended_ms)" -a "$(rec task_ended_ms)" -le "$(rec confirmed_ms)" -a "$(rec confirmed_ms)" -le "$(rec follow_up_ms)"
 expect "... calls match the simulator's log ($(rec calls))" test "$(rec calls)" = "$(simctl log | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')"
 J=$(status_schema); rc=$?
-expect "vip status --json: schema 1, every documented key with its type" test "$rc" = 0
+expect "vip status --json: schema 1, every documented key with its type, no other" test "$rc" = 0
 expect "... last_migrate.phases_ms as in last_migrate" \
 	test "$(printf '%s' "$J" | python3 -c 'import json,sys; m=json.load(sys.stdin); print(m["phases_ms"]["accepted"], m["result"], m["event"], m["error"])')" = "$(rec accepted_ms) done manual None"
 expect_rc 0 "vip status (text) shows the phases" "$d/vip" status
 expect_out "last migrate: .* UTC, after the manual: done in [0-9]+ ms \(event→request" "... one line"
 
 # --- metrics_file after it ---
+expect_rc 0 "promtool check metrics: the file parses, no lint problem ($("$PROMTOOL" --version 2>&1 | head -n 1))" prom_check "$PROM"
+sed 's/^/# /' "$PROM"
 expect "metrics_file written, mode 0644" test "$(stat -c %a "$PROM")" = 644
 expect "... no temp file left beside it" test "$(ls -A "$d/prom")" = tcvip.prom
 expect_rc 0 "metrics_file parses strictly, with the migrate's numbers" $CHECK "$PROM" \
@@ -80,9 +92,10 @@ expect_rc 0 "metrics_file parses strictly, with the migrate's numbers" $CHECK "$
 	'tcvip_api_requests_total{action="MigratePrivateIpAddress",code="ok"}=2' \
 	"tcvip_vip_held{vip=\"$VIP\"}=1" \
 	'tcvip_last_migration_phase_seconds{phase="accepted"}~=[0-9]+\.[0-9]{3}' \
-	'tcvip_last_migration_phase_seconds{phase="follow_up"}=absent' \
+	'tcvip_last_migration_phase_seconds{phase="follow_up"}~=[0-9]+\.[0-9]{3}' \
 	'tcvip_build_info{version="'"$("$TCVIP_BIN" --version | awk '{print $2}')"'"}=1'
 expect "... accepted in seconds = last_migrate's accepted_ms" grep -qF "tcvip_last_migration_phase_seconds{phase=\"accepted\"} $(awk -v m="$(rec accepted_ms)" 'BEGIN { printf "%d.%03d", m / 1000, m % 1000 }')" "$PROM"
+expect "... the follow-up (the EIP step, after the record) = last_migrate's follow_up_ms" grep -qF "tcvip_last_migration_phase_seconds{phase=\"follow_up\"} $(awk -v m="$(rec follow_up_ms)" 'BEGIN { printf "%d.%03d", m / 1000, m % 1000 }')" "$PROM"
 
 # retries and error codes, counted across processes
 reset
@@ -109,7 +122,7 @@ n0=$(simctl log | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))'
 "$d/check_self.sh" >/dev/null 2>&1
 n1=$(simctl log | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')
 expect_rc 0 "check_self's cloud check counted (one run, its describe)" $CHECK "$PROM" \
-	'tcvip_check_self_runs_total=1' 'tcvip_check_self_faults_total=absent' \
+	'tcvip_check_self_queries_total=1' 'tcvip_check_self_faults_total=absent' \
 	'tcvip_credentials_expiry_timestamp_seconds=absent' \
 	"tcvip_vip_held{vip=\"$VIP\"}=1"
 expect "... its API calls are the metrics' (no extra call: $((n1 - n0)))" test "$((n1 - n0))" = 1
@@ -147,6 +160,52 @@ expect_rc 0 "a migrate with CVM role credentials" "$d/vip" migrate
 exp=$(simctl state | python3 -c 'import json,sys; print(json.load(sys.stdin)["role"]["expired"])')
 expect_rc 0 "metrics: tcvip_credentials_expiry_timestamp_seconds = the role's ExpiredTime ($exp)" \
 	$CHECK "$PROM" "tcvip_credentials_expiry_timestamp_seconds=$exp"
+# --- a process ended by its time limit still counts ---
+# Stuck in a libc call that has no timeout: the API's host name resolves through a DNS server
+# that never answers (our own resolv.conf, bind-mounted in a private mount namespace), as in
+# test_migrate.sh. The SIGALRM handler leaves a byte in state_dir/metrics.tally; the next
+# process's flush merges it, also a check_self tick that saw nothing itself.
+if [ "${T_NETNS:-0}" = 1 ] && command -v unshare >/dev/null; then
+	python3 -c 'import socket, time
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1", 53)); s.settimeout(1)
+end = time.monotonic() + 60
+while time.monotonic() < end:
+    try: s.recvfrom(512)
+    except OSError: pass' &
+	dns_pid=$!
+	at_exit "kill $dns_pid"
+	printf 'nameserver 127.0.0.1\noptions timeout:30 attempts:10\n' > "$T_TMP/resolv.conf"
+	stuck() { unshare --mount sh -c 'mount --bind "$1" /etc/resolv.conf && shift && exec "$@"' sh "$T_TMP/resolv.conf" "$@"; }
+	reset; conf "metrics_file = $PROM" "migrate_timeout = 2" "timeout = 60" "query_interval = 0"
+	rm -f "$PROM"
+	sed -i "s|^endpoint = .*|endpoint = vpc.unanswered.test:$SIM_API_PORT|" "$d/tcvip.conf"
+	expect_rc 1 "vip migrate stuck in DNS: ended by its hard deadline" stuck "$d/vip" migrate
+	expect "... said so" grep -q 'migrate: hard deadline' "$d/tcvip.log"
+	expect "... and left its count in state_dir/metrics.tally" test "$(cat "$d/state/metrics.tally")" = d
+	echo MASTER > "$d/state/state"
+	expect_rc 0 "check_self stuck in DNS: ended by its watchdog, exit 0" stuck "$d/check_self.sh"
+	expect "... said so" grep -q 'check_self: watchdog' "$d/tcvip.log"
+	expect "... and left its count after the migrate's" test "$(cat "$d/state/metrics.tally")" = dw
+	expect "... no metrics_file yet (neither could flush)" test ! -e "$PROM"
+	# BACKUP with no VIP on the NIC (the earlier migrates put it there): nothing to do
+	echo BACKUP > "$d/state/state"
+	ip -4 -o addr show dev "$(node_iface)" | awk -v v="$VIP" '$4 ~ "^" v "/" { print $4 }' |
+		while read -r a; do ip addr del "$a" dev "$(node_iface)"; done
+	sed -i "s|^endpoint = .*|endpoint = localhost:$SIM_API_PORT|" "$d/tcvip.conf"
+	n0=$(simctl log | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')
+	expect_rc 0 "a check_self tick (BACKUP, no cloud check) merges the tally" "$d/check_self.sh"
+	expect "... with no API call of its own" test "$(simctl log | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')" = "$n0"
+	expect_rc 0 "metrics: the migrate as result=deadline, the watchdog as no fault" $CHECK "$PROM" \
+		'tcvip_migrations_total{result="deadline"}=1' 'tcvip_check_self_watchdog_total=1' \
+		'tcvip_check_self_faults_total=absent' 'tcvip_check_self_queries_total=absent'
+	expect "... the tally is gone (counted once)" test ! -e "$d/state/metrics.tally" -a ! -e "$d/state/metrics.tally.merging"
+	before=$(stat -c '%i %Y.%y' "$PROM")
+	"$d/check_self.sh" >/dev/null 2>&1
+	expect "... the next tick has nothing new: no write" test "$(stat -c '%i %Y.%y' "$PROM")" = "$before"
+	kill $dns_pid
+else
+	echo "SKIP: the stuck-in-DNS cases need root (a private network and mount namespace)"
+fi
 # metrics_file off: nothing written
 conf; "$d/vip" migrate >/dev/null 2>&1
 expect "metrics_file unset: no counts file" test ! -e "$d/state/metrics"
