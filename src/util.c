@@ -178,6 +178,18 @@ static int fixed_digits(const char **p, int digits)
 	return v;
 }
 
+char *util_utc_str(long long epoch, char out[20])
+{
+	time_t t = (time_t)epoch;
+	struct tm tm;
+
+	if (!gmtime_r(&t, &tm) || tm.tm_year < -1900 || tm.tm_year > 9999 - 1900 ||
+	    util_fmt(out, 20, "%04d-%02d-%02d %02d:%02d:%02d", tm.tm_year + 1900, tm.tm_mon + 1,
+	    tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec) < 0)
+		strcpy(out, "?");
+	return out;
+}
+
 long long util_parse_http_date(const char *s)
 {
 	static const char months[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
