@@ -62,15 +62,15 @@ struct spec {
 };
 
 /* One integer: v's digits in base, with sign, precision and width as s says. */
-static void integer(struct out *o, const struct spec *s, uintmax_t v, int neg, int base, int upper)
+static void integer(struct out *o, const struct spec *s, uintmax_t v, int neg, unsigned base, int upper)
 {
 	const char *dig = upper ? "0123456789ABCDEF" : "0123456789abcdef";
 	char tmp[3 * sizeof v], sign = neg ? '-' : s->plus ? '+' : s->space ? ' ' : 0;
 	int nd = 0;
 	long zeros, total;
 
-	while (v)
-		tmp[sizeof tmp - 1 - nd++] = dig[v % (unsigned)base], v /= (unsigned)base;
+	for (; v; v /= base)
+		tmp[sizeof tmp - 1 - nd++] = dig[v % base];
 	if (nd == 0 && s->prec != 0)
 		tmp[sizeof tmp - 1 - nd++] = '0';
 	zeros = s->prec > nd ? s->prec - nd : 0;
@@ -174,15 +174,15 @@ static int convert(struct out *o, const char **f, const struct spec *s, va_list 
 	switch (*p) {
 	case 'd': case 'i':
 		v = int_arg(ap, len, 1, &neg);
-		integer(o, s, v, neg, 10, 0);
+		integer(o, s, v, neg, 10U, 0);
 		break;
 	case 'u': case 'x': case 'X': case 'o':
 		v = int_arg(ap, len, 0, &neg);
-		integer(o, s, v, 0, *p == 'u' ? 10 : *p == 'o' ? 8 : 16, *p == 'X');
+		integer(o, s, v, 0, *p == 'u' ? 10U : *p == 'o' ? 8U : 16U, *p == 'X');
 		break;
 	case 'p':
 		put(o, "0x", 2);
-		integer(o, s, (uintptr_t)va_arg(*ap, void *), 0, 16, 0);
+		integer(o, s, (uintptr_t)va_arg(*ap, void *), 0, 16U, 0);
 		break;
 	case 'c':
 		c = (char)va_arg(*ap, int);
