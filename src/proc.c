@@ -1,6 +1,7 @@
 /* proc.c: starting children: own session, /dev/null, no inherited descriptors, no secrets, exec failures logged. */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,7 +19,8 @@
 static int close_listed(int keep)
 {
 	char buf[2048];
-	long n, off, fd;
+	long n, off;
+	long long fd;
 	int dir = open("/proc/self/fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 
 	if (dir < 0)
@@ -27,8 +29,7 @@ static int close_listed(int keep)
 		for (off = 0; off < n; off += *(unsigned short *)(buf + off + 16)) {
 			const char *name = buf + off + 19;	/* struct linux_dirent64's d_name */
 
-			if (*name >= '0' && *name <= '9' && (fd = strtol(name, NULL, 10)) > 2 &&
-			    fd != dir && fd != keep)
+			if (util_parse_int(name, 3, INT_MAX, &fd) == 0 && fd != dir && fd != keep)
 				close((int)fd);
 		}
 	close(dir);
