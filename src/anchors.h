@@ -4,12 +4,13 @@
 #include <stddef.h>
 
 /* Trust anchors decoded from a PEM bundle. Everything (names, keys, then the anchor array)
- * lives in ONE malloc'd arena sized from the bundle's file size (decoded data is always
+ * lives in ONE mmap'd arena sized from the bundle's file size (decoded data is always
  * smaller than its PEM text); anchors_free() releases it. Must outlive every
  * connection that uses it. */
 struct anchors {
 	void *arena;
 	size_t arena_size;	/* bytes in use: room for a cache header, names and keys, anchors */
+	size_t arena_map;	/* bytes mapped (anchors_free unmaps them) */
 	const void *list;	/* BearSSL trust anchors inside the arena */
 	size_t count;
 	size_t skipped;		/* certificates BearSSL could not decode */

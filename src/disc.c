@@ -1,7 +1,9 @@
 /* disc.c: discovery of this node (instance, MAC, region, VPC, interface, ENI, primary IP), cached in state_dir for this boot. */
+#include <fcntl.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cfg.h"
 #include "cloud.h"
@@ -52,14 +54,12 @@ static const struct field fields[] = {
 /* The cache is only good for the boot that wrote it (an image cloned to a new CVM boots anew). */
 static void boot_id(char out[64])
 {
-	FILE *f = fopen("/proc/sys/kernel/random/boot_id", "re");
+	int fd = open("/proc/sys/kernel/random/boot_id", O_RDONLY | O_CLOEXEC);
+	ssize_t n = fd < 0 ? -1 : read(fd, out, 63);
 
-	out[0] = 0;
-	if (f) {
-		if (!fgets(out, 64, f))
-			out[0] = 0;
-		fclose(f);
-	}
+	out[n > 0 ? n : 0] = 0;
+	if (fd >= 0)
+		close(fd);
 	out[strcspn(out, "\n")] = 0;
 }
 

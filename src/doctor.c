@@ -1,5 +1,4 @@
 /* doctor.c: `vip doctor`: one line per check of everything failover needs, with a fix hint. */
-#include <netdb.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,6 +10,7 @@
 #include "cfg.h"
 #include "cloud.h"
 #include "disc.h"
+#include "dns.h"
 #include "doctor.h"
 #include "eip.h"
 #include "log.h"
@@ -104,18 +104,16 @@ static void check_credentials(struct doc *d)
 
 static int check_network(struct doc *d)
 {
-	struct addrinfo hints = { 0 }, *res = NULL;
+	struct dns_addr a[1];
 	long long deadline = util_now_ms() + d->c.timeout * 1000LL;
 	const char *host = cloud_host(d->cl);
 	const struct anchors *ta;
-	int ok, fd, r = -1;
+	int ok, fd, n, r = -1;
 
-	hints.ai_socktype = SOCK_STREAM;
-	ok = getaddrinfo(host, NULL, &hints, &res) == 0;
-	if (res)
-		freeaddrinfo(res);
-	line(d, ok, "dns", "resolvable API host: check /etc/resolv.conf or endpoint", "%s",
-	    host);
+	n = dns_resolve(host, cloud_port(d->cl), a, 1, deadline);
+	ok = n > 0;
+	line(d, ok, "dns", "resolvable API host: check /etc/resolv.conf or endpoint", "%s%s%s",
+	    host, ok ? "" : ": ", ok ? "" : dns_strerror(n));
 	if (!ok)
 		return -1;
 	fd = net_connect(host, cloud_port(d->cl), deadline);

@@ -172,12 +172,9 @@ static void timers(const struct drill *d, struct katimers *k)
 static void report(const struct drill *d)
 {
 	char moved[96], b1[160], b2[200], b3[160], when[40];
-	time_t t = (time_t)(d->wall0 / 1000);
 	struct katimers k;
-	struct tm tm;
 
-	if (!gmtime_r(&t, &tm) || !strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S", &tm))
-		when[0] = 0;
+	util_utc_str(d->wall0 / 1000, when);
 	printf("vip drill: planned handover from %s, started %s.%03lld UTC (unix %lld.%03lld)\n",
 	    d->eni, when, d->wall0 % 1000, d->wall0 / 1000, d->wall0 % 1000);
 	timers(d, &k);

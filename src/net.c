@@ -1,6 +1,5 @@
 /* net.c: owns TCP client sockets: resolving, connecting with a deadline, bounded send/recv. */
 #include <errno.h>
-#include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
@@ -10,6 +9,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "dns.h"
 #include "log.h"
 #include "net.h"
 #include "util.h"
@@ -36,18 +36,18 @@ int net_wait(int fd, short events, long long deadline_ms)
 }
 
 /* One non-blocking connect to one address; returns the fd or -1 with *err set. */
-static int connect_one(const struct addrinfo *ai, long long deadline_ms, int *err)
+static int connect_one(const struct dns_addr *ai, long long deadline_ms, int *err)
 {
 	socklen_t len = sizeof *err;
 	int fd, one = 1, w;
 
-	fd = socket(ai->ai_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	fd = socket(ai->u.sa.sa_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (fd < 0) {
 		*err = errno;
 		return -1;
 	}
 	*err = 0;
-	if (connect(fd, ai->ai_addr, ai->ai_addrlen) < 0) {
+	if (connect(fd, &ai->u.sa, ai->len) < 0) {
 		if (errno != EINPROGRESS && errno != EINTR)
 			*err = errno;
 		else if ((w = net_wait(fd, POLLOUT, deadline_ms)) <= 0)
@@ -66,40 +66,29 @@ static int connect_one(const struct addrinfo *ai, long long deadline_ms, int *er
 
 int net_connect(const char *host, int port, long long deadline_ms)
 {
-	struct addrinfo hints, *res = NULL, *ai;
-	char service[8];
+	struct dns_addr a[DNS_MAX_ADDRS];
 	long long now;
-	int fd = -1, err = ETIMEDOUT, rc, n = 0, i = 0;
+	int fd = -1, err = ETIMEDOUT, n, i;
 
 	if (port < 1 || port > 65535) {
 		log_err("%s:%d: connect: bad port", host, port);
 		return -1;
 	}
-	if (snprintf(service, sizeof service, "%d", port) >= (int)sizeof service)
-		return -1;	/* cannot happen: at most 5 digits */
-	memset(&hints, 0, sizeof hints);
-	hints.ai_family = AF_UNSPEC;
-	hints.ai_socktype = SOCK_STREAM;
-	hints.ai_flags = AI_NUMERICSERV;
-	rc = getaddrinfo(host, service, &hints, &res);
-	if (rc != 0) {
-		log_err("%s:%d: connect: %s", host, port,
-		    rc == EAI_SYSTEM ? strerror(errno) : gai_strerror(rc));
+	n = dns_resolve(host, port, a, DNS_MAX_ADDRS, deadline_ms);
+	if (n < 0) {
+		log_err("%s:%d: connect: %s", host, port, dns_strerror(n));
 		return -1;
 	}
-	for (ai = res; ai; ai = ai->ai_next)
-		n++;
 	/* Each address gets an equal share of what is left, so a black-holed first
 	 * address (say IPv6 without a route) cannot eat the whole deadline. */
-	for (ai = res; ai && fd < 0; ai = ai->ai_next, i++) {
+	for (i = 0; i < n && fd < 0; i++) {
 		now = util_now_ms();
 		if (now >= deadline_ms) {
 			err = ETIMEDOUT;
 			break;
 		}
-		fd = connect_one(ai, now + (deadline_ms - now) / (n - i), &err);
+		fd = connect_one(&a[i], now + (deadline_ms - now) / (n - i), &err);
 	}
-	freeaddrinfo(res);
 	if (fd < 0) {
 		if (n > 1)
 			log_err("%s:%d: connect: %s (%d addresses tried)", host, port, strerror(err), i);

@@ -6,8 +6,7 @@
 
 /* Resolves host (IPv4 and IPv6) and connects to each address in turn until one answers,
  * all before deadline_ms. Returns a non-blocking, close-on-exec TCP_NODELAY socket, or -1
- * after logging "HOST:PORT: connect: REASON". DNS resolution itself is bounded by the
- * resolver's own timeouts (resolv.conf), not by the deadline. */
+ * after logging "HOST:PORT: connect: REASON". Resolution (dns.c) ends by the deadline too. */
 int net_connect(const char *host, int port, long long deadline_ms);
 
 /* Waits for events (POLLIN/POLLOUT) on fd until deadline_ms: 1 ready, 0 timed out, -1 error. */

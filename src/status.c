@@ -138,16 +138,13 @@ static const char *holder_text(const struct status *s, const struct cfg *c, int 
 static void print_last(const struct status *s)
 {
 	char line[PHASES_RECORD_MAX], when[32];
-	time_t t;
-	struct tm tm;
 
 	if (!s->have_last) {
 		printf("last migrate: never\n");
 		return;
 	}
-	t = (time_t)s->last.time;
-	if (!gmtime_r(&t, &tm) || !strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S UTC", &tm))
-		strcpy(when, "?");
+	if (strcmp(util_utc_str(s->last.time, when), "?"))
+		strcat(when, " UTC");
 	if (s->last.total_ms < 0)	/* an older tcvip's record: no phases */
 		printf("last migrate: %s, %s, %lld ms, %u calls\n", when, s->last.result,
 		    s->last.duration_ms, s->last.calls);

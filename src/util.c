@@ -1,6 +1,7 @@
 /* util.c: small helpers shared by every module: bounded strings, clocks, IPv4 text. */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -101,16 +102,31 @@ const char *util_ipv4_str(uint32_t addr_be, char out[16])
 	return out;
 }
 
+/* A decimal integer at s ('-' and at least one digit): 0 with *v and *end set, or -1 (none
+ * there, or out of range). No strtoll: it links musl's 2 KB scanner for these two callers. */
+static int decimal(const char *s, const char **end, long long *v)
+{
+	unsigned long long u = 0, lim = (unsigned long long)LLONG_MAX + (*s == '-');
+	const char *p = s + (*s == '-');
+
+	if (*p < '0' || *p > '9')
+		return -1;
+	for (; *p >= '0' && *p <= '9'; p++) {
+		if (u > (lim - (unsigned)(*p - '0')) / 10)
+			return -1;
+		u = u * 10 + (unsigned)(*p - '0');
+	}
+	*v = *s == '-' ? (long long)(0 - u) : (long long)u;
+	*end = p;
+	return 0;
+}
+
 int util_parse_int(const char *s, long long min, long long max, long long *out)
 {
-	char *end;
+	const char *end;
 	long long v;
 
-	if (!*s || !((*s >= '0' && *s <= '9') || *s == '-'))
-		return -1;
-	errno = 0;
-	v = strtoll(s, &end, 10);
-	if (errno || *end || v < min || v > max)
+	if (decimal(s, &end, &v) < 0 || *end || v < min || v > max)
 		return -1;
 	*out = v;
 	return 0;
@@ -148,17 +164,13 @@ int util_words(char *s, char **w, int max)
 
 int util_parse_ints(const char *s, long long *out, int n)
 {
-	char *end;
+	const char *end;
 	int i;
 
 	for (i = 0; i < n; i++) {
 		while (*s == ' ' || *s == '\t' || *s == '\n')
 			s++;
-		if (!((*s >= '0' && *s <= '9') || (*s == '-' && s[1] >= '0' && s[1] <= '9')))
-			break;
-		errno = 0;
-		out[i] = strtoll(s, &end, 10);
-		if (errno)
+		if (decimal(s, &end, &out[i]) < 0)
 			break;
 		s = end;
 	}
@@ -176,6 +188,18 @@ static int fixed_digits(const char **p, int digits)
 		v = v * 10 + (*(*p)++ - '0');
 	}
 	return v;
+}
+
+char *util_utc_str(long long epoch, char out[20])
+{
+	time_t t = (time_t)epoch;
+	struct tm tm;
+
+	if (!gmtime_r(&t, &tm) || tm.tm_year < -1900 || tm.tm_year > 9999 - 1900 ||
+	    util_fmt(out, 20, "%04d-%02d-%02d %02d:%02d:%02d", tm.tm_year + 1900, tm.tm_mon + 1,
+	    tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec) < 0)
+		strcpy(out, "?");
+	return out;
 }
 
 long long util_parse_http_date(const char *s)
