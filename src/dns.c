@@ -6,6 +6,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/random.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "dns.h"
@@ -30,17 +31,21 @@ struct conf {
 static int add_literal(struct found *f, const char *s)
 {
 	struct dns_addr *a = &f->out[f->n];
+	struct in_addr v4;
+	struct in6_addr v6;
 
 	if (f->n >= f->max)
 		return 0;
 	memset(a, 0, sizeof *a);
-	if (inet_pton(AF_INET, s, &a->u.in.sin_addr) == 1) {
+	if (inet_pton(AF_INET, s, &v4) == 1) {
 		a->u.in.sin_family = AF_INET;
 		a->u.in.sin_port = htons((uint16_t)f->port);
+		a->u.in.sin_addr = v4;
 		a->len = sizeof a->u.in;
-	} else if (inet_pton(AF_INET6, s, &a->u.in6.sin6_addr) == 1) {
+	} else if (inet_pton(AF_INET6, s, &v6) == 1) {
 		a->u.in6.sin6_family = AF_INET6;
 		a->u.in6.sin6_port = htons((uint16_t)f->port);
+		a->u.in6.sin6_addr = v6;
 		a->len = sizeof a->u.in6;
 	} else {
 		return -1;
@@ -170,17 +175,33 @@ static int skip_name(const unsigned char *r, int n, int i)
 	return -1;
 }
 
-/* An answer r (n bytes) to query q (ql bytes): 1 done (addresses in f, or f->n == 0 for a
- * name that does not exist or has no A record), 0 not ours, -1 this server failed. */
-static int take_answer(const unsigned char *r, int n, const unsigned char *q, int ql,
+/* 1 if the question r echoes (at 12, ql - 12 bytes) is q's: the name's labels in any case,
+ * then QTYPE and QCLASS exactly. */
+static int same_question(const unsigned char *r, const unsigned char *q, int ql)
+{
+	int i;
+
+	for (i = 12; i < ql - 4; i++)
+		if (r[i] != q[i] && !(r[i] >= 'A' && r[i] <= 'Z' && r[i] + 32 == q[i]) &&
+		    !(q[i] >= 'A' && q[i] <= 'Z' && q[i] + 32 == r[i]))
+			return 0;
+	return !memcmp(r + ql - 4, q + ql - 4, 4);
+}
+
+/* An answer r (n bytes; tc if the datagram was longer) to query q (ql bytes): 1 done
+ * (addresses in f, or f->n == 0 for a name that does not exist or has no A record), 0 not
+ * ours, -1 this server failed this time (an error rcode, or truncated with no A record:
+ * no TCP fallback, another server or the next attempt is asked). */
+static int take_answer(const unsigned char *r, int n, int tc, const unsigned char *q, int ql,
     struct found *f)
 {
 	int i, an, rd, rc;
 
-	if (n < ql || r[0] != q[0] || r[1] != q[1] || !(r[2] & 0x80) || r[5] != 1 || r[4] ||
-	    strncasecmp((const char *)r + 12, (const char *)q + 12, (size_t)(ql - 12)))
+	if (n < ql || r[0] != q[0] || r[1] != q[1] || (r[2] & 0xf8) != 0x80 || r[5] != 1 ||
+	    r[4] || !same_question(r, q, ql))
 		return 0;
 	rc = r[3] & 15;
+	tc |= r[2] & 2;
 	if (rc == 3)
 		return 1;	/* NXDOMAIN */
 	if (rc != 0)
@@ -203,60 +224,141 @@ static int take_answer(const unsigned char *r, int n, const unsigned char *q, in
 			a->len = sizeof a->u.in;
 		}
 	}
-	return 1;
+	return tc && f->n == 0 ? -1 : 1;
 }
 
-/* Reads what is ready on fd: the result of take_answer, or -1 if the server refused. */
+enum { GOT_NONE, GOT_DONE, GOT_FAIL, GOT_SERVFAIL };
+
+/* Reads what is ready on fd: GOT_DONE (see take_answer), GOT_NONE (nothing of ours),
+ * GOT_SERVFAIL, or GOT_FAIL (another error rcode, a truncated reply, or refused). */
 static int receive(int fd, const unsigned char *q, int ql, struct found *f)
 {
 	unsigned char r[512];
-	ssize_t n = recv(fd, r, sizeof r, MSG_DONTWAIT);
+	ssize_t n = recv(fd, r, sizeof r, MSG_DONTWAIT | MSG_TRUNC);
+	int rc;
 
 	if (n < 0)
-		return errno == EAGAIN || errno == EINTR ? 0 : -1;
-	return take_answer(r, (int)n, q, ql, f);
+		return errno == EAGAIN || errno == EINTR ? GOT_NONE : GOT_FAIL;
+	rc = take_answer(r, n > (ssize_t)sizeof r ? (int)sizeof r : (int)n,
+	    n > (ssize_t)sizeof r, q, ql, f);
+	return rc > 0 ? GOT_DONE : rc == 0 ? GOT_NONE : (r[3] & 15) == 2 ? GOT_SERVFAIL : GOT_FAIL;
 }
 
-/* Asks every nameserver of c at once, again after each timeout: as dns_resolve. */
+/* The sockets to c's nameservers, one per server, and what each did since the last send. */
+struct ask {
+	struct pollfd p[NS_MAX];
+	int n, live, failed[NS_MAX], servfail_retry[NS_MAX];
+};
+
+static void ask_open(struct ask *s, const struct conf *c)
+{
+	int i;
+
+	s->n = c->n;
+	s->live = 0;
+	for (i = 0; i < c->n; i++) {
+		s->p[i].fd = socket(c->ns[i].u.sa.sa_family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+		if (s->p[i].fd >= 0 && connect(s->p[i].fd, &c->ns[i].u.sa, c->ns[i].len) < 0)
+			close(s->p[i].fd), s->p[i].fd = -1;
+		s->p[i].events = POLLIN;
+		s->failed[i] = s->p[i].fd < 0;
+		s->servfail_retry[i] = 1;
+		s->live += s->p[i].fd >= 0;
+	}
+}
+
+/* 1 if every server failed since the last send (or could not be asked at all). */
+static int all_failed(const struct ask *s)
+{
+	int i;
+
+	for (i = 0; i < s->n; i++)
+		if (!s->failed[i])
+			return 0;
+	return 1;
+}
+
+static void send_all(struct ask *s, const unsigned char *q, int ql)
+{
+	int i;
+
+	for (i = 0; i < s->n; i++)
+		if (s->p[i].fd >= 0) {
+			s->failed[i] = 0;
+			(void)send(s->p[i].fd, q, (size_t)ql, MSG_NOSIGNAL);
+		}
+}
+
+/* Reads every ready server: the count or DNS_NOTFOUND once one answered, else DNS_TIMEOUT.
+ * A SERVFAIL is asked again at once, once per server; any other failure waits for the next
+ * send. */
+static int collect(struct ask *s, const unsigned char *q, int ql, struct found *f)
+{
+	int i, got;
+
+	for (i = 0; i < s->n; i++) {
+		if (s->p[i].fd < 0 || !s->p[i].revents)
+			continue;
+		got = receive(s->p[i].fd, q, ql, f);
+		if (got == GOT_DONE)
+			return f->n > 0 ? f->n : DNS_NOTFOUND;
+		if (got == GOT_SERVFAIL && s->servfail_retry[i]-- > 0)
+			(void)send(s->p[i].fd, q, (size_t)ql, MSG_NOSIGNAL);
+		else if (got != GOT_NONE)
+			s->failed[i] = 1;
+	}
+	return DNS_TIMEOUT;
+}
+
+/* Asks every nameserver of c at once, `attempts` times spread over `timeout` seconds (as
+ * musl), at least twice before deadline_ms: as dns_resolve. */
 static int ask(const struct conf *c, const unsigned char *q, int ql, struct found *f,
     long long deadline_ms)
 {
-	struct pollfd p[NS_MAX];
-	long long until, now;
-	int i, live = 0, attempt, rc = DNS_TIMEOUT;
+	struct ask s;
+	long long now = util_now_ms(), end = now + c->timeout * 1000LL, next = now, iv, t;
+	int i, sent = 0, rc = DNS_TIMEOUT;
 
-	for (i = 0; i < c->n; i++) {
-		p[i].fd = socket(c->ns[i].u.sa.sa_family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-		if (p[i].fd >= 0 && connect(p[i].fd, &c->ns[i].u.sa, c->ns[i].len) < 0)
-			close(p[i].fd), p[i].fd = -1;
-		p[i].events = POLLIN;
-		live += p[i].fd >= 0;
-	}
-	for (attempt = 0; attempt < c->attempts && live && rc == DNS_TIMEOUT &&
-	    util_now_ms() < deadline_ms; attempt++) {
-		for (i = 0; i < c->n; i++)
-			if (p[i].fd >= 0)
-				(void)send(p[i].fd, q, (size_t)ql, MSG_NOSIGNAL);
-		until = util_now_ms() + c->timeout * 1000LL;
-		if (until > deadline_ms)
-			until = deadline_ms;
-		while (live && rc == DNS_TIMEOUT && (now = util_now_ms()) < until) {
-			if (poll(p, (nfds_t)c->n, (int)(until - now)) <= 0)
-				continue;
-			for (i = 0; i < c->n && rc == DNS_TIMEOUT; i++) {
-				int r = p[i].fd >= 0 && p[i].revents ? receive(p[i].fd, q, ql, f) : 0;
-
-				if (r > 0)
-					rc = f->n > 0 ? f->n : DNS_NOTFOUND;
-				else if (r < 0)
-					close(p[i].fd), p[i].fd = -1, live--;
-			}
+	if (end > deadline_ms)
+		end = deadline_ms;
+	iv = c->timeout * 1000LL / c->attempts;
+	if (iv > (end - now) / 2)
+		iv = (end - now) / 2;
+	if (iv < 1)
+		iv = 1;
+	ask_open(&s, c);
+	while (s.live && rc == DNS_TIMEOUT && (now = util_now_ms()) < end) {
+		if (sent < c->attempts && now >= next) {
+			send_all(&s, q, ql);
+			sent++;
+			next = now + iv;
+		} else if (sent == c->attempts && all_failed(&s)) {
+			break;
 		}
+		t = (sent < c->attempts && next < end ? next : end) - now;
+		if (poll(s.p, (nfds_t)s.n, (int)t) > 0)
+			rc = collect(&s, q, ql, f);
 	}
-	for (i = 0; i < c->n; i++)
-		if (p[i].fd >= 0)
-			close(p[i].fd);
-	return rc == DNS_TIMEOUT && !live ? DNS_FAIL : rc;
+	for (i = 0; i < s.n; i++)
+		if (s.p[i].fd >= 0)
+			close(s.p[i].fd);
+	return rc == DNS_TIMEOUT && all_failed(&s) ? DNS_FAIL : rc;
+}
+
+/* A query id: getrandom, else the clocks and the pid mixed. */
+static void query_id(unsigned char *q)
+{
+	struct timespec ts;
+	uint32_t x;
+
+	if (getrandom(q, 2, GRND_NONBLOCK) == 2)
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	x = (uint32_t)ts.tv_nsec ^ (uint32_t)ts.tv_sec * 2654435761u ^ (uint32_t)getpid() * 40503u;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	x ^= (uint32_t)ts.tv_nsec * 2246822519u;
+	x ^= x >> 16;
+	memcpy(q, &x, 2);
 }
 
 int dns_resolve(const char *host, int port, struct dns_addr *out, int max, long long deadline_ms)
@@ -274,11 +376,7 @@ int dns_resolve(const char *host, int port, struct dns_addr *out, int max, long 
 	ql = build_query(host, q, sizeof q);
 	if (ql < 0)
 		return DNS_NOTFOUND;
-	if (getrandom(q, 2, GRND_NONBLOCK) != 2) {
-		long long t = util_now_ms();
-
-		memcpy(q, &t, 2);
-	}
+	query_id(q);
 	(void)each_line(dns_resolv_path, resolv_line, &c);
 	if (c.n == 0) {	/* none configured: the local resolver, as musl and glibc do */
 		struct found d = { .port = 53, .max = 1, .out = c.ns };

@@ -20,9 +20,12 @@ enum dns_err { DNS_NOTFOUND = -1, DNS_TIMEOUT = -2, DNS_FAIL = -3 };
 
 /* Resolves host to at most max addresses with port (host order) filled in: an IPv4 or IPv6
  * literal, else every address /etc/hosts gives the name (first match wins over DNS), else the
- * A records the nameservers of /etc/resolv.conf answer (all asked at once; each attempt waits
- * `options timeout:` seconds, `attempts:` of them, default 5 and 2 as musl), never past
- * deadline_ms. No search domains. Returns how many (≥ 1) or an enum dns_err; logs nothing. */
+ * A records the nameservers of /etc/resolv.conf answer (all asked at once, `attempts:` times
+ * over `options timeout:` seconds in all, default 2 and 5 as musl; the interval is halved as
+ * needed so that at least two sends fit before deadline_ms, which is never passed; a SERVFAIL
+ * is asked again at once). No search domains, no TCP: a truncated reply without an A record
+ * counts as a failure of that server. Returns how many (≥ 1) or an enum dns_err (DNS_FAIL:
+ * every server failed or refused at the last attempt); logs nothing. */
 int dns_resolve(const char *host, int port, struct dns_addr *out, int max, long long deadline_ms);
 /* The text of an enum dns_err. */
 const char *dns_strerror(int err);
