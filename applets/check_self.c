@@ -24,6 +24,7 @@ const char check_self_usage[] =
 #include "cloud.h"
 #include "disc.h"
 #include "eip.h"
+#include "fmt.h"
 #include "handover.h"
 #include "log.h"
 #include "meta.h"
@@ -454,7 +455,7 @@ int check_self_main(int argc, char **argv)
 	t.t0 = util_now_ms();
 	watchdog_arm();
 	if (argc > 1) {
-		fputs(check_self_usage, stderr);
+		fmt_err("%s", check_self_usage);
 		return 2;
 	}
 	(void)argv;

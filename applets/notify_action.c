@@ -16,6 +16,7 @@ const char notify_action_usage[] =
 #include <unistd.h>
 
 #include "cfg.h"
+#include "fmt.h"
 #include "log.h"
 #include "migrate.h"
 #include "state.h"
@@ -88,7 +89,7 @@ int notify_action_main(int argc, char **argv)
 	int r, bad = parse_args(argc, argv, &a) < 0;
 
 	if (bad)
-		fputs(notify_action_usage, stderr);
+		fmt_err("%s", notify_action_usage);
 	if (tcvip_setup(&c) < 0)
 		return 2;
 	if (bad) {

@@ -21,6 +21,7 @@ const char notify_fifo_usage[] =
 #include <unistd.h>
 
 #include "cfg.h"
+#include "fmt.h"
 #include "log.h"
 #include "migrate.h"
 #include "state.h"
@@ -245,7 +246,7 @@ int notify_fifo_main(int argc, char **argv)
 	struct cfg c;
 
 	if (argc < 2 || argv[argc - 1][0] == '-') {
-		fputs(notify_fifo_usage, stderr);
+		fmt_err("%s", notify_fifo_usage);
 		return 2;
 	}
 	if (tcvip_setup(&c) < 0)

@@ -52,6 +52,7 @@ VIP_CMD(keepalived_conf, \
 
 #define VIP_SETUP 1u
 
+#include "fmt.h"
 #include "kaconf.h"
 
 const char vip_usage[] =
@@ -77,7 +78,7 @@ VIP_COMMANDS
 
 static int usage_error(const char *what)
 {
-	fprintf(stderr, "vip: %s (see vip --help)\n", what);
+	fmt_err("vip: %s (see vip --help)\n", what);
 	return 2;
 }
 
@@ -152,7 +153,7 @@ static int vip_query(const struct cfg *c, int argc, char **argv)
 		return usage_error("unexpected argument");
 	r = migrate_query(c, 0, NULL);
 
-	puts(r == 1 ? "true" : r == 0 ? "false" : "unknown");
+	fmt_out("%s\n", r == 1 ? "true" : r == 0 ? "false" : "unknown");
 	return r == 1 ? 0 : r == 0 ? 1 : 3;
 }
 

@@ -13,6 +13,7 @@
 #include "dns.h"
 #include "doctor.h"
 #include "eip.h"
+#include "fmt.h"
 #include "log.h"
 #include "meta.h"
 #include "net.h"
@@ -48,9 +49,8 @@ static void line(struct doc *d, int ok, const char *name, const char *fix, const
 	if (vsnprintf(what, sizeof what, fmt, ap) < 0)
 		what[0] = 0;
 	va_end(ap);
-	printf("%s  %-20s %s%s%s\n", ok > 0 ? "PASS" : ok < 0 ? "SKIP" : "FAIL", name, what,
+	fmt_out("%s  %-20s %s%s%s\n", ok > 0 ? "PASS" : ok < 0 ? "SKIP" : "FAIL", name, what,
 	    ok ? "" : " -- fix: ", ok ? "" : fix);
-	fflush(stdout);
 	d->failed += !ok;
 }
 
@@ -381,6 +381,6 @@ int doctor_run(const char *path, int probe_write)
 	check_subnet(&d);
 	cloud_close(d.cl);
 	cfg_wipe_secrets(&d.c);
-	printf("%s\n", d.failed ? "some checks failed" : "all checks passed");
+	fmt_out("%s\n", d.failed ? "some checks failed" : "all checks passed");
 	return d.failed ? 1 : 0;
 }

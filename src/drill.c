@@ -6,6 +6,7 @@
 
 #include "cloud.h"
 #include "drill.h"
+#include "fmt.h"
 #include "handover.h"
 #include "katimers.h"
 #include "log.h"
@@ -83,7 +84,7 @@ static int preflight(struct drill *d)
 
 	vrrp_state_read(d->c->state_dir, state, sizeof state);
 	if (strcmp(state, "MASTER")) {
-		fprintf(stderr, "vip drill: this node is %s, not MASTER: run the drill on the master\n",
+		fmt_err("vip drill: this node is %s, not MASTER: run the drill on the master\n",
 		    *state ? state : "in no known state");
 		return 1;
 	}
@@ -91,11 +92,11 @@ static int preflight(struct drill *d)
 	r = cloud_here(d, 5000);
 	util_copy(d->eni, sizeof d->eni, migrate_self());
 	if (!*d->eni) {
-		fprintf(stderr, "vip drill: cannot tell this node's id in the cloud (vip doctor)\n");
+		fmt_err("vip drill: cannot tell this node's id in the cloud (vip doctor)\n");
 		return 1;
 	}
 	if (r != 1) {
-		fprintf(stderr, "vip drill: the cloud does not give every VIP to this node (%s): "
+		fmt_err("vip drill: the cloud does not give every VIP to this node (%s): "
 		    "not a healthy master, no drill\n", d->eni);
 		return 1;
 	}
@@ -135,9 +136,9 @@ static void watch_once(struct drill *d)
 static void row(const char *what, long long ms, const char *bound)
 {
 	if (ms < 0)
-		printf("  %-44s %12s%s%s\n", what, "not seen", *bound ? "    " : "", bound);
+		fmt_out("  %-44s %12s%s%s\n", what, "not seen", *bound ? "    " : "", bound);
 	else
-		printf("  %-44s %6lld.%03lld s%s%s\n", what, ms / 1000, ms % 1000, *bound ? "    " : "",
+		fmt_out("  %-44s %6lld.%03lld s%s%s\n", what, ms / 1000, ms % 1000, *bound ? "    " : "",
 		    bound);
 }
 
@@ -160,10 +161,10 @@ static void timers(const struct drill *d, struct katimers *k)
 	    (int)(slash - d->c->path), d->c->path) < 0)
 		util_copy(beside, sizeof beside, paths[1]);
 	if (katimers_read(k, paths, 2) < 0)
-		printf("VRRP timers: no keepalived.conf at %s: keepalived's defaults assumed\n", beside);
+		fmt_out("VRRP timers: no keepalived.conf at %s: keepalived's defaults assumed\n", beside);
 	else
-		printf("VRRP timers from %s:\n", k->path);
-	printf("  advert_int %s, priority %d%s, check_self every %s\n",
+		fmt_out("VRRP timers from %s:\n", k->path);
+	fmt_out("  advert_int %s, priority %d%s, check_self every %s\n",
 	    timer(adv, sizeof adv, k->advert_ms, k->named & KATIMERS_ADVERT), k->priority,
 	    k->named & KATIMERS_PRIORITY ? "" : " (not named: keepalived's default)",
 	    timer(iv, sizeof iv, k->interval_ms, k->named & KATIMERS_INTERVAL));
@@ -175,7 +176,7 @@ static void report(const struct drill *d)
 	struct katimers k;
 
 	util_utc_str(d->wall0 / 1000, when);
-	printf("vip drill: planned handover from %s, started %s.%03lld UTC (unix %lld.%03lld)\n",
+	fmt_out("vip drill: planned handover from %s, started %s.%03lld UTC (unix %lld.%03lld)\n",
 	    d->eni, when, d->wall0 % 1000, d->wall0 / 1000, d->wall0 % 1000);
 	timers(d, &k);
 	util_fmt(moved, sizeof moved, "cloud: VIP on %s", *d->holder ? d->holder : "another node");
@@ -192,14 +193,13 @@ static void report(const struct drill *d)
 	else
 		util_fmt(b3, sizeof b3, "the task ended between two looks (every %d ms)",
 		    DRILL_CLOUD_EVERY_MS);
-	printf("  %-44s %10s      %s\n", "phase", "at", "bounded by");
+	fmt_out("  %-44s %10s      %s\n", "phase", "at", "bounded by");
 	row("check_self reports a fault (request set)", 0, "");
 	row("keepalived: this node leaves MASTER", d->fault, b1);
 	row("VIP off this node's NIC", d->nic_off, "keepalived removes it as it leaves MASTER");
 	row("cloud: a task moves the VIP (first seen)", d->task, b2);
 	row(moved, d->moved, d->moved >= 0 ? b3 : "");
 	row("this node BACKUP (request cleared)", d->backup, "");
-	fflush(stdout);
 }
 
 int drill_run(const struct cfg *c, int timeout_s)
@@ -224,7 +224,7 @@ int drill_run(const struct cfg *c, int timeout_s)
 	for (end = d.t0 + timeout_s * 1000LL; !drill_stop && util_now_ms() < end && d.moved < 0;)
 		watch_once(&d), util_sleep_ms(DRILL_TICK_MS);
 	if (handover_clear(c->state_dir) < 0) {
-		fprintf(stderr, "vip drill: cannot remove %s/handover: check_self reports a fault "
+		fmt_err("vip drill: cannot remove %s/handover: check_self reports a fault "
 		    "until its deadline (%d s); remove it by hand\n", c->state_dir, timeout_s + 5);
 		nl_close(&d.nl);
 		return 1;

@@ -1,7 +1,9 @@
-/* fmt.c: owns formatted output: snprintf, vsnprintf, printf, fprintf, vfprintf without floating point. */
+/* fmt.c: owns formatted output: snprintf and vsnprintf without floating point, and fmt_out/fmt_err to a descriptor. */
 /*
- * These replace libc's own at link time (the static link takes ours first, so musl's
- * vfprintf.o, 10 KB of which 5 KB format floats, is never linked). What tcvip formats:
+ * snprintf and vsnprintf replace libc's own at link time (the static link takes ours first, so
+ * musl's vfprintf.o, 10 KB of which 5 KB format floats, is never linked); tcvip's output goes
+ * through fmt_out/fmt_err, straight to write(2), so no stdio (FILE, its buffers, its exit
+ * flush: 3 KB) is linked either. What tcvip formats:
  * flags - 0 + space, a width and a precision (digits or *), the lengths hh h l ll z j t,
  * and d i u x X o c s p m %. No floating point: %f, %e, %g, %a and anything else unknown make
  * the call fail (-1, EINVAL), as a malformed format does in musl.
@@ -12,22 +14,36 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
+
+#include "fmt.h"
 
 #define FMT_CHUNK 1024
 
 struct out {
-	char *buf;	/* snprintf's destination (cap bytes), or NULL when writing to f */
+	char *buf;	/* snprintf's destination (cap bytes; NULL if cap is 0) */
 	size_t cap, len;
-	FILE *f;
-	char *chunk;	/* what goes to f in one fwrite (so a line is one write(2)) */
+	int fd;
+	char *chunk;	/* what goes to fd in one write(2) (so a line is one write); NULL for snprintf */
 	size_t used;
 	int err;
 };
 
 static void flush(struct out *o)
 {
-	if (o->used && fwrite(o->chunk, 1, o->used, o->f) != o->used)
-		o->err = 1;
+	const char *p = o->chunk;
+	size_t n = o->used;
+	ssize_t w;
+
+	while (n && !o->err) {
+		w = write(o->fd, p, n);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			o->err = 1;
+		else
+			p += w, n -= (size_t)w;
+	}
 	o->used = 0;
 }
 
@@ -36,7 +52,7 @@ static void put(struct out *o, const char *s, size_t n)
 	size_t k;
 
 	o->len += n;
-	if (!o->f) {
+	if (!o->chunk) {
 		k = o->len - n < o->cap ? o->cap - (o->len - n) : 0;
 		memcpy(o->buf + (o->len - n), s, n < k ? n : k);
 		return;
@@ -229,7 +245,7 @@ static int format(struct out *o, const char *f, va_list ap)
 		}
 	}
 	va_end(a);
-	if (o->f)
+	if (o->chunk)
 		flush(o);
 	if (o->err || o->len > INT_MAX)
 		return -1;
@@ -258,32 +274,32 @@ int snprintf(char *restrict buf, size_t cap, const char *restrict f, ...)
 	return n;
 }
 
-int vfprintf(FILE *restrict fp, const char *restrict f, va_list ap)
+int fmt_vfd(int fd, const char *f, va_list ap)
 {
 	char chunk[FMT_CHUNK];
-	struct out o = { .f = fp, .chunk = chunk };
+	struct out o = { .fd = fd, .chunk = chunk };
 
 	return format(&o, f, ap);
 }
 
-int fprintf(FILE *restrict fp, const char *restrict f, ...)
+int fmt_out(const char *f, ...)
 {
 	va_list ap;
 	int n;
 
 	va_start(ap, f);
-	n = vfprintf(fp, f, ap);
+	n = fmt_vfd(1, f, ap);
 	va_end(ap);
 	return n;
 }
 
-int printf(const char *restrict f, ...)
+int fmt_err(const char *f, ...)
 {
 	va_list ap;
 	int n;
 
 	va_start(ap, f);
-	n = vfprintf(stdout, f, ap);
+	n = fmt_vfd(2, f, ap);
 	va_end(ap);
 	return n;
 }

@@ -1,6 +1,7 @@
 /* kaconf.c: vip keepalived-conf: this node's keepalived.conf from a shared template and metadata. */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -8,6 +9,7 @@
 
 #include "cfg.h"
 #include "disc.h"
+#include "fmt.h"
 #include "kaconf.h"
 #include "log.h"
 #include "meta.h"
@@ -256,7 +258,7 @@ struct args {
 
 static int bad_arg(const char *what, const char *arg)
 {
-	fprintf(stderr, "vip: keepalived-conf: %s%s%s (see vip --help)\n", what, arg ? ": " : "",
+	fmt_err("vip: keepalived-conf: %s%s%s (see vip --help)\n", what, arg ? ": " : "",
 	    arg ? arg : "");
 	return -1;
 }
@@ -265,7 +267,7 @@ static int parse_ip(const char *opt, const char *v, uint32_t *out)
 {
 	if (util_ipv4_parse(v, out) == 0 && *out != 0)
 		return 0;
-	fprintf(stderr, "vip: keepalived-conf: %s %s: not an IPv4 address\n", opt, v);
+	fmt_err("vip: keepalived-conf: %s %s: not an IPv4 address\n", opt, v);
 	return -1;
 }
 
@@ -388,7 +390,7 @@ static int write_output(const char *path, const char *data, size_t len)
 
 static int write_stdout(const char *data, size_t len)
 {
-	if (fwrite(data, 1, len, stdout) != len || fflush(stdout) != 0) {
+	if (len > INT_MAX || fmt_out("%.*s", (int)len, data) != (int)len) {
 		log_err("keepalived-conf: cannot write to stdout: %s", strerror(errno));
 		return -1;
 	}

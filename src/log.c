@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "tz.h"
 
 static int log_fd = -1;
 static const char *log_path;	/* opened on the first line: an idle check_self writes none */
@@ -141,10 +142,9 @@ void log_set_stderr(int on)
 int log_format(char *out, size_t cap, long long epoch, int pid, const char *msg)
 {
 	struct tm tm;
-	time_t t = (time_t)epoch;
 	int n;
 
-	if (!localtime_r(&t, &tm))
+	if (tz_localtime(epoch, &tm) < 0)
 		return -1;
 	n = snprintf(out, cap, "[%04d-%02d-%02d %02d:%02d:%02d] [pid%d] %s\n",
 	    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min,
@@ -182,10 +182,9 @@ static void syslog_line(int level, const char *msg)
 	struct sockaddr_un sa = { .sun_family = AF_UNIX, .sun_path = "/dev/log" };
 	char buf[1200];
 	struct tm tm;
-	time_t t = time(NULL);
 	int n, tries;
 
-	if (!localtime_r(&t, &tm))
+	if (tz_localtime((long long)time(NULL), &tm) < 0)
 		return;
 	n = snprintf(buf, sizeof buf, "<%d>%.3s %2d %02d:%02d:%02d tcvip[%d]: %s", LOG_DAEMON | level,
 	    mon + 3 * tm.tm_mon, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, (int)getpid(), msg);

@@ -67,6 +67,19 @@ static int go_on(void *arg)
 	return still_master(arg);
 }
 
+/* The backoff's jitter: xorshift32, seeded per migrate (not libc's random(): its lock and state). */
+static unsigned jitter_state = 1;
+
+static unsigned jitter(void)
+{
+	unsigned x = jitter_state;
+
+	x ^= x << 13;
+	x ^= x >> 17;
+	x ^= x << 5;
+	return jitter_state = x;
+}
+
 /* Sleeps the next exponential, jittered delay; 0 if the deadline leaves no room. */
 static int backoff_wait(struct migrate *r)
 {
@@ -74,7 +87,7 @@ static int backoff_wait(struct migrate *r)
 
 	if (d > BACKOFF_MAX_MS)
 		d = BACKOFF_MAX_MS;
-	d = d / 2 + random() % (d / 2 + 1);
+	d = d / 2 + (long long)(jitter() % (unsigned)(d / 2 + 1));
 	r->backoff++;
 	if (util_now_ms() + d >= r->deadline)
 		return 0;
@@ -566,7 +579,7 @@ int migrate_exec(struct migrate *r, unsigned flags)
 	phases_start(&r->ph, r->event, r->event_at);
 	r->event = NULL;
 	r->event_at = 0;
-	srandom((unsigned)(t0 ^ getpid()));
+	jitter_state = (unsigned)(t0 ^ getpid()) | 1;
 	lock = take_lock(r->c, &t0);
 	if (lock < 0)
 		return MIGRATE_FAILED;

@@ -6,6 +6,7 @@
 #include "bearssl.h"
 #include "log.h"
 #include "sign.h"
+#include "tz.h"
 #include "util.h"
 
 #define TC3_ALGO "TC3-HMAC-SHA256"
@@ -117,9 +118,8 @@ static int text_ok(const char *what, const char *s)
 static int utc_date(char out[11], long long ts)
 {
 	struct tm tm;
-	time_t t = (time_t)ts;
 
-	if (ts < 0 || ts >= YEAR_10000 || (long long)t != ts || !gmtime_r(&t, &tm)) {
+	if (ts < 0 || ts >= YEAR_10000 || tz_utc(ts, &tm) < 0) {
 		log_err("sign: timestamp %lld out of range", ts);
 		return -1;
 	}

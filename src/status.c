@@ -8,6 +8,7 @@
 #include "creds.h"
 #include "disc.h"
 #include "eip.h"
+#include "fmt.h"
 #include "json.h"
 #include "log.h"
 #include "meta.h"
@@ -140,16 +141,16 @@ static void print_last(const struct status *s)
 	char line[PHASES_RECORD_MAX], when[32];
 
 	if (!s->have_last) {
-		printf("last migrate: never\n");
+		fmt_out("last migrate: never\n");
 		return;
 	}
 	if (strcmp(util_utc_str(s->last.time, when), "?"))
 		strcat(when, " UTC");
 	if (s->last.total_ms < 0)	/* an older tcvip's record: no phases */
-		printf("last migrate: %s, %s, %lld ms, %u calls\n", when, s->last.result,
+		fmt_out("last migrate: %s, %s, %lld ms, %u calls\n", when, s->last.result,
 		    s->last.duration_ms, s->last.calls);
 	else if (phases_log_line(&s->last, line, sizeof line) > 0)
-		printf("last migrate: %s, after the %s: %s\n", when, s->last.event, line);
+		fmt_out("last migrate: %s, after the %s: %s\n", when, s->last.event, line);
 }
 
 static void print_text(const struct status *s, const struct cfg *c)
@@ -157,28 +158,28 @@ static void print_text(const struct status *s, const struct cfg *c)
 	char ip[16], buf[128], buf2[256];
 	int i;
 
-	printf("state:        %s\n", s->state);
-	printf("interface:    %s\n", *s->nd.ifname ? s->nd.ifname : "unknown");
-	printf("mode:         %s\n", cfg_mode_name(c->mode));
+	fmt_out("state:        %s\n", s->state);
+	fmt_out("interface:    %s\n", *s->nd.ifname ? s->nd.ifname : "unknown");
+	fmt_out("mode:         %s\n", cfg_mode_name(c->mode));
 	if (is_route(c))
-		printf("next hop:     %s\n", *s->nd.ip ? s->nd.ip : "unknown");
+		fmt_out("next hop:     %s\n", *s->nd.ip ? s->nd.ip : "unknown");
 	else
-		printf("eni:          %s\n", *s->nd.eni ? s->nd.eni : "unknown");
-	printf("vpc/region:   %s / %s\n", *s->nd.vpc ? s->nd.vpc : "unknown",
+		fmt_out("eni:          %s\n", *s->nd.eni ? s->nd.eni : "unknown");
+	fmt_out("vpc/region:   %s / %s\n", *s->nd.vpc ? s->nd.vpc : "unknown",
 	    *s->nd.region ? s->nd.region : "unknown");
 	for (i = 0; i < c->nvip; i++)
-		printf("vip %-15s on NIC: %s; cloud holder: %s\n", util_ipv4_str(c->vip[i], ip),
+		fmt_out("vip %-15s on NIC: %s; cloud holder: %s\n", util_ipv4_str(c->vip[i], ip),
 		    s->on_nic[i] == 1 ? "yes" : s->on_nic[i] == 0 ? "no" : "unknown",
 		    holder_text(s, c, i, buf, sizeof buf));
 	for (i = 0; !is_route(c) && i < c->nvip; i++)
-		printf("eip of %-15s %s\n", util_ipv4_str(c->vip[i], ip), eip_text(s, c, i, buf2,
+		fmt_out("eip of %-15s %s\n", util_ipv4_str(c->vip[i], ip), eip_text(s, c, i, buf2,
 		    sizeof buf2));
 	if (*s->eip_pending)
-		printf("eip pending:  %s (check_self retries)\n", s->eip_pending);
-	printf("endpoint:     %s\n", s->endpoint);
-	printf("credentials:  %s\n", s->creds);
+		fmt_out("eip pending:  %s (check_self retries)\n", s->eip_pending);
+	fmt_out("endpoint:     %s\n", s->endpoint);
+	fmt_out("credentials:  %s\n", s->creds);
 	print_last(s);
-	printf("failed count: %lld (faults at %d)\n", s->failed, c->fault_after);
+	fmt_out("failed count: %lld (faults at %d)\n", s->failed, c->fault_after);
 }
 
 /* "eip": null (none, not asked) or {"id", "found", "ip", "status", "eni", "private_ip",
@@ -295,7 +296,7 @@ static void print_json(const struct status *s, const struct cfg *c)
 	if (json_w_finish(&w) < 0)
 		log_err("status: JSON output too large");
 	else
-		puts(out);
+		fmt_out("%s\n", out);
 }
 
 int status_run(const struct cfg *c, int json)

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "cfg.h"
+#include "fmt.h"
 #include "log.h"
 #include "metrics.h"
 #include "state.h"
@@ -116,7 +117,7 @@ const char *tcvip_applet_name(const char *argv0, char *buf, int cap)
 
 void tcvip_usage(const char *text)
 {
-	fputs(text, stdout);
+	fmt_out("%s", text);
 }
 
 /* Parses -c FILE and -v; returns the index of the first other argument, -1 on error. */
@@ -127,7 +128,7 @@ static int parse_globals(int argc, char **argv, int i)
 			tcvip.verbose = 1;
 		else if (!strcmp(argv[i], "-c")) {
 			if (++i >= argc) {
-				fprintf(stderr, "tcvip: -c needs a FILE\n");
+				fmt_err("tcvip: -c needs a FILE\n");
 				return -1;
 			}
 			tcvip.config = argv[i];
@@ -190,7 +191,7 @@ static int link_one(const char *dir, const char *name, const char *target,
 		unlink(tmp);
 		return -1;
 	}
-	printf("%s -> %s\n", path, target);
+	fmt_out("%s -> %s\n", path, target);
 	return 0;
 }
 
@@ -257,7 +258,7 @@ static int install_main(int argc, char **argv)
 			return 0;
 		}
 		else if (argv[i][0] == '-') {
-			fprintf(stderr, "tcvip: --install: unknown option %s\n", argv[i]);
+			fmt_err("tcvip: --install: unknown option %s\n", argv[i]);
 			return 2;
 		} else
 			dir = argv[i];
@@ -317,13 +318,13 @@ static int top_main(int argc, char **argv)
 	if (first < argc && !strcmp(argv[first], "--version")) {
 		/* The second word is exactly git describe's; then the statically linked components,
 		 * by their Debian source package versions. */
-		printf("tcvip %s (BearSSL %s, jsmn %s, musl %s)\n", TCVIP_VERSION, TCVIP_BEARSSL,
+		fmt_out("tcvip %s (BearSSL %s, jsmn %s, musl %s)\n", TCVIP_VERSION, TCVIP_BEARSSL,
 		    TCVIP_JSMN, TCVIP_MUSL);
 		return 0;
 	}
 	if (first < argc && !strcmp(argv[first], "--list")) {
 		for (i = 0; i < UTIL_ARRAY_LEN(applets); i++)
-			printf("%s %s%s%s%s\n", applets[i].name, *applets[i].link ? applets[i].link : "-",
+			fmt_out("%s %s%s%s%s\n", applets[i].name, *applets[i].link ? applets[i].link : "-",
 			    *applets[i].alias ? " alias=" : "", applets[i].alias,
 			    applets[i].flags & APPLET_CONFIG ? " config" : "");
 		return 0;
@@ -335,10 +336,10 @@ static int top_main(int argc, char **argv)
 	if ((a = applet_by_args(argc - first, argv + first)))
 		return run_by_args(a, argc, argv, first);
 	if (first >= argc) {
-		fputs(tcvip_usage_text, stderr);
+		fmt_err("%s", tcvip_usage_text);
 		return 2;
 	}
-	fprintf(stderr, "%s: applet not found\n", argv[first]);
+	fmt_err("%s: applet not found\n", argv[first]);
 	return TCVIP_EXIT_NOAPPLET;
 }
 
@@ -357,7 +358,7 @@ int tcvip_main(int argc, char **argv)
 		return top_main(argc, argv);
 	a = applet_by_base(base);
 	if (!a) {
-		fprintf(stderr, "%s: applet not found\n", tcvip_applet_name(argv[0], name, sizeof name));
+		fmt_err("%s: applet not found\n", tcvip_applet_name(argv[0], name, sizeof name));
 		return TCVIP_EXIT_NOAPPLET;
 	}
 	return run_applet(a, argc, argv);

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "tz.h"
 #include "util.h"
 
 int util_fmt(char *out, size_t cap, const char *fmt, ...)
@@ -192,10 +193,9 @@ static int fixed_digits(const char **p, int digits)
 
 char *util_utc_str(long long epoch, char out[20])
 {
-	time_t t = (time_t)epoch;
 	struct tm tm;
 
-	if (!gmtime_r(&t, &tm) || tm.tm_year < -1900 || tm.tm_year > 9999 - 1900 ||
+	if (tz_utc(epoch, &tm) < 0 || tm.tm_year < -1900 || tm.tm_year > 9999 - 1900 ||
 	    util_fmt(out, 20, "%04d-%02d-%02d %02d:%02d:%02d", tm.tm_year + 1900, tm.tm_mon + 1,
 	    tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec) < 0)
 		strcpy(out, "?");
@@ -227,7 +227,7 @@ long long util_parse_http_date(const char *s)
 	    tm.tm_sec < 0 || strcmp(s, " GMT"))
 		return -1;
 	tm.tm_mon = (int)((m - months) / 3);
-	return (long long)timegm(&tm);
+	return tz_timegm(&tm);
 }
 
 int util_hexval(int c)

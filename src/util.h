@@ -23,7 +23,7 @@ int util_parse_int(const char *s, long long min, long long max, long long *out);
 int util_parse_ints(const char *s, long long *out, int n);
 /* HTTP date ("Sun, 06 Nov 1994 08:49:37 GMT") to unix time; -1 if unreadable. */
 long long util_parse_http_date(const char *s);
-/* Unix time as "YYYY-MM-DD HH:MM:SS" (UTC) into out; "?" if gmtime fails. No strftime: it
+/* Unix time as "YYYY-MM-DD HH:MM:SS" (UTC) into out; "?" if the year is out of range. No strftime: it
  * links musl's locale code (4 KB). Returns out. */
 char *util_utc_str(long long epoch, char out[20]);
 /* Value of one hex digit, either case; -1 if c is not one. */

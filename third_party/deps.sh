@@ -19,7 +19,7 @@ valgrind:valgrind /usr/bin/time:time pkill:procps flock:util-linux
 pkg-config:pkg-config /usr/include/openssl/ssl.h:libssl-dev
 /usr/include/libnl3/netlink/netlink.h:libnl-3-dev /usr/include/libnl3/netlink/genl/genl.h:libnl-genl-3-dev
 /usr/include/libnl3/netlink/route/link.h:libnl-route-3-dev /usr/include/libnfnetlink/libnfnetlink.h:libnfnetlink-dev
-lintian:lintian mandoc:mandoc logrotate:logrotate dpkg-deb:dpkg-dev
+/usr/share/zoneinfo/zone1970.tab:tzdata lintian:lintian mandoc:mandoc logrotate:logrotate dpkg-deb:dpkg-dev
 rpmbuild:rpm rpm2cpio:rpm2cpio cpio:cpio rpmlint:rpmlint busybox:busybox-static"
 
 case ${1:-test} in

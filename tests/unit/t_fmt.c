@@ -1,10 +1,13 @@
-/* t_fmt.c: src/fmt.c's snprintf and fprintf against what C says they print, for every conversion tcvip uses. */
+/* t_fmt.c: src/fmt.c's snprintf and fmt_out against what C says they print, for every conversion tcvip uses. */
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "fmt.h"
 #include "harness.h"
 
 /* The cases below truncate and pass NULL to %s on purpose. */
@@ -17,8 +20,8 @@ static const char *volatile float_fmt = "%f";	/* not a literal: gcc would fold t
 
 int main(void)
 {
-	char small[4];
-	FILE *f;
+	char small[4], big[3000], path[] = "/tmp/tcvip-fmt-XXXXXX";
+	int fd, saved, n;
 
 	is("a 42 -7 +3  5", "a %d %i %+d % d", 42, -7, 3, 5);
 	is("0 -2147483648 4294967295", "%d %d %u", 0, INT_MIN, 4294967295u);
@@ -43,20 +46,39 @@ int main(void)
 	check(snprintf(NULL, 0, "%d", 12345) == 5);
 	/* no floating point: it fails rather than print something else */
 	check(snprintf(b, sizeof b, float_fmt, 1.5) == -1 && errno == EINVAL);
-	/* fprintf: long output goes out whole, in order with the stream's other writes */
-	f = tmpfile();
-	check(f != NULL);
-	if (f) {
+	/* fmt_out: output longer than a write's chunk goes out whole, in order with other writes */
+	fd = mkstemp(path);
+	saved = dup(1);
+	check(fd >= 0 && saved >= 0);
+	if (fd >= 0 && saved >= 0) {
+		unlink(path);
 		memset(b, 'x', 200);
 		b[200] = 0;
-		fputs("<", f);
+		check(dup2(fd, 1) == 1 && write(1, "<", 1) == 1);
 		for (int i = 0; i < 20; i++)
-			check(fprintf(f, "%s%d", b, i) == 200 + (i > 9 ? 2 : 1));
-		fputs(">", f);
-		check(ftell(f) == 1 + 20 * 200 + 10 + 20 + 1);
-		rewind(f);
-		check(fgets(b, 4, f) && !strcmp(b, "<xx"));
-		fclose(f);
+			check(fmt_out("%s%d", b, i) == 200 + (i > 9 ? 2 : 1));
+		memset(big, 'y', sizeof big - 1);
+		big[sizeof big - 1] = 0;
+		check(fmt_out("%s>", big) == (int)sizeof big);
+		check(dup2(saved, 1) == 1);
+		check(lseek(fd, 0, SEEK_END) == 1 + 20 * 200 + 10 + 20 + (off_t)sizeof big);
+		check(pread(fd, b, 3, 0) == 3 && !memcmp(b, "<xx", 3));
+		check(pread(fd, b, 3, 1 + 200) == 3 && !memcmp(b, "0xx", 3));
+		check(pread(fd, b, 2, 1 + 20 * 200 + 30 + (off_t)sizeof big - 2) == 2 && !memcmp(b, "y>", 2));
+		close(fd);
+		close(saved);
 	}
+	/* a write that fails is an error (-1), not a count */
+	fd = open("/dev/full", O_WRONLY);
+	saved = dup(1);
+	if (fd >= 0 && saved >= 0 && dup2(fd, 1) == 1) {
+		n = fmt_out("lost\n");
+		dup2(saved, 1);
+		check(n == -1);
+	} else {
+		check(!"/dev/full");
+	}
+	close(fd);
+	close(saved);
 	return check_done();
 }
