@@ -16,6 +16,7 @@
 #include "fmt.h"
 #include "log.h"
 #include "meta.h"
+#include "mode_client.h"
 #include "net.h"
 #include "nl.h"
 #include "state.h"
@@ -30,8 +31,7 @@ struct doc {
 	int probe_write;	/* --probe-write: send the Migrate/Assign probes */
 	struct cfg c;
 	struct node nd;
-	struct cloud_mem cl_mem;
-	struct cloud *cl;
+	struct cloud *cl;	/* the process's one client storage (mode_client.c) */
 	int creds_ok;
 	struct tls_conn tls;
 };
@@ -365,7 +365,7 @@ int doctor_run(const char *path, int probe_write)
 	if (check_config(&d, path) < 0)
 		return 1;
 	log_open(NULL, 0);	/* the probes' expected refusals stay out of keepalived.log */
-	d.cl = cloud_of(&d.cl_mem);
+	d.cl = mode_client_storage();
 	if (cloud_init(d.cl, &d.c, "") < 0)
 		return 1;
 	check_node(&d);

@@ -282,24 +282,13 @@ int fmt_vfd(int fd, const char *f, va_list ap)
 	return format(&o, f, ap);
 }
 
-int fmt_out(const char *f, ...)
+int fmt_fd(int fd, const char *f, ...)
 {
 	va_list ap;
 	int n;
 
 	va_start(ap, f);
-	n = fmt_vfd(1, f, ap);
-	va_end(ap);
-	return n;
-}
-
-int fmt_err(const char *f, ...)
-{
-	va_list ap;
-	int n;
-
-	va_start(ap, f);
-	n = fmt_vfd(2, f, ap);
+	n = fmt_vfd(fd, f, ap);
 	va_end(ap);
 	return n;
 }

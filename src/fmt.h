@@ -3,8 +3,10 @@
 #define FMT_H
 #include <stdarg.h>
 
-/* printf's formats without floating point (fmt.c); the count written, -1 on an error. */
-int fmt_out(const char *f, ...) __attribute__((format(printf, 1, 2)));
-int fmt_err(const char *f, ...) __attribute__((format(printf, 1, 2)));
+/* printf's formats without floating point (fmt.c) to descriptor fd; the count written, -1 on
+ * an error. */
+int fmt_fd(int fd, const char *f, ...) __attribute__((format(printf, 2, 3)));
 int fmt_vfd(int fd, const char *f, va_list ap);
+#define fmt_out(...) fmt_fd(1, __VA_ARGS__)
+#define fmt_err(...) fmt_fd(2, __VA_ARGS__)
 #endif

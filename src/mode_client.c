@@ -5,12 +5,17 @@
 /* One cloud client per process, whatever the mode: large, kept out of the stack. */
 static struct cloud_mem mem;
 
+struct cloud *mode_client_storage(void)
+{
+	return cloud_of(&mem);
+}
+
 int mode_client_open(void *ctx, const struct cfg *c)
 {
 	struct mode_client *m = ctx;
 
 	m->c = c;
-	m->cl = cloud_of(&mem);
+	m->cl = mode_client_storage();
 	return cloud_init(m->cl, c, "");
 }
 

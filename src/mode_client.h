@@ -18,6 +18,10 @@ struct mode_client {
  * cloud_last_rc). */
 int mode_client_node(struct mode_client *m, long long deadline, int what);
 
+/* The process's one client storage itself, for calls of a caller's own once no mode has it
+ * open (vip status's DescribeAddresses after the holders query closed its client). */
+struct cloud *mode_client_storage(void);
+
 /* struct migrate_ops entries, ctx being the mode's state. */
 int mode_client_open(void *ctx, const struct cfg *c);
 void mode_client_close(void *ctx);

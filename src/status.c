@@ -13,6 +13,7 @@
 #include "log.h"
 #include "meta.h"
 #include "migrate.h"
+#include "mode_client.h"
 #include "nl.h"
 #include "phases.h"
 #include "state.h"
@@ -62,11 +63,10 @@ static const char *self_id(const struct status *s, const struct cfg *c)
 }
 
 /* The EIP of each VIP (configured, or the AddressId its holder shows): one DescribeAddresses
- * over a client of our own (the migrate's closed after its query). */
+ * over the process's client storage (the holders query closed its client). */
 static void gather_eips(struct status *s, const struct cfg *c)
 {
-	static struct cloud_mem mem;
-	struct cloud *cl = cloud_of(&mem);
+	struct cloud *cl = mode_client_storage();
 
 	eip_pending_read(c, s->eip_pending, sizeof s->eip_pending);
 	if (!s->cloud_ok || is_route(c) || c->eip_mode == CFG_EIP_NONE || c->api != 3 ||

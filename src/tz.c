@@ -111,13 +111,20 @@ static const char *rule_date(const char *s, struct tz_date *d)
 	return s;
 }
 
+/* A zone's offset: hh[:mm[:ss]] up to 24:59:59 (a rule's time may go to 167 h). */
+static const char *offset(const char *s, long *off)
+{
+	s = hms(s, off);
+	return s && *off >= -89999 && *off <= 89999 ? s : NULL;
+}
+
 /* "std offset [dst [offset] [,start[/time],end[/time]]]"; 0, or -1 if s is not one. */
 static int rule_parse(const char *s, struct tz_rule *r)
 {
 	long off;
 
 	memset(r, 0, sizeof *r);
-	if (!(s = zone_name(s)) || !(s = hms(s, &off)))
+	if (!(s = zone_name(s)) || !(s = offset(s, &off)))
 		return -1;
 	r->std = -off;
 	if (!*s)
@@ -127,7 +134,7 @@ static int rule_parse(const char *s, struct tz_rule *r)
 	r->has_dst = 1;
 	r->dst = r->std + 3600;
 	if (*s && *s != ',') {
-		if (!(s = hms(s, &off)))
+		if (!(s = offset(s, &off)))
 			return -1;
 		r->dst = -off;
 	}
@@ -218,6 +225,12 @@ static int tzif_parse(const unsigned char *p, size_t n)
 	for (i = 0; i < c[3]; i++)
 		if (h[44 + c[3] * tsize + i] >= c[4])
 			return -1;
+	for (i = 0; i < c[4]; i++) {	/* RFC 8536: -89999 <= utoff <= 93599 */
+		long long off = be(h + 44 + c[3] * (tsize + 1) + 6 * i, 4);
+
+		if (off < -89999 || off > 93599)
+			return -1;
+	}
 	zone.times = h + 44;
 	zone.idx = zone.times + c[3] * tsize;
 	zone.types = zone.idx + c[3];

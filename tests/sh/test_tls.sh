@@ -38,7 +38,7 @@ if [ -n "${TLS_GET:-}" ]; then
 else
 	get=$tmp/tls_get
 	inc="-I$top/src -I$top/build/tp/src/bearssl/inc"
-	srcs="$top/tests/tls/tls_get.c $top/src/net.c $top/src/dns.c $top/src/fmt.c $top/src/tls.c $top/src/anchors.c $top/src/http.c $top/src/log.c $top/src/state.c $top/src/util.c $top/src/cfg.c"
+	srcs="$top/tests/tls/tls_get.c $top/src/net.c $top/src/dns.c $top/src/fmt.c $top/src/tls.c $top/src/anchors.c $top/src/http.c $top/src/log.c $top/src/state.c $top/src/util.c $top/src/tz.c $top/src/cfg.c"
 	if [ "${ASAN:-0}" = 1 ]; then
 		gcc -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -O1 -g -fsanitize=address,undefined \
 		    -fno-sanitize-recover=all $inc -o "$get" $srcs \

@@ -139,10 +139,15 @@ def main():
         t.daemon = True
         t.start()
         lines.append("%s %d\n" % (parts[0], s.getsockname()[1]))
+    announce(ready, lines, 60)
+
+
+def announce(ready, lines, seconds):
+    """Writes the "MODE PORT" lines to READY at once (temp + rename), serves SECONDS, exits."""
     with open(ready + ".tmp", "w") as f:
         f.writelines(lines)
     os.rename(ready + ".tmp", ready)
-    threading.Event().wait(60)
+    threading.Event().wait(seconds)
     os._exit(0)
 
 
