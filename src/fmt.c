@@ -54,7 +54,8 @@ static void put(struct out *o, const char *s, size_t n)
 	o->len += n;
 	if (!o->chunk) {
 		k = o->len - n < o->cap ? o->cap - (o->len - n) : 0;
-		memcpy(o->buf + (o->len - n), s, n < k ? n : k);
+		if (k)
+			memcpy(o->buf + (o->len - n), s, n < k ? n : k);
 		return;
 	}
 	while (n) {

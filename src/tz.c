@@ -138,7 +138,7 @@ static int rule_parse(const char *s, struct tz_rule *r)
 			return -1;
 		r->dst = -off;
 	}
-	if (!*s)	/* no dates: the US rule, as musl and glibc assume */
+	if (!*s)	/* no dates: the US rule, as glibc assumes */
 		s = ",M3.2.0,M11.1.0";
 	if (*s != ',' || !(s = rule_date(s + 1, &r->start)) || *s != ',' ||
 	    !(s = rule_date(s + 1, &r->end)))
@@ -213,7 +213,10 @@ static int tzif_parse(const unsigned char *p, size_t n)
 			c[i] = (unsigned)be(h + 20 + 4 * i, 4);	/* isut isstd leap time type char */
 		if (c[3] > 2000 || c[4] > 256 || c[5] > 256 || c[2] > 100)
 			return -1;
-		block = c[3] * (tsize + 1) + c[4] * 6 + c[5] + c[2] * (tsize + 4) + c[1] + c[0];
+		if ((c[0] && c[0] != c[4]) || (c[1] && c[1] != c[4]))	/* RFC 8536 3.1 */
+			return -1;
+		block = (size_t)c[3] * (tsize + 1) + (size_t)c[4] * 6 + c[5] + (size_t)c[2] * (tsize + 4) +
+		    c[1] + c[0];
 		if ((size_t)(end - h - 44) < block)
 			return -1;
 		if (h[4] < '2' || pass == 1)
@@ -266,20 +269,38 @@ static int tzif_load(const char *path)
 	return r >= 0 && n > 0 && n < sizeof zone_file ? tzif_parse(zone_file, n) : -1;
 }
 
-/* musl's choice: TZ unset is /etc/localtime; ":X" or a name with a '/' before any ',' is a
- * file (absolute, or under the zoneinfo directories); anything else a POSIX TZ string. */
+/* musl 1.2.3's test: a name followed by a sign or a digit, or the name UTC or GMT, is a POSIX
+ * TZ string; anything else names a file. */
+static int posix_form(const char *s)
+{
+	const char *p = s;
+
+	if (*s == ':')
+		return 0;
+	if (*p == '<')
+		p = (p = strchr(s, '>')) ? p + 1 : s;
+	else
+		while ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z'))
+			p++;
+	return p != s && (*p == '+' || *p == '-' || (*p >= '0' && *p <= '9') ||
+	    (p - s == 3 && (!strncmp(s, "UTC", 3) || !strncmp(s, "GMT", 3))));
+}
+
+/* musl's choice: TZ unset is /etc/localtime, empty is UTC; a POSIX form is a rule; else ":X" or
+ * X is a file (absolute or "./", or a name under the zoneinfo directories); UTC if none loads. */
 static void zone_load(void)
 {
 	static const char *const dirs[] = { "/usr/share/zoneinfo/", "/share/zoneinfo/", "/etc/zoneinfo/" };
-	const char *s = getenv("TZ"), *slash;
+	const char *s = getenv("TZ");
 	char path[256];
 	size_t i;
 
 	zone.loaded = 1;
-	if (!s || !*s)
+	if (!s)
 		s = "/etc/localtime";
-	slash = strchr(s, '/');
-	if (*s != ':' && !(slash && !memchr(s, ',', (size_t)(slash - s)))) {
+	if (!*s)
+		return;
+	if (posix_form(s)) {
 		zone.has_rule = rule_parse(s, &zone.rule) == 0;
 		return;
 	}

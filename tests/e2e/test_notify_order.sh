@@ -46,6 +46,8 @@ check_samples "$E2E_RUN/samples-b" "B"
 M=$X P=$(e2e_peer "$X")
 e2e_say "C: 50 alternating notifications on each node, ending MASTER on $M and BACKUP on $P"
 T=$(e2e_now)
+e2e_ka_mark "$M"
+e2e_ka_mark "$P"
 e2e_sample 30 "$E2E_RUN/samples-c"
 burst() { # NODE LAST: 50 notifications alternating, the last one LAST
 	if [ "$2" = MASTER ]; then s1=BACKUP s2=MASTER; else s1=MASTER s2=BACKUP; fi
@@ -63,9 +65,20 @@ burst "$M" MASTER & b1=$!
 burst "$P" BACKUP & b2=$!
 wait $b1 $b2
 e2e_say "time: C: 100 notifications delivered in $(e2e_since "$T") s"
-expect "C: $M's state file ends MASTER" e2e_state_file_is "$M" MASTER
-expect "C: $P's state file ends BACKUP" e2e_state_file_is "$P" BACKUP
-expect "C: settled on $M, the node keepalived says is MASTER" e2e_settle "$M" 60
+if e2e_ka_logged "$M" 'Entering' || e2e_ka_logged "$P" 'Entering'; then
+	# A burst longer than check_self's 2 s recheck (a loaded machine: quiet, it takes ~2 s) leaves
+	# a fake BACKUP on the master long enough for check_self to take the "stray" VIP off its NIC,
+	# and keepalived really moves. Then keepalived's own end is the truth to agree with.
+	e2e_say "C: keepalived changed state during the burst: what it ends on decides"
+	X=$(e2e_agree 90)
+	expect "C: keepalived's master, the cloud holder and the NIC agree in the end (on $X)" test "$X" != none
+	expect "C: $X's state file says MASTER" e2e_state_file_is "$X" MASTER
+	expect "C: $(e2e_peer "$X")'s state file does not say MASTER" e2e_not e2e_state_file_is "$(e2e_peer "$X")" MASTER
+else
+	expect "C: $M's state file ends MASTER" e2e_state_file_is "$M" MASTER
+	expect "C: $P's state file ends BACKUP" e2e_state_file_is "$P" BACKUP
+	expect "C: settled on $M, the node keepalived says is MASTER" e2e_settle "$M" 60
+fi
 e2e_say "time: C: settled $(e2e_since "$T") s after the burst began; migrations: $M $(e2e_count_moves "$M" "$T"), $P $(e2e_count_moves "$P" "$T")"
 e2e_sample_wait
 check_samples "$E2E_RUN/samples-c" "C"

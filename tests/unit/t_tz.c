@@ -1,5 +1,6 @@
 /* t_tz.c: src/tz.c's UTC and local time against the C library's gmtime_r, timegm and localtime_r (musl's in the musl build, glibc's under ASan), over every zone of zone1970.tab and POSIX TZ strings. */
-#define _DEFAULT_SOURCE
+#include <sched.h>
+#include <sys/mount.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -101,6 +102,9 @@ static void test_zones(void)
 	printf("# %d zones, %d disagree\n", zones, bad);
 	check(zones > 250 && bad == 0);
 	check(zone_agrees("UTC") && zone_agrees("Etc/GMT+5") && zone_agrees("Etc/GMT-14"));
+	/* names without a '/' are files too (musl 1.2.3, glibc), unless in POSIX form */
+	check(zone_agrees("Japan") && zone_agrees("CET") && zone_agrees("EST") && zone_agrees("GB") &&
+	    zone_agrees("NZ") && zone_agrees("Singapore") && zone_agrees(":Europe/Paris") && zone_agrees("GMT0"));
 }
 
 static void test_posix_strings(void)
@@ -165,10 +169,45 @@ static void test_fallbacks(void)
 		long off = tz_offset(1700000000, &isdst);
 		check(off == 0 || off == 3600 || off == 7200);
 	}
+	/* counts that wrap a 32-bit sum to 0 (RFC 8536 3.1: isut and isstd are 0 or typecnt) */
+	static const unsigned long counts[6] = { 4294957290ul, 0, 0, 2000, 1, 0 };	/* isut isstd leap time type char */
+	unsigned char hdr[44] = { 'T', 'Z', 'i', 'f' };
+
+	for (i = 0; i < 6; i++)
+		for (int b = 0; b < 4; b++)
+			hdr[20 + 4 * i + b] = (unsigned char)(counts[i] >> (24 - 8 * b));
+	if (fd >= 0 && ftruncate(fd, 0) == 0 && pwrite(fd, hdr, sizeof hdr, 0) == (ssize_t)sizeof hdr) {
+		char tz[64];
+
+		snprintf(tz, sizeof tz, ":%s", path);
+		use_zone(tz);
+		check(tz_offset(1700000000, &isdst) == 0);
+	}
 	if (fd >= 0) {
 		close(fd);
 		unlink(path);
 	}
+}
+
+/* TZ unset reads /etc/localtime; TZ empty is UTC even where /etc/localtime is not (musl, glibc):
+ * in a private mount namespace with Europe/Berlin over /etc/localtime (root only). */
+static void test_etc_localtime(void)
+{
+	int isdst;
+
+	if (geteuid() != 0 || unshare(CLONE_NEWNS) < 0 ||
+	    mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0 ||
+	    mount("/usr/share/zoneinfo/Europe/Berlin", "/etc/localtime", NULL, MS_BIND, NULL) < 0) {
+		printf("# not root or no mount namespace: /etc/localtime cases not run\n");
+		return;
+	}
+	unsetenv("TZ");
+	tzset();
+	tz_reset();
+	check(tz_offset(1700000000, &isdst) == 3600 && !isdst);	/* 2023-11-14: CET */
+	check(tz_offset(1690000000, &isdst) == 7200 && isdst);	/* 2023-07-22: CEST */
+	use_zone("");
+	check(tz_offset(1690000000, &isdst) == 0 && !isdst);
 }
 
 int main(void)
@@ -178,5 +217,6 @@ int main(void)
 	test_posix_strings();
 	test_all_year_dst();
 	test_fallbacks();
+	test_etc_localtime();	/* last: it changes this process's /etc/localtime */
 	return check_done();
 }
