@@ -91,28 +91,23 @@ const char *tls_strerror(int err)
 	return buf;
 }
 
-/* The TLS alerts a misconfigured peer typically sends. */
+/* The TLS alerts a misconfigured peer typically sends: codes and packed names, as above. */
+static const unsigned char alert_codes[] = { 0, 10, 20, 40, 42, 43, 45, 46, 47, 48, 50, 51, 70, 71, 80, 112 };
+static const char alert_names[] =
+	"close_notify\0" "unexpected_message\0" "bad_record_mac\0" "handshake_failure\0"
+	"bad_certificate\0" "unsupported_certificate\0" "certificate_expired\0"
+	"certificate_unknown\0" "illegal_parameter\0" "unknown_ca\0" "decode_error\0"
+	"decrypt_error\0" "protocol_version\0" "insufficient_security\0" "internal_error\0"
+	"unrecognized_name\0" "alert";
+
 static const char *alert_name(int a)
 {
-	switch (a) {
-	case 0: return "close_notify";
-	case 10: return "unexpected_message";
-	case 20: return "bad_record_mac";
-	case 40: return "handshake_failure";
-	case 42: return "bad_certificate";
-	case 43: return "unsupported_certificate";
-	case 45: return "certificate_expired";
-	case 46: return "certificate_unknown";
-	case 47: return "illegal_parameter";
-	case 48: return "unknown_ca";
-	case 50: return "decode_error";
-	case 51: return "decrypt_error";
-	case 70: return "protocol_version";
-	case 71: return "insufficient_security";
-	case 80: return "internal_error";
-	case 112: return "unrecognized_name";
-	default: return "alert";
-	}
+	const char *name = alert_names;
+	size_t i;
+
+	for (i = 0; i < sizeof alert_codes && alert_codes[i] != a; i++)
+		name += strlen(name) + 1;
+	return name;
 }
 
 static const char *describe(const struct tls_priv *p, char *out, size_t cap)
