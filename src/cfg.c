@@ -373,7 +373,7 @@ int cfg_check_private(const char *path, int fd)
 	struct stat st;
 
 	if (fstat(fd, &st) < 0) {
-		log_err("%s: %s", path, strerror(errno));
+		log_err("%s: %m", path);
 		return -1;
 	}
 	if (st.st_mode & 077) {
@@ -405,7 +405,7 @@ int cfg_check_owner(const char *path, int fd)
 	struct stat st;
 
 	if (fstat(fd, &st) < 0) {
-		log_err("%s: %s", path, strerror(errno));
+		log_err("%s: %m", path);
 		return -1;
 	}
 	return cfg_check_owner_st(path, &st);
@@ -456,7 +456,7 @@ static int read_all(const char *path, int fd, char *text, size_t cap)
 	while ((n = read(fd, text + len, cap - len)) > 0 && (len += (size_t)n) < cap)
 		;
 	if (n < 0) {
-		log_err("%s: %s", path, strerror(errno));
+		log_err("%s: %m", path);
 		return -1;
 	}
 	if (len >= cap) {
@@ -534,7 +534,7 @@ static int open_config(const char *path)
 	struct stat st;
 
 	if (fd < 0) {
-		log_err("%s: cannot read config: %s", path, strerror(errno));
+		log_err("%s: cannot read config: %m", path);
 		return -1;
 	}
 	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {

@@ -543,7 +543,7 @@ static void log_xfer(struct http_conn *c, const char *action)
 	else if (c->use_tls)
 		log_err("%s:%d: %s: TLS: %s", c->host, c->port, action, tls_error(&c->tls, why, sizeof why));
 	else
-		log_err("%s:%d: %s: %s", c->host, c->port, action, strerror(e));
+		log_err("%s:%d: %s: %m", c->host, c->port, action);
 }
 
 /* The peer dropped the connection (as opposed to a timeout or a protocol error). */

@@ -393,7 +393,7 @@ static int rx_run(struct nl *n, struct nl_rx *rx, const char *obj, const char *w
 		if (r < 0 && (errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK))
 			continue;
 		if (r < 0) {
-			log_err("%s: %s: netlink receive: %s", obj, what, strerror(errno));
+			log_err("%s: %s: netlink receive: %m", obj, what);
 			return -1;
 		}
 		if (m.msg_flags & MSG_TRUNC) {
@@ -495,7 +495,7 @@ int nl_open(struct nl *n)
 		step = "getsockname";
 	}
 	if (step) {
-		log_err("netlink: %s: %s", step, strerror(errno));
+		log_err("netlink: %s: %m", step);
 		nl_close(n);
 		return -1;
 	}

@@ -125,7 +125,7 @@ pid_t proc_spawn(const char *what, const char *path, char *const argv[], unsigne
 	pid_t pid;
 
 	if (pipe2(p, O_CLOEXEC) < 0) {
-		log_err("%s: pipe: %s", what, strerror(errno));
+		log_err("%s: pipe: %m", what);
 		return -1;
 	}
 	pid = fork();
@@ -133,7 +133,7 @@ pid_t proc_spawn(const char *what, const char *path, char *const argv[], unsigne
 		child(p[1], path, argv, flags, env_name, env_value);
 	close(p[1]);
 	if (pid < 0) {
-		log_err("%s: fork failed: %s", what, strerror(errno));
+		log_err("%s: fork failed: %m", what);
 		close(p[0]);
 		return -1;
 	}

@@ -183,11 +183,11 @@ static int link_one(const char *dir, const char *name, const char *target,
 	}
 	unlink(tmp);
 	if (symlink(target, tmp) < 0) {
-		log_err("%s: cannot make a symlink: %s", tmp, strerror(errno));
+		log_err("%s: cannot make a symlink: %m", tmp);
 		return -1;
 	}
 	if (rename(tmp, path) < 0) {
-		log_err("%s: cannot install: %s", path, strerror(errno));
+		log_err("%s: cannot install: %m", path);
 		unlink(tmp);
 		return -1;
 	}
@@ -212,7 +212,7 @@ static int make_dirs(const char *dir)
 			continue;
 		p[i] = 0;
 		if (mkdir(p, 0755) < 0 && errno != EEXIST) {
-			log_err("%s: cannot create: %s", p, strerror(errno));
+			log_err("%s: cannot create: %m", p);
 			return -1;
 		}
 		p[i] = c;
@@ -265,7 +265,7 @@ static int install_main(int argc, char **argv)
 	}
 	n = readlink("/proc/self/exe", self, sizeof self - 1);
 	if (n <= 0) {
-		log_err("/proc/self/exe: cannot find this binary's path: %s", strerror(errno));
+		log_err("/proc/self/exe: cannot find this binary's path: %m");
 		return 1;
 	}
 	self[n] = 0;
