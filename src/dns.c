@@ -27,35 +27,12 @@ struct conf {
 	int n, timeout, attempts;
 };
 
-/* The dotted quad s into a: 1, else 0 (musl's inet_pton, compiled here at -Oz). */
-static int pton4(const char *s, unsigned char *a)
-{
-	int i, j, v;
-
-	for (i = 0; i < 4; i++, s += j + 1) {
-		for (v = j = 0; j < 3 && s[j] >= '0' && s[j] <= '9'; j++)
-			v = 10 * v + s[j] - '0';
-		if (j == 0 || (j > 1 && s[0] == '0') || v > 255)
-			return 0;
-		a[i] = (unsigned char)v;
-		if (i == 3 || s[j] != '.')
-			return i == 3 && !s[j];
-	}
-	return 0;
-}
-
-static int hexval(unsigned c)
-{
-	if (c - '0' < 10)
-		return (int)(c - '0');
-	c |= 32;
-	return c - 'a' < 6 ? (int)(c - 'a' + 10) : -1;
-}
-
-/* The IPv6 literal s into a (16 bytes): 1, else 0 (musl's inet_pton, as pton4). */
+/* The IPv6 literal s into a (16 bytes): 1, else 0 (musl's inet_pton compiled here at -Oz;
+ * its dotted quad is util_ipv4_parse's, which takes and refuses the same strings). */
 static int pton6(const char *s, unsigned char *a)
 {
 	uint16_t ip[8];
+	uint32_t v4;
 	int i, j, v, d, brk = -1, need_v4 = 0;
 
 	if (*s == ':' && *++s != ':')
@@ -70,7 +47,7 @@ static int pton6(const char *s, unsigned char *a)
 				return 0;
 			continue;
 		}
-		for (v = j = 0; j < 4 && (d = hexval((unsigned char)s[j])) >= 0; j++)
+		for (v = j = 0; j < 4 && (d = util_hexval((unsigned char)s[j])) >= 0; j++)
 			v = 16 * v + d;
 		if (j == 0)
 			return 0;
@@ -97,7 +74,12 @@ static int pton6(const char *s, unsigned char *a)
 		*a++ = (unsigned char)(ip[j] >> 8);
 		*a++ = (unsigned char)ip[j];
 	}
-	return !need_v4 || pton4(s, a - 4);
+	if (!need_v4)
+		return 1;
+	if (util_ipv4_parse(s, &v4) < 0)
+		return 0;
+	memcpy(a - 4, &v4, 4);
+	return 1;
 }
 
 /* Appends the literal s (IPv4 or IPv6) to f; 0 if it is one, else -1. */
@@ -109,10 +91,9 @@ static int add_literal(struct found *f, const char *s)
 	if (f->n >= f->max)
 		return 0;
 	memset(a, 0, sizeof *a);
-	if (pton4(s, b)) {
+	if (util_ipv4_parse(s, &a->u.in.sin_addr.s_addr) == 0) {
 		a->u.in.sin_family = AF_INET;
 		a->u.in.sin_port = htons((uint16_t)f->port);
-		memcpy(&a->u.in.sin_addr, b, 4);
 		a->len = sizeof a->u.in;
 	} else if (pton6(s, b)) {
 		a->u.in6.sin6_family = AF_INET6;
