@@ -467,7 +467,7 @@ static int valid_request(const struct http_conn *c, const char *method, const ch
 static int build_head(const struct http_conn *c, const char *method, const char *path,
     const char *extra, size_t body_len, char *buf, size_t cap)
 {
-	char hostport[300];
+	char hostport[300], clen[40];
 	const char *lb = strchr(c->host, ':') ? "[" : "", *rb = *lb ? "]" : "";
 	int n;
 
@@ -477,12 +477,11 @@ static int build_head(const struct http_conn *c, const char *method, const char 
 		n = snprintf(hostport, sizeof hostport, "%s%s%s:%d", lb, c->host, rb, c->port);
 	if (n < 0 || (size_t)n >= sizeof hostport)
 		return -1;
-	if (!strcmp(method, "GET") && body_len == 0)
-		n = snprintf(buf, cap, "%s %s HTTP/1.1\r\nHost: %s\r\nConnection: keep-alive\r\n%s\r\n",
-		    method, path, hostport, extra ? extra : "");
-	else
-		n = snprintf(buf, cap, "%s %s HTTP/1.1\r\nHost: %s\r\nContent-Length: %zu\r\n"
-		    "Connection: keep-alive\r\n%s\r\n", method, path, hostport, body_len, extra ? extra : "");
+	*clen = 0;
+	if (strcmp(method, "GET") || body_len)
+		snprintf(clen, sizeof clen, "Content-Length: %zu\r\n", body_len);
+	n = snprintf(buf, cap, "%s %s HTTP/1.1\r\nHost: %s\r\n%sConnection: keep-alive\r\n%s\r\n",
+	    method, path, hostport, clen, extra ? extra : "");
 	if (n < 0 || (size_t)n >= cap) {
 		log_err("%s:%d: %s %s: request head larger than the %zu-byte buffer", c->host, c->port,
 		    method, path, cap);

@@ -113,20 +113,17 @@ static const char *alert_name(int a)
 static const char *describe(const struct tls_priv *p, char *out, size_t cap)
 {
 	int err = br_ssl_engine_last_error(&p->cc.eng), n;
-	const char *name = tls_strerror(err);
+	const char *name = tls_strerror(err), *why = NULL;
 
-	if (err == BR_ERR_IO && p->io_errno == ETIMEDOUT)
-		n = snprintf(out, cap, "%s: timed out", name);
-	else if (err == BR_ERR_IO && p->eof)
-		n = snprintf(out, cap, "%s: connection closed by peer", name);
-	else if (err == BR_ERR_IO && p->io_errno)
-		n = snprintf(out, cap, "%s: %s", name, strerror(p->io_errno));
+	if (err == BR_ERR_IO)
+		why = p->io_errno == ETIMEDOUT ? "timed out" : p->eof ? "connection closed by peer"
+		    : p->io_errno ? strerror(p->io_errno) : NULL;
+	if (why)
+		n = snprintf(out, cap, "%s: %s", name, why);
 	else if (err >= BR_ERR_RECV_FATAL_ALERT)
 		n = snprintf(out, cap, "%s (%s %d)", name, alert_name(err & 255), err & 255);
-	else if (err == BR_ERR_OK)
-		n = snprintf(out, cap, "connection closed");
 	else
-		n = snprintf(out, cap, "%s", name);
+		n = snprintf(out, cap, "%s", err == BR_ERR_OK ? "connection closed" : name);
 	if (n < 0 || (size_t)n >= cap)
 		return name;	/* the bare name always fits the story */
 	return out;
