@@ -104,18 +104,21 @@ static void integer(struct out *o, const struct spec *s, uintmax_t v, int neg, u
 		pad(o, ' ', s->width - total);
 }
 
-static void string(struct out *o, const struct spec *s, const char *str)
+/* n bytes at str, padded to the width. */
+static void field(struct out *o, const struct spec *s, const char *str, size_t n)
 {
-	size_t n;
-
-	if (!str)
-		str = "(null)";
-	n = s->prec >= 0 ? strnlen(str, (size_t)s->prec) : strlen(str);
 	if (!s->left)
 		pad(o, ' ', s->width - (long)n);
 	put(o, str, n);
 	if (s->left)
 		pad(o, ' ', s->width - (long)n);
+}
+
+static void string(struct out *o, const struct spec *s, const char *str)
+{
+	if (!str)
+		str = "(null)";
+	field(o, s, str, s->prec >= 0 ? strnlen(str, (size_t)s->prec) : strlen(str));
 }
 
 /* Reads flags, width and precision at *f into s. */
@@ -203,9 +206,7 @@ static int convert(struct out *o, const char **f, const struct spec *s, va_list 
 		break;
 	case 'c':
 		c = (char)va_arg(*ap, int);
-		pad(o, ' ', s->left ? 0 : s->width - 1);
-		put(o, &c, 1);
-		pad(o, ' ', s->left ? s->width - 1 : 0);
+		field(o, s, &c, 1);
 		break;
 	case 's':
 		string(o, s, va_arg(*ap, const char *));
