@@ -2,7 +2,6 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
-#include <strings.h>
 #include <unistd.h>
 
 #include "http.h"
@@ -127,9 +126,23 @@ static int split_field(const char *l, size_t n, size_t *name_len, const char **v
 	return 0;
 }
 
+/* 1 if a and b (n bytes each, no NUL among them) are equal but for ASCII case: what
+ * strncasecmp tells of field names, without linking it. */
+static int same_ci(const char *a, const char *b, size_t n)
+{
+	unsigned char x, y;
+
+	for (; n; n--) {
+		x = (unsigned char)*a++, y = (unsigned char)*b++;
+		if ((x >= 'A' && x <= 'Z' ? x + 32 : x) != (y >= 'A' && y <= 'Z' ? y + 32 : y))
+			return 0;
+	}
+	return 1;
+}
+
 static int name_is(const char *l, size_t n, const char *name)
 {
-	return n == strlen(name) && strncasecmp(l, name, n) == 0;
+	return n == strlen(name) && same_ci(l, name, n);
 }
 
 static int parse_content_length(const char *v, size_t n, long long *out)
@@ -431,7 +444,7 @@ static int valid_extra(const char *x)
 		    name_is(x, nl, "transfer-encoding"))
 			return 0;
 		for (i = 0; i < n; i++)
-			if (lens[i] == nl && !strncasecmp(names[i], x, nl))
+			if (lens[i] == nl && same_ci(names[i], x, nl))
 				return 0;
 		names[n] = x;
 		lens[n++] = nl;
