@@ -2,7 +2,9 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <sys/socket.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/time.h>
 #include <sys/un.h>
 #include <signal.h>
@@ -208,6 +210,14 @@ static void syslog_line(int level, const char *msg)
 	}
 }
 
+/* isatty by its ioctl: musl's wrapper is that call and an errno rewrite (ENOTTY either way). */
+static int is_tty(int fd)
+{
+	struct winsize ws;
+
+	return syscall(SYS_ioctl, fd, TIOCGWINSZ, &ws) == 0;
+}
+
 /* Truncates an over-long message visibly rather than dropping it. */
 static void mark_truncated(char *msg, size_t cap)
 {
@@ -238,7 +248,7 @@ void log_msg(int level, const char *fmt, ...)
 	if (log_fd >= 0 && write(log_fd, line, (size_t)n) < 0)
 		(void)0;	/* nowhere left to report it; syslog has the line */
 	if (log_stderr < 0)
-		log_stderr = isatty(2);
+		log_stderr = is_tty(2);
 	if (log_stderr || level <= LOG_ERR) {
 		n = snprintf(line, sizeof line, "%s: %s\n", log_speaker, msg);
 		if (n > 0 && write(2, line, (size_t)n) < 0)

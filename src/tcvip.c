@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -351,7 +352,9 @@ int tcvip_main(int argc, char **argv)
 
 	if (argc < 1)
 		return TCVIP_EXIT_NOAPPLET;
-	prctl(PR_SET_DUMPABLE, 0);	/* no core dump or ptrace of a process holding keys */
+	/* no core dump or ptrace of a process holding keys (the syscall: musl's prctl is a
+	 * varargs wrapper around it) */
+	syscall(SYS_prctl, PR_SET_DUMPABLE, 0L, 0L, 0L, 0L);
 	base = strrchr(argv[0], '/');
 	base = base ? base + 1 : argv[0];
 	if (!strncmp(base, "tcvip", 5))	/* tcvip, tcvip-1.2, ...: the binary's own name */
