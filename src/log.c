@@ -49,7 +49,7 @@ static int open_regular(const char *path, const char **why)
 		*why = "not a regular file";
 		return -1;
 	}
-	fcntl(fd, F_SETFL, O_APPEND);	/* back to blocking writes */
+	syscall(SYS_fcntl, fd, F_SETFL, O_APPEND);	/* back to blocking writes (musl's fcntl: 423 bytes) */
 	return fd;
 }
 

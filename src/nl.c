@@ -5,6 +5,7 @@
 #include <poll.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <sys/time.h>
 #include <time.h>
 #include <unistd.h>
@@ -389,7 +390,7 @@ static int rx_run(struct nl *n, struct nl_rx *rx, const char *obj, const char *w
 		m.msg_iov = &iov;
 		m.msg_iovlen = 1;
 		if (r > 0)
-			r = recvmsg(n->fd, &m, 0);
+			r = syscall(SYS_recvmsg, n->fd, &m, 0);	/* m zeroed, padding too */
 		if (r < 0 && (errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK))
 			continue;
 		if (r < 0) {
