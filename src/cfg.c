@@ -79,7 +79,7 @@ const char *cfg_mode_name(int m)
 
 const char *cfg_path(const char *explicit_path)
 {
-	const char *env = getenv("TCVIP_CONFIG");
+	const char *env = util_getenv("TCVIP_CONFIG");
 
 	if (explicit_path && *explicit_path)
 		return explicit_path;

@@ -310,7 +310,7 @@ static void ask_open(struct ask *s, const struct conf *c)
 	s->n = c->n;
 	s->live = 0;
 	for (i = 0; i < c->n; i++) {
-		s->p[i].fd = socket(c->ns[i].u.sa.sa_family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+		s->p[i].fd = util_socket(c->ns[i].u.sa.sa_family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 		if (s->p[i].fd >= 0 && connect(s->p[i].fd, &c->ns[i].u.sa, c->ns[i].len) < 0)
 			close(s->p[i].fd), s->p[i].fd = -1;
 		s->p[i].events = POLLIN;

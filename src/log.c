@@ -16,6 +16,7 @@
 
 #include "log.h"
 #include "tz.h"
+#include "util.h"
 
 static int log_fd = -1;
 static const char *log_path;	/* opened on the first line: an idle check_self writes none */
@@ -195,7 +196,7 @@ static void syslog_line(int level, const char *msg)
 	n = (size_t)n >= sizeof buf ? (int)sizeof buf - 1 : n;
 	for (tries = 0; tries < 2; tries++) {
 		if (log_syslog_fd < 0) {
-			log_syslog_fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+			log_syslog_fd = util_socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 			if (log_syslog_fd >= 0 && connect(log_syslog_fd, (struct sockaddr *)&sa, sizeof sa) < 0) {
 				close(log_syslog_fd);
 				log_syslog_fd = -1;

@@ -482,7 +482,7 @@ int nl_open(struct nl *n)
 
 	n->seq = (unsigned)time(NULL);
 	n->pid = 0;
-	n->fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, K_ROUTE);
+	n->fd = util_socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, K_ROUTE);
 	if (n->fd < 0)
 		step = "socket";
 	else if (setsockopt(n->fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv) < 0)
