@@ -66,7 +66,7 @@ static struct tls_priv *priv(struct tls_conn *t)
 #define X509_CODE(x) BR_ERR_X509_##x,
 #define ERR_NAME(x) #x "\0"
 static const unsigned char tls_err_codes[] = { TLS_ERRS(ERR_CODE, X509_CODE) };
-static const char tls_err_names[] = TLS_ERRS(ERR_NAME, ERR_NAME);
+static const char tls_err_names[] = TLS_ERRS(ERR_NAME, ERR_NAME) "UNKNOWN";	/* and none's */
 #undef ERR_CODE
 #undef X509_CODE
 #undef ERR_NAME
@@ -84,8 +84,6 @@ const char *tls_strerror(int err)
 		name = "SEND_FATAL_ALERT";
 	else if (err >= BR_ERR_RECV_FATAL_ALERT && err < BR_ERR_RECV_FATAL_ALERT + 256)
 		name = "RECV_FATAL_ALERT";
-	else if (i == sizeof tls_err_codes)
-		name = "UNKNOWN";
 	memcpy(buf, "BR_ERR_X509_", 12);
 	strcpy(buf + (err >= BR_ERR_X509_OK && i < sizeof tls_err_codes ? 12 : 7), name);
 	return buf;
