@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -29,7 +30,9 @@ _Static_assert(TA_ALIGN % _Alignof(br_x509_trust_anchor) == 0 && sizeof(br_x509_
  * caller); NULL if there is none. */
 static void *arena_alloc(struct anchors *ta, size_t n)
 {
-	void *p = mmap(NULL, n, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	/* the syscall: musl's mmap only adds checks for MAP_FIXED and offsets, unused here */
+	void *p = (void *)syscall(SYS_mmap, NULL, n, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+	    -1, 0L);
 
 	if (p == MAP_FAILED)
 		return NULL;
@@ -301,7 +304,7 @@ static int decode_bundle(struct ta_loader *l, int fd)
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0) {
-			log_err("%s: read: %s", l->path, strerror(errno));
+			log_err("%s: read: %m", l->path);
 			return -1;
 		}
 		if (n == 0)
@@ -334,7 +337,7 @@ static int load_file(struct anchors *ta, const char *path, struct stat *st)
 	memset(&l, 0, sizeof l);
 	l.path = path;
 	if (fstat(fd, st) < 0)
-		log_err("%s: stat: %s", path, strerror(errno));
+		log_err("%s: stat: %m", path);
 	else if (!S_ISREG(st->st_mode))
 		log_err("%s: CA bundle is not a regular file", path);
 	else if (cfg_check_owner_st(path, st) < 0)	/* whoever writes it can read our API traffic */
@@ -397,7 +400,7 @@ static int load_any(struct anchors *ta, const char *ca_file, struct stat *st)
 		}
 		rc = load_file(ta, ca_file, st);
 		if (rc == -1)
-			log_err("%s: cannot open CA bundle: %s", ca_file, strerror(errno));
+			log_err("%s: cannot open CA bundle: %m", ca_file);
 		if (rc < 0)
 			return -1;
 		memcpy(ta->path, ca_file, strlen(ca_file) + 1);
@@ -408,7 +411,7 @@ static int load_any(struct anchors *ta, const char *ca_file, struct stat *st)
 		if (rc == -1 && errno == ENOENT)
 			continue;
 		if (rc == -1)
-			log_err("%s: cannot open CA bundle: %s", sys[i], strerror(errno));
+			log_err("%s: cannot open CA bundle: %m", sys[i]);
 		if (rc < 0)
 			break;
 		memcpy(ta->path, sys[i], strlen(sys[i]) + 1);
@@ -552,7 +555,7 @@ static void cache_write(struct anchors *ta, const struct stat *st, const char *d
 	if (access(dir, W_OK | X_OK) == 0)	/* what creating a file takes; not a plain file */
 		state_write(dir, TA_CACHE, ta->arena, ta->arena_size, 0600);
 	else
-		log_debug("%s: no trust-anchor cache: %s", dir, strerror(errno));
+		log_debug("%s: no trust-anchor cache: %m", dir);
 	rebase_all(ta, 1);
 }
 

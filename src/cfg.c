@@ -24,28 +24,32 @@ static const char *const mode_names[] = {
 #undef MODE
 };
 
+/* Packed (32 bytes a key): the names inline, small fields narrow. */
 struct key {
-	const char *name;
-	enum kind kind;
-	size_t off;		/* offset of the field in struct cfg */
-	size_t cap;		/* string capacity */
-	int min, max;		/* K_INT range */
-	const char *prefix;	/* K_ID: required id prefix, "" for any */
+	char name[17];
+	char prefix[5];		/* K_ID: required id prefix, "" for any */
+	unsigned char kind;	/* enum kind */
+	unsigned char min;	/* K_INT range */
+	unsigned short off;	/* offset of the field in struct cfg */
+	unsigned short cap;	/* string capacity */
+	int max;
 };
 
-#define S(f, k) { #f, k, offsetof(struct cfg, f), sizeof(((struct cfg *)0)->f), 0, 0, "" }
-#define I(f, lo, hi) { #f, K_INT, offsetof(struct cfg, f), 0, lo, hi, "" }
-#define B(f) { #f, K_BOOL, offsetof(struct cfg, f), 0, 0, 1, "" }
-#define ID(f, pfx) { #f, K_ID, offsetof(struct cfg, f), sizeof(((struct cfg *)0)->f), 0, 0, pfx }
+_Static_assert(sizeof(struct cfg) <= 65535, "struct key's off is an unsigned short");
+
+#define S(f, k) { #f, "", k, 0, offsetof(struct cfg, f), sizeof(((struct cfg *)0)->f), 0 }
+#define I(f, lo, hi) { #f, "", K_INT, lo, offsetof(struct cfg, f), 0, hi }
+#define B(f) { #f, "", K_BOOL, 0, offsetof(struct cfg, f), 0, 1 }
+#define ID(f, pfx) { #f, pfx, K_ID, 0, offsetof(struct cfg, f), sizeof(((struct cfg *)0)->f), 0 }
 
 static const struct key keys[] = {
-	{ "vip", K_VIP, 0, 0, 0, 0, "" },
+	{ "vip", "", K_VIP, 0, 0, 0, 0 },
 	S(interface, K_STR),
 	ID(eni, "eni-"),
 	ID(peer_eni, "eni-"),
 	ID(vpc, "vpc-"),
 	ID(region, ""),
-	{ "api", K_API, offsetof(struct cfg, api), 0, 2, 3, "" },
+	{ "api", "", K_API, 2, offsetof(struct cfg, api), 0, 3 },
 	S(endpoint, K_ENDPOINT),
 	S(ca_file, K_PATH),
 	I(timeout, 1, 60),
@@ -61,9 +65,9 @@ static const struct key keys[] = {
 	I(fault_after, 1, 1000),
 	I(recheck_delay, 0, 2),
 	B(spot_handover),
-	{ "eip", K_EIP, 0, 0, 0, 0, "" },
-	{ "mode", K_MODE, 0, 0, 0, 0, "" },
-	{ "route_table", K_RTB, 0, 0, 0, 0, "rtb-" },
+	{ "eip", "", K_EIP, 0, 0, 0, 0 },
+	{ "mode", "", K_MODE, 0, 0, 0, 0 },
+	{ "route_table", "rtb-", K_RTB, 0, 0, 0, 0 },
 	S(metrics_file, K_PATH),
 	S(restart_command, K_CMD),
 };
@@ -75,7 +79,7 @@ const char *cfg_mode_name(int m)
 
 const char *cfg_path(const char *explicit_path)
 {
-	const char *env = getenv("TCVIP_CONFIG");
+	const char *env = util_getenv("TCVIP_CONFIG");
 
 	if (explicit_path && *explicit_path)
 		return explicit_path;
@@ -349,7 +353,7 @@ static int set_value(struct cfg *c, const struct key *k, const char *v, char *wh
 	}
 	if (util_copy(field, k->cap, v) < 0)
 		return util_fmt(why, (size_t)whylen, "%s is longer than %zu bytes", k->name,
-		    k->cap - 1), -1;
+		    (size_t)k->cap - 1), -1;
 	return 0;
 }
 
@@ -369,7 +373,7 @@ int cfg_check_private(const char *path, int fd)
 	struct stat st;
 
 	if (fstat(fd, &st) < 0) {
-		log_err("%s: %s", path, strerror(errno));
+		log_err("%s: %m", path);
 		return -1;
 	}
 	if (st.st_mode & 077) {
@@ -401,7 +405,7 @@ int cfg_check_owner(const char *path, int fd)
 	struct stat st;
 
 	if (fstat(fd, &st) < 0) {
-		log_err("%s: %s", path, strerror(errno));
+		log_err("%s: %m", path);
 		return -1;
 	}
 	return cfg_check_owner_st(path, &st);
@@ -452,7 +456,7 @@ static int read_all(const char *path, int fd, char *text, size_t cap)
 	while ((n = read(fd, text + len, cap - len)) > 0 && (len += (size_t)n) < cap)
 		;
 	if (n < 0) {
-		log_err("%s: %s", path, strerror(errno));
+		log_err("%s: %m", path);
 		return -1;
 	}
 	if (len >= cap) {
@@ -530,7 +534,7 @@ static int open_config(const char *path)
 	struct stat st;
 
 	if (fd < 0) {
-		log_err("%s: cannot read config: %s", path, strerror(errno));
+		log_err("%s: cannot read config: %m", path);
 		return -1;
 	}
 	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {

@@ -27,9 +27,9 @@ int creds_refreshable(const struct creds *cr)
 
 static int from_env(struct creds *cr)
 {
-	const char *id = getenv("TENCENTCLOUD_SECRET_ID");
-	const char *key = getenv("TENCENTCLOUD_SECRET_KEY");
-	const char *token = getenv("TENCENTCLOUD_SESSION_TOKEN");
+	const char *id = util_getenv("TENCENTCLOUD_SECRET_ID");
+	const char *key = util_getenv("TENCENTCLOUD_SECRET_KEY");
+	const char *token = util_getenv("TENCENTCLOUD_SESSION_TOKEN");
 
 	if (!id || !*id || !key || !*key)
 		return 1;

@@ -39,13 +39,14 @@ static int valid_ifname(const char *v)
 	return n > 0 && n < 16 && !strchr(v, '/') && util_printable(v) && !strchr(v, ' ');
 }
 
-struct field {
-	const char *key;
-	size_t off, cap;
+struct field {	/* 24 bytes: the key inline, narrow offset and capacity */
 	int (*valid)(const char *v);
+	char key[9];
+	unsigned char cap;
+	unsigned short off;
 };
 
-#define F(name, fn) { #name, offsetof(struct node, name), sizeof(((struct node *)0)->name), fn }
+#define F(name, fn) { fn, #name, sizeof(((struct node *)0)->name), offsetof(struct node, name) }
 static const struct field fields[] = {
 	F(instance, util_valid_id), F(mac, valid_mac), F(region, util_valid_region),
 	F(vpc, util_valid_id), F(ifname, valid_ifname), F(eni, util_valid_id), F(ip, valid_ipv4),

@@ -27,25 +27,78 @@ struct conf {
 	int n, timeout, attempts;
 };
 
+/* The IPv6 literal s into a (16 bytes): 1, else 0 (musl's inet_pton compiled here at -Oz;
+ * its dotted quad is util_ipv4_parse's, which takes and refuses the same strings). */
+static int pton6(const char *s, unsigned char *a)
+{
+	uint16_t ip[8];
+	uint32_t v4;
+	int i, j, v, d, brk = -1, need_v4 = 0;
+
+	if (*s == ':' && *++s != ':')
+		return 0;
+	for (i = 0;; i++) {
+		if (s[0] == ':' && brk < 0) {
+			brk = i;
+			ip[i & 7] = 0;
+			if (!*++s)
+				break;
+			if (i == 7)
+				return 0;
+			continue;
+		}
+		for (v = j = 0; j < 4 && (d = util_hexval((unsigned char)s[j])) >= 0; j++)
+			v = 16 * v + d;
+		if (j == 0)
+			return 0;
+		ip[i & 7] = (uint16_t)v;
+		if (!s[j] && (brk >= 0 || i == 7))
+			break;
+		if (i == 7)
+			return 0;
+		if (s[j] != ':') {
+			if (s[j] != '.' || (i < 6 && brk < 0))
+				return 0;
+			need_v4 = 1;
+			ip[++i & 7] = 0;
+			break;
+		}
+		s += j + 1;
+	}
+	if (brk >= 0) {
+		memmove(ip + brk + 7 - i, ip + brk, 2 * (size_t)(i + 1 - brk));
+		for (j = 0; j < 7 - i; j++)
+			ip[brk + j] = 0;
+	}
+	for (j = 0; j < 8; j++) {
+		*a++ = (unsigned char)(ip[j] >> 8);
+		*a++ = (unsigned char)ip[j];
+	}
+	if (!need_v4)
+		return 1;
+	if (util_ipv4_parse(s, &v4) < 0)
+		return 0;
+	memcpy(a - 4, &v4, 4);
+	return 1;
+}
+
 /* Appends the literal s (IPv4 or IPv6) to f; 0 if it is one, else -1. */
 static int add_literal(struct found *f, const char *s)
 {
 	struct dns_addr *a = &f->out[f->n];
-	struct in_addr v4;
-	struct in6_addr v6;
+	unsigned char b[16];
 
 	if (f->n >= f->max)
 		return 0;
 	memset(a, 0, sizeof *a);
-	if (inet_pton(AF_INET, s, &v4) == 1) {
+	if (util_ipv4_parse(s, &a->u.in.sin_addr.s_addr) == 0) {
 		a->u.in.sin_family = AF_INET;
 		a->u.in.sin_port = htons((uint16_t)f->port);
-		a->u.in.sin_addr = v4;
 		a->len = sizeof a->u.in;
-	} else if (inet_pton(AF_INET6, s, &v6) == 1) {
+	} else if (pton6(s, b)) {
 		a->u.in6.sin6_family = AF_INET6;
 		a->u.in6.sin6_port = htons((uint16_t)f->port);
-		a->u.in6.sin6_addr = v6;
+		memcpy(&a->u.in6.sin6_addr, b, 16);
 		a->len = sizeof a->u.in6;
 	} else {
 		return -1;
@@ -257,7 +310,7 @@ static void ask_open(struct ask *s, const struct conf *c)
 	s->n = c->n;
 	s->live = 0;
 	for (i = 0; i < c->n; i++) {
-		s->p[i].fd = socket(c->ns[i].u.sa.sa_family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+		s->p[i].fd = util_socket(c->ns[i].u.sa.sa_family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 		if (s->p[i].fd >= 0 && connect(s->p[i].fd, &c->ns[i].u.sa, c->ns[i].len) < 0)
 			close(s->p[i].fd), s->p[i].fd = -1;
 		s->p[i].events = POLLIN;

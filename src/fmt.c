@@ -74,15 +74,17 @@ static void pad(struct out *o, char c, long n)
 		put(o, &c, 1);
 }
 
+enum { LEFT = 1, ZERO = 2, PLUS = 4, SPACE = 8 };	/* the flags "-0+ ", in that order */
+
 struct spec {
-	int left, zero, plus, space, width, prec;
+	int flags, width, prec;
 };
 
 /* One integer: v's digits in base, with sign, precision and width as s says. */
 static void integer(struct out *o, const struct spec *s, uintmax_t v, int neg, unsigned base, int upper)
 {
 	const char *dig = upper ? "0123456789ABCDEF" : "0123456789abcdef";
-	char tmp[3 * sizeof v], sign = neg ? '-' : s->plus ? '+' : s->space ? ' ' : 0;
+	char tmp[3 * sizeof v], sign = neg ? '-' : s->flags & PLUS ? '+' : s->flags & SPACE ? ' ' : 0;
 	int nd = 0;
 	long zeros, total;
 
@@ -92,54 +94,49 @@ static void integer(struct out *o, const struct spec *s, uintmax_t v, int neg, u
 		tmp[sizeof tmp - 1 - nd++] = '0';
 	zeros = s->prec > nd ? s->prec - nd : 0;
 	total = (sign != 0) + zeros + nd;
-	if (s->zero && !s->left && s->prec < 0 && s->width > total)
+	if ((s->flags & (ZERO | LEFT)) == ZERO && s->prec < 0 && s->width > total)
 		zeros += s->width - total, total = s->width;
-	if (!s->left)
+	if (!(s->flags & LEFT))
 		pad(o, ' ', s->width - total);
 	if (sign)
 		put(o, &sign, 1);
 	pad(o, '0', zeros);
 	put(o, tmp + sizeof tmp - nd, (size_t)nd);
-	if (s->left)
+	if (s->flags & LEFT)
 		pad(o, ' ', s->width - total);
+}
+
+/* n bytes at str, padded to the width. */
+static void field(struct out *o, const struct spec *s, const char *str, size_t n)
+{
+	if (!(s->flags & LEFT))
+		pad(o, ' ', s->width - (long)n);
+	put(o, str, n);
+	if (s->flags & LEFT)
+		pad(o, ' ', s->width - (long)n);
 }
 
 static void string(struct out *o, const struct spec *s, const char *str)
 {
-	size_t n;
-
 	if (!str)
 		str = "(null)";
-	n = s->prec >= 0 ? strnlen(str, (size_t)s->prec) : strlen(str);
-	if (!s->left)
-		pad(o, ' ', s->width - (long)n);
-	put(o, str, n);
-	if (s->left)
-		pad(o, ' ', s->width - (long)n);
+	field(o, s, str, s->prec >= 0 ? strnlen(str, (size_t)s->prec) : strlen(str));
 }
 
 /* Reads flags, width and precision at *f into s. */
 static void parse_spec(const char **f, struct spec *s, va_list *ap)
 {
-	const char *p = *f;
+	static const char flags[] = "-0+ ";
+	const char *p = *f, *q;
 
 	memset(s, 0, sizeof *s);
 	s->prec = -1;
-	for (;; p++)
-		if (*p == '-')
-			s->left = 1;
-		else if (*p == '0')
-			s->zero = 1;
-		else if (*p == '+')
-			s->plus = 1;
-		else if (*p == ' ')
-			s->space = 1;
-		else
-			break;
+	for (; *p && (q = strchr(flags, *p)); p++)
+		s->flags |= 1 << (q - flags);
 	if (*p == '*') {
 		s->width = va_arg(*ap, int), p++;
 		if (s->width < 0)
-			s->left = 1, s->width = s->width == INT_MIN ? INT_MAX : -s->width;
+			s->flags |= LEFT, s->width = s->width == INT_MIN ? INT_MAX : -s->width;
 	}
 	for (; *p >= '0' && *p <= '9'; p++)
 		s->width = s->width > (INT_MAX - 9) / 10 ? INT_MAX : s->width * 10 + (*p - '0');
@@ -203,9 +200,7 @@ static int convert(struct out *o, const char **f, const struct spec *s, va_list 
 		break;
 	case 'c':
 		c = (char)va_arg(*ap, int);
-		pad(o, ' ', s->left ? 0 : s->width - 1);
-		put(o, &c, 1);
-		pad(o, ' ', s->left ? s->width - 1 : 0);
+		field(o, s, &c, 1);
 		break;
 	case 's':
 		string(o, s, va_arg(*ap, const char *));

@@ -2,7 +2,6 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
-#include <strings.h>
 #include <unistd.h>
 
 #include "http.h"
@@ -127,9 +126,23 @@ static int split_field(const char *l, size_t n, size_t *name_len, const char **v
 	return 0;
 }
 
+/* 1 if a and b (n bytes each, no NUL among them) are equal but for ASCII case: what
+ * strncasecmp tells of field names, without linking it. */
+static int same_ci(const char *a, const char *b, size_t n)
+{
+	unsigned char x, y;
+
+	for (; n; n--) {
+		x = (unsigned char)*a++, y = (unsigned char)*b++;
+		if ((x >= 'A' && x <= 'Z' ? x + 32 : x) != (y >= 'A' && y <= 'Z' ? y + 32 : y))
+			return 0;
+	}
+	return 1;
+}
+
 static int name_is(const char *l, size_t n, const char *name)
 {
-	return n == strlen(name) && strncasecmp(l, name, n) == 0;
+	return n == strlen(name) && same_ci(l, name, n);
 }
 
 static int parse_content_length(const char *v, size_t n, long long *out)
@@ -431,7 +444,7 @@ static int valid_extra(const char *x)
 		    name_is(x, nl, "transfer-encoding"))
 			return 0;
 		for (i = 0; i < n; i++)
-			if (lens[i] == nl && !strncasecmp(names[i], x, nl))
+			if (lens[i] == nl && same_ci(names[i], x, nl))
 				return 0;
 		names[n] = x;
 		lens[n++] = nl;
@@ -467,7 +480,7 @@ static int valid_request(const struct http_conn *c, const char *method, const ch
 static int build_head(const struct http_conn *c, const char *method, const char *path,
     const char *extra, size_t body_len, char *buf, size_t cap)
 {
-	char hostport[300];
+	char hostport[300], clen[40];
 	const char *lb = strchr(c->host, ':') ? "[" : "", *rb = *lb ? "]" : "";
 	int n;
 
@@ -477,12 +490,11 @@ static int build_head(const struct http_conn *c, const char *method, const char 
 		n = snprintf(hostport, sizeof hostport, "%s%s%s:%d", lb, c->host, rb, c->port);
 	if (n < 0 || (size_t)n >= sizeof hostport)
 		return -1;
-	if (!strcmp(method, "GET") && body_len == 0)
-		n = snprintf(buf, cap, "%s %s HTTP/1.1\r\nHost: %s\r\nConnection: keep-alive\r\n%s\r\n",
-		    method, path, hostport, extra ? extra : "");
-	else
-		n = snprintf(buf, cap, "%s %s HTTP/1.1\r\nHost: %s\r\nContent-Length: %zu\r\n"
-		    "Connection: keep-alive\r\n%s\r\n", method, path, hostport, body_len, extra ? extra : "");
+	*clen = 0;
+	if (strcmp(method, "GET") || body_len)
+		snprintf(clen, sizeof clen, "Content-Length: %zu\r\n", body_len);
+	n = snprintf(buf, cap, "%s %s HTTP/1.1\r\nHost: %s\r\n%sConnection: keep-alive\r\n%s\r\n",
+	    method, path, hostport, clen, extra ? extra : "");
 	if (n < 0 || (size_t)n >= cap) {
 		log_err("%s:%d: %s %s: request head larger than the %zu-byte buffer", c->host, c->port,
 		    method, path, cap);
@@ -543,7 +555,7 @@ static void log_xfer(struct http_conn *c, const char *action)
 	else if (c->use_tls)
 		log_err("%s:%d: %s: TLS: %s", c->host, c->port, action, tls_error(&c->tls, why, sizeof why));
 	else
-		log_err("%s:%d: %s: %s", c->host, c->port, action, strerror(e));
+		log_err("%s:%d: %s: %m", c->host, c->port, action);
 }
 
 /* The peer dropped the connection (as opposed to a timeout or a protocol error). */

@@ -41,7 +41,7 @@ static int connect_one(const struct dns_addr *ai, long long deadline_ms, int *er
 	socklen_t len = sizeof *err;
 	int fd, one = 1, w;
 
-	fd = socket(ai->u.sa.sa_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	fd = util_socket(ai->u.sa.sa_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (fd < 0) {
 		*err = errno;
 		return -1;

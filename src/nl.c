@@ -5,6 +5,7 @@
 #include <poll.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <sys/time.h>
 #include <time.h>
 #include <unistd.h>
@@ -389,11 +390,11 @@ static int rx_run(struct nl *n, struct nl_rx *rx, const char *obj, const char *w
 		m.msg_iov = &iov;
 		m.msg_iovlen = 1;
 		if (r > 0)
-			r = recvmsg(n->fd, &m, 0);
+			r = syscall(SYS_recvmsg, n->fd, &m, 0);	/* m zeroed, padding too */
 		if (r < 0 && (errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK))
 			continue;
 		if (r < 0) {
-			log_err("%s: %s: netlink receive: %s", obj, what, strerror(errno));
+			log_err("%s: %s: netlink receive: %m", obj, what);
 			return -1;
 		}
 		if (m.msg_flags & MSG_TRUNC) {
@@ -481,7 +482,7 @@ int nl_open(struct nl *n)
 
 	n->seq = (unsigned)time(NULL);
 	n->pid = 0;
-	n->fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, K_ROUTE);
+	n->fd = util_socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, K_ROUTE);
 	if (n->fd < 0)
 		step = "socket";
 	else if (setsockopt(n->fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv) < 0)
@@ -495,7 +496,7 @@ int nl_open(struct nl *n)
 		step = "getsockname";
 	}
 	if (step) {
-		log_err("netlink: %s: %s", step, strerror(errno));
+		log_err("netlink: %s: %m", step);
 		nl_close(n);
 		return -1;
 	}

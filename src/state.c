@@ -63,7 +63,7 @@ int state_dir_ensure(const char *dir)
 	if (fd < 0 && errno == ENOENT) {
 		if (util_copy(path, sizeof path, dir) < 0 || mkdir_parents(path) < 0 ||
 		    (mkdir(dir, 0700) < 0 && errno != EEXIST)) {
-			log_err("%s: cannot create state_dir: %s", dir, strerror(errno));
+			log_err("%s: cannot create state_dir: %m", dir);
 			return -1;
 		}
 		fd = dir_open(dir);
@@ -73,12 +73,12 @@ int state_dir_ensure(const char *dir)
 		return -1;
 	}
 	if (fstat(fd, &st) < 0)
-		log_err("%s: state_dir: %s", dir, strerror(errno));
+		log_err("%s: state_dir: %m", dir);
 	else if (st.st_uid != geteuid())
 		log_err("%s: state_dir is owned by uid %u, not by this user; refusing it", dir,
 		    (unsigned)st.st_uid);
 	else if ((st.st_mode & 077) && fchmod(fd, 0700) < 0)
-		log_err("%s: cannot make state_dir private: %s", dir, strerror(errno));
+		log_err("%s: cannot make state_dir private: %m", dir);
 	else
 		rc = 0;
 	if (rc == 0 && (st.st_mode & 077)) {
@@ -127,15 +127,15 @@ static int write_file(const char *dir, const char *name, const void *data, size_
 	if (fd < 0 && errno == EEXIST && unlinkat(dfd, tmp, 0) == 0)	/* left by a dead writer of our pid */
 		fd = openat(dfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, mode);
 	if (fd < 0)
-		log_err("%s/%s: cannot create: %s", dir, tmp, strerror(errno));
+		log_err("%s/%s: cannot create: %m", dir, tmp);
 	else if (write_all(fd, data, len) < 0 || (sync && fsync(fd) < 0))
-		log_err("%s/%s: write failed: %s", dir, tmp, strerror(errno));
+		log_err("%s/%s: write failed: %m", dir, tmp);
 	else {
 		int closed = close(fd);
 
 		fd = -1;
 		if (closed < 0 || renameat(dfd, tmp, dfd, name) < 0)
-			log_err("%s/%s: rename failed: %s", dir, name, strerror(errno));
+			log_err("%s/%s: rename failed: %m", dir, name);
 		else
 			rc = 0;
 	}
@@ -285,14 +285,14 @@ int state_lock_file(const char *dir, const char *name, long long timeout_ms)
 	fd = openat(dfd, name, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
 	close(dfd);
 	if (fd < 0) {
-		log_err("%s: cannot open lock: %s", path, strerror(errno));
+		log_err("%s: cannot open lock: %m", path);
 		return -1;
 	}
 	for (;;) {
 		if (flock(fd, LOCK_EX | LOCK_NB) == 0)
 			return fd;
 		if (errno != EWOULDBLOCK && errno != EINTR) {
-			log_err("%s: flock: %s", path, strerror(errno));
+			log_err("%s: flock: %m", path);
 			break;
 		}
 		if (util_now_ms() >= deadline)

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -183,11 +184,11 @@ static int link_one(const char *dir, const char *name, const char *target,
 	}
 	unlink(tmp);
 	if (symlink(target, tmp) < 0) {
-		log_err("%s: cannot make a symlink: %s", tmp, strerror(errno));
+		log_err("%s: cannot make a symlink: %m", tmp);
 		return -1;
 	}
 	if (rename(tmp, path) < 0) {
-		log_err("%s: cannot install: %s", path, strerror(errno));
+		log_err("%s: cannot install: %m", path);
 		unlink(tmp);
 		return -1;
 	}
@@ -212,7 +213,7 @@ static int make_dirs(const char *dir)
 			continue;
 		p[i] = 0;
 		if (mkdir(p, 0755) < 0 && errno != EEXIST) {
-			log_err("%s: cannot create: %s", p, strerror(errno));
+			log_err("%s: cannot create: %m", p);
 			return -1;
 		}
 		p[i] = c;
@@ -265,7 +266,7 @@ static int install_main(int argc, char **argv)
 	}
 	n = readlink("/proc/self/exe", self, sizeof self - 1);
 	if (n <= 0) {
-		log_err("/proc/self/exe: cannot find this binary's path: %s", strerror(errno));
+		log_err("/proc/self/exe: cannot find this binary's path: %m");
 		return 1;
 	}
 	self[n] = 0;
@@ -351,7 +352,9 @@ int tcvip_main(int argc, char **argv)
 
 	if (argc < 1)
 		return TCVIP_EXIT_NOAPPLET;
-	prctl(PR_SET_DUMPABLE, 0);	/* no core dump or ptrace of a process holding keys */
+	/* no core dump or ptrace of a process holding keys (the syscall: musl's prctl is a
+	 * varargs wrapper around it) */
+	syscall(SYS_prctl, PR_SET_DUMPABLE, 0L, 0L, 0L, 0L);
 	base = strrchr(argv[0], '/');
 	base = base ? base + 1 : argv[0];
 	if (!strncmp(base, "tcvip", 5))	/* tcvip, tcvip-1.2, ...: the binary's own name */

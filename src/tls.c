@@ -49,91 +49,79 @@ static struct tls_priv *priv(struct tls_conn *t)
 
 /* Codes and names from one list: a byte per code plus the packed names ("A\0B\0..."),
  * a quarter of the size of a pointer table. A code above 255 fails to compile (-Woverflow). */
-#define TLS_ERRS(E) \
-	E(BR_ERR_OK) E(BR_ERR_BAD_PARAM) E(BR_ERR_BAD_STATE) E(BR_ERR_UNSUPPORTED_VERSION) \
-	E(BR_ERR_BAD_VERSION) E(BR_ERR_BAD_LENGTH) E(BR_ERR_TOO_LARGE) E(BR_ERR_BAD_MAC) \
-	E(BR_ERR_NO_RANDOM) E(BR_ERR_UNKNOWN_TYPE) E(BR_ERR_UNEXPECTED) E(BR_ERR_BAD_CCS) \
-	E(BR_ERR_BAD_ALERT) E(BR_ERR_BAD_HANDSHAKE) E(BR_ERR_OVERSIZED_ID) \
-	E(BR_ERR_BAD_CIPHER_SUITE) E(BR_ERR_BAD_COMPRESSION) E(BR_ERR_BAD_FRAGLEN) \
-	E(BR_ERR_BAD_SECRENEG) E(BR_ERR_EXTRA_EXTENSION) E(BR_ERR_BAD_SNI) \
-	E(BR_ERR_BAD_HELLO_DONE) E(BR_ERR_LIMIT_EXCEEDED) E(BR_ERR_BAD_FINISHED) \
-	E(BR_ERR_RESUME_MISMATCH) E(BR_ERR_INVALID_ALGORITHM) E(BR_ERR_BAD_SIGNATURE) \
-	E(BR_ERR_WRONG_KEY_USAGE) E(BR_ERR_NO_CLIENT_AUTH) E(BR_ERR_IO) \
-	E(BR_ERR_X509_OK) E(BR_ERR_X509_INVALID_VALUE) E(BR_ERR_X509_TRUNCATED) \
-	E(BR_ERR_X509_EMPTY_CHAIN) E(BR_ERR_X509_INNER_TRUNC) E(BR_ERR_X509_BAD_TAG_CLASS) \
-	E(BR_ERR_X509_BAD_TAG_VALUE) E(BR_ERR_X509_INDEFINITE_LENGTH) \
-	E(BR_ERR_X509_EXTRA_ELEMENT) E(BR_ERR_X509_UNEXPECTED) E(BR_ERR_X509_NOT_CONSTRUCTED) \
-	E(BR_ERR_X509_NOT_PRIMITIVE) E(BR_ERR_X509_PARTIAL_BYTE) E(BR_ERR_X509_BAD_BOOLEAN) \
-	E(BR_ERR_X509_OVERFLOW) E(BR_ERR_X509_BAD_DN) E(BR_ERR_X509_BAD_TIME) \
-	E(BR_ERR_X509_UNSUPPORTED) E(BR_ERR_X509_LIMIT_EXCEEDED) E(BR_ERR_X509_WRONG_KEY_TYPE) \
-	E(BR_ERR_X509_BAD_SIGNATURE) E(BR_ERR_X509_TIME_UNKNOWN) E(BR_ERR_X509_EXPIRED) \
-	E(BR_ERR_X509_DN_MISMATCH) E(BR_ERR_X509_BAD_SERVER_NAME) \
-	E(BR_ERR_X509_CRITICAL_EXTENSION) E(BR_ERR_X509_NOT_CA) \
-	E(BR_ERR_X509_FORBIDDEN_KEY_USAGE) E(BR_ERR_X509_WEAK_PUBLIC_KEY) \
-	E(BR_ERR_X509_NOT_TRUSTED)
-#define ERR_CODE(x) x,
+#define TLS_ERRS(E, X) \
+	E(OK) E(BAD_PARAM) E(BAD_STATE) E(UNSUPPORTED_VERSION) E(BAD_VERSION) E(BAD_LENGTH) E(TOO_LARGE) \
+	E(BAD_MAC) E(NO_RANDOM) E(UNKNOWN_TYPE) E(UNEXPECTED) E(BAD_CCS) E(BAD_ALERT) E(BAD_HANDSHAKE) \
+	E(OVERSIZED_ID) E(BAD_CIPHER_SUITE) E(BAD_COMPRESSION) E(BAD_FRAGLEN) E(BAD_SECRENEG) \
+	E(EXTRA_EXTENSION) E(BAD_SNI) E(BAD_HELLO_DONE) E(LIMIT_EXCEEDED) E(BAD_FINISHED) \
+	E(RESUME_MISMATCH) E(INVALID_ALGORITHM) E(BAD_SIGNATURE) E(WRONG_KEY_USAGE) E(NO_CLIENT_AUTH) \
+	E(IO) \
+	X(OK) X(INVALID_VALUE) X(TRUNCATED) X(EMPTY_CHAIN) X(INNER_TRUNC) X(BAD_TAG_CLASS) \
+	X(BAD_TAG_VALUE) X(INDEFINITE_LENGTH) X(EXTRA_ELEMENT) X(UNEXPECTED) X(NOT_CONSTRUCTED) \
+	X(NOT_PRIMITIVE) X(PARTIAL_BYTE) X(BAD_BOOLEAN) X(OVERFLOW) X(BAD_DN) X(BAD_TIME) X(UNSUPPORTED) \
+	X(LIMIT_EXCEEDED) X(WRONG_KEY_TYPE) X(BAD_SIGNATURE) X(TIME_UNKNOWN) X(EXPIRED) X(DN_MISMATCH) \
+	X(BAD_SERVER_NAME) X(CRITICAL_EXTENSION) X(NOT_CA) X(FORBIDDEN_KEY_USAGE) X(WEAK_PUBLIC_KEY) \
+	X(NOT_TRUSTED)
+#define ERR_CODE(x) BR_ERR_##x,
+#define X509_CODE(x) BR_ERR_X509_##x,
 #define ERR_NAME(x) #x "\0"
-static const unsigned char tls_err_codes[] = { TLS_ERRS(ERR_CODE) };
-static const char tls_err_names[] = TLS_ERRS(ERR_NAME);
+static const unsigned char tls_err_codes[] = { TLS_ERRS(ERR_CODE, X509_CODE) };
+static const char tls_err_names[] = TLS_ERRS(ERR_NAME, ERR_NAME) "UNKNOWN";	/* and none's */
 #undef ERR_CODE
+#undef X509_CODE
 #undef ERR_NAME
 
+/* The BR_ERR_ name of err, in a static buffer (the table holds the names without it). */
 const char *tls_strerror(int err)
 {
+	static char buf[48];
 	const char *name = tls_err_names;
 	size_t i;
 
+	for (i = 0; i < sizeof tls_err_codes && tls_err_codes[i] != err; i++)
+		name += strlen(name) + 1;
 	if (err >= BR_ERR_SEND_FATAL_ALERT && err < BR_ERR_SEND_FATAL_ALERT + 256)
-		return "BR_ERR_SEND_FATAL_ALERT";
-	if (err >= BR_ERR_RECV_FATAL_ALERT && err < BR_ERR_RECV_FATAL_ALERT + 256)
-		return "BR_ERR_RECV_FATAL_ALERT";
-	for (i = 0; i < sizeof tls_err_codes; i++, name += strlen(name) + 1)
-		if (tls_err_codes[i] == err)
-			return name;
-	return "BR_ERR_UNKNOWN";
+		name = "SEND_FATAL_ALERT";
+	else if (err >= BR_ERR_RECV_FATAL_ALERT && err < BR_ERR_RECV_FATAL_ALERT + 256)
+		name = "RECV_FATAL_ALERT";
+	memcpy(buf, "BR_ERR_X509_", 12);
+	strcpy(buf + (err >= BR_ERR_X509_OK && i < sizeof tls_err_codes ? 12 : 7), name);
+	return buf;
 }
 
-/* The TLS alerts a misconfigured peer typically sends. */
+/* The TLS alerts a misconfigured peer typically sends: codes and packed names, as above. */
+static const unsigned char alert_codes[] = { 0, 10, 20, 40, 42, 43, 45, 46, 47, 48, 50, 51, 70, 71, 80, 112 };
+static const char alert_names[] =
+	"close_notify\0" "unexpected_message\0" "bad_record_mac\0" "handshake_failure\0"
+	"bad_certificate\0" "unsupported_certificate\0" "certificate_expired\0"
+	"certificate_unknown\0" "illegal_parameter\0" "unknown_ca\0" "decode_error\0"
+	"decrypt_error\0" "protocol_version\0" "insufficient_security\0" "internal_error\0"
+	"unrecognized_name\0" "alert";
+
 static const char *alert_name(int a)
 {
-	switch (a) {
-	case 0: return "close_notify";
-	case 10: return "unexpected_message";
-	case 20: return "bad_record_mac";
-	case 40: return "handshake_failure";
-	case 42: return "bad_certificate";
-	case 43: return "unsupported_certificate";
-	case 45: return "certificate_expired";
-	case 46: return "certificate_unknown";
-	case 47: return "illegal_parameter";
-	case 48: return "unknown_ca";
-	case 50: return "decode_error";
-	case 51: return "decrypt_error";
-	case 70: return "protocol_version";
-	case 71: return "insufficient_security";
-	case 80: return "internal_error";
-	case 112: return "unrecognized_name";
-	default: return "alert";
-	}
+	const char *name = alert_names;
+	size_t i;
+
+	for (i = 0; i < sizeof alert_codes && alert_codes[i] != a; i++)
+		name += strlen(name) + 1;
+	return name;
 }
 
 static const char *describe(const struct tls_priv *p, char *out, size_t cap)
 {
 	int err = br_ssl_engine_last_error(&p->cc.eng), n;
-	const char *name = tls_strerror(err);
+	const char *name = tls_strerror(err), *why = NULL;
 
-	if (err == BR_ERR_IO && p->io_errno == ETIMEDOUT)
-		n = snprintf(out, cap, "%s: timed out", name);
-	else if (err == BR_ERR_IO && p->eof)
-		n = snprintf(out, cap, "%s: connection closed by peer", name);
-	else if (err == BR_ERR_IO && p->io_errno)
-		n = snprintf(out, cap, "%s: %s", name, strerror(p->io_errno));
+	if (err == BR_ERR_IO)
+		why = p->io_errno == ETIMEDOUT ? "timed out" : p->eof ? "connection closed by peer"
+		    : p->io_errno ? strerror(p->io_errno) : NULL;
+	if (why)
+		n = snprintf(out, cap, "%s: %s", name, why);
 	else if (err >= BR_ERR_RECV_FATAL_ALERT)
 		n = snprintf(out, cap, "%s (%s %d)", name, alert_name(err & 255), err & 255);
-	else if (err == BR_ERR_OK)
-		n = snprintf(out, cap, "connection closed");
 	else
-		n = snprintf(out, cap, "%s", name);
+		n = snprintf(out, cap, "%s", err == BR_ERR_OK ? "connection closed" : name);
 	if (n < 0 || (size_t)n >= cap)
 		return name;	/* the bare name always fits the story */
 	return out;

@@ -291,7 +291,7 @@ static int posix_form(const char *s)
 static void zone_load(void)
 {
 	static const char *const dirs[] = { "/usr/share/zoneinfo/", "/share/zoneinfo/", "/etc/zoneinfo/" };
-	const char *s = getenv("TZ");
+	const char *s = util_getenv("TZ");
 	char path[256];
 	size_t i;
 

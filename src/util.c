@@ -6,7 +6,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "tz.h"
 #include "util.h"
@@ -284,4 +286,20 @@ void util_wipe(void *p, size_t n)
 
 	while (n--)
 		*v++ = 0;
+}
+
+int util_socket(int domain, int type, int protocol)
+{
+	return (int)syscall(SYS_socket, domain, type, protocol);
+}
+
+char *util_getenv(const char *name)
+{
+	size_t n = strlen(name);
+	char **e;
+
+	for (e = environ; e && *e; e++)
+		if (!strncmp(*e, name, n) && (*e)[n] == '=')
+			return *e + n + 1;
+	return NULL;
 }

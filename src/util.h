@@ -41,4 +41,9 @@ void util_wipe(void *p, size_t n);
 int util_words(char *s, char **w, int max);
 /* Trims ASCII white space at both ends, in place; returns s. */
 char *util_trim(char *s);
+/* socket(2) by its syscall: musl's wrapper only adds a fallback for kernels older than
+ * SOCK_CLOEXEC (2.6.27). */
+int util_socket(int domain, int type, int protocol);
+/* getenv for a name without '=': the same answer, read from environ. */
+char *util_getenv(const char *name);
 #endif
