@@ -425,9 +425,9 @@ static int api_error(struct cloud *cl, const char *action, int obj, const char *
 	char code[96], msg[256];
 	int k;
 
-	if (json_str(&cl->resp, json_get(&cl->resp, obj, ck), code, sizeof code) < 1)
+	if (json_get_str(&cl->resp, obj, ck, code, sizeof code) < 1)
 		util_copy(code, sizeof code, dflt);
-	if (json_str(&cl->resp, json_get(&cl->resp, obj, mk), msg, sizeof msg) < 0)
+	if (json_get_str(&cl->resp, obj, mk, msg, sizeof msg) < 0)
 		msg[0] = 0;
 	set_error(cl, code, msg);
 	k = classify(cl->code);
@@ -449,7 +449,7 @@ static int answer3(struct cloud *cl, const char *action, const struct http_resp 
 		set_error(cl, "malformed", "no Response object");
 		return CLOUD_RETRY;
 	}
-	if (json_str(&cl->resp, json_get(&cl->resp, cl->resp_obj, "RequestId"), rid, sizeof rid) > 0)
+	if (json_get_str(&cl->resp, cl->resp_obj, "RequestId", rid, sizeof rid) > 0)
 		log_sanitize(cl->request_id, sizeof cl->request_id, rid, strlen(rid));
 	err = json_get(&cl->resp, cl->resp_obj, "Error");
 	if (err < 0)
@@ -615,8 +615,7 @@ static void filter(struct json_w *w, const char *name, const char *const *values
 	int i;
 
 	json_w_obj(w);
-	json_w_key(w, "Name");
-	json_w_str(w, name);
+	json_w_kstr(w, "Name", name);
 	json_w_key(w, "Values");
 	json_w_arr(w);
 	for (i = 0; i < n; i++)
@@ -713,11 +712,11 @@ static int match_mac(struct cloud *cl, int e, void *arg)
 	struct find_eni *f = arg;
 	char mac[32];
 
-	if (json_str(&cl->resp, json_get(&cl->resp, e, k3(cl, "MacAddress", "macAddress")), mac,
+	if (json_get_str(&cl->resp, e, k3(cl, "MacAddress", "macAddress"), mac,
 	    sizeof mac) < 0 || strcasecmp(mac, f->mac))
 		return 0;
-	if (json_str(&cl->resp, json_get(&cl->resp, e, k3(cl, "NetworkInterfaceId",
-	    "networkInterfaceId")), f->eni, CLOUD_ID_LEN) > 0 && util_valid_id(f->eni))
+	if (json_get_str(&cl->resp, e, k3(cl, "NetworkInterfaceId",
+	    "networkInterfaceId"), f->eni, CLOUD_ID_LEN) > 0 && util_valid_id(f->eni))
 		return 1;
 	f->eni[0] = 0;	/* not an id: as good as none */
 	return 0;
@@ -740,8 +739,7 @@ int cloud_find_eni(struct cloud *cl, const char *vpc, const char *instance, cons
 	if (*vpc)
 		filter(&w, "vpc-id", &vpc, 1);
 	json_w_end_arr(&w);
-	json_w_key(&w, "Limit");
-	json_w_int(&w, 100);
+	json_w_kint(&w, "Limit", 100);
 	if (body_end(cl, &w) < 0)
 		return CLOUD_FATAL;
 	rc = call(cl, "DescribeNetworkInterfaces", cl->body, p, *vpc ? 3 : 2);
@@ -769,22 +767,22 @@ static int note_holder(struct cloud *cl, int e, void *arg)
 	int set, i, a, v;
 	uint32_t addr;
 
-	if (json_str(j, json_get(j, e, k3(cl, "NetworkInterfaceId", "networkInterfaceId")), eni,
+	if (json_get_str(j, e, k3(cl, "NetworkInterfaceId", "networkInterfaceId"), eni,
 	    sizeof eni) < 1 || !util_valid_id(eni))
 		return 0;
 	set = json_get(j, e, k3(cl, "PrivateIpAddressSet", "privateIpAddressesSet"));
 	for (i = 0; (a = json_elem(j, set, i)) >= 0; i++) {
-		if (json_str(j, json_get(j, a, k3(cl, "PrivateIpAddress", "privateIpAddress")), ip,
+		if (json_get_str(j, a, k3(cl, "PrivateIpAddress", "privateIpAddress"), ip,
 		    sizeof ip) < 0 || util_ipv4_parse(ip, &addr) < 0)
 			continue;
 		for (v = 0; v < hs->n; v++) {
 			if (hs->h[v].vip != addr)
 				continue;
 			util_copy(hs->h[v].eni, sizeof hs->h[v].eni, eni);
-			hs->h[v].busy = json_str(j, json_get(j, a, "State"), state, sizeof state) > 0 &&
+			hs->h[v].busy = json_get_str(j, a, "State", state, sizeof state) > 0 &&
 			    strcmp(state, "AVAILABLE") != 0;
 			/* [MODELS] PrivateIpAddressSpecification.AddressId: the EIP bound to this IP */
-			if (json_str(j, json_get(j, a, k3(cl, "AddressId", "eipId")), hs->h[v].eip,
+			if (json_get_str(j, a, k3(cl, "AddressId", "eipId"), hs->h[v].eip,
 			    sizeof hs->h[v].eip) < 1 || !util_valid_id(hs->h[v].eip))
 				hs->h[v].eip[0] = 0;
 		}
@@ -820,10 +818,8 @@ static int holders_body(struct cloud *cl, const char *vpc, const char *const *ip
 	if (n == 1)
 		filter(&w, "ip-exact-match", &exact, 1);
 	json_w_end_arr(&w);
-	json_w_key(&w, "Offset");
-	json_w_int(&w, offset);
-	json_w_key(&w, "Limit");
-	json_w_int(&w, 100);
+	json_w_kint(&w, "Offset", offset);
+	json_w_kint(&w, "Limit", 100);
 	return body_end(cl, &w);
 }
 
@@ -890,24 +886,24 @@ static void read_address(struct cloud *cl, int a, struct cloud_eip *e, int n)
 	uint32_t addr;
 	int i;
 
-	if (json_str(j, json_get(j, a, "AddressId"), id, sizeof id) < 1)
+	if (json_get_str(j, a, "AddressId", id, sizeof id) < 1)
 		return;
 	for (i = 0; i < n; i++) {
 		if (strcmp(e[i].id, id))
 			continue;
 		e[i].found = 1;
 		/* from the network, logged and printed: an address or nothing, status sanitised */
-		if (json_str(j, json_get(j, a, "AddressIp"), e[i].ip, sizeof e[i].ip) < 1 ||
+		if (json_get_str(j, a, "AddressIp", e[i].ip, sizeof e[i].ip) < 1 ||
 		    util_ipv4_parse(e[i].ip, &addr) < 0)
 			e[i].ip[0] = 0;
-		if (json_str(j, json_get(j, a, "AddressStatus"), pip, sizeof pip) < 0)
+		if (json_get_str(j, a, "AddressStatus", pip, sizeof pip) < 0)
 			pip[0] = 0;
 		log_sanitize(e[i].status, sizeof e[i].status, pip, strlen(pip));
 		/* unbound: NetworkInterfaceId and PrivateAddressIp are null ([MODELS] Address) */
-		if (json_str(j, json_get(j, a, "NetworkInterfaceId"), e[i].eni, sizeof e[i].eni) < 1 ||
+		if (json_get_str(j, a, "NetworkInterfaceId", e[i].eni, sizeof e[i].eni) < 1 ||
 		    !util_valid_id(e[i].eni))
 			e[i].eni[0] = 0;
-		if (json_str(j, json_get(j, a, "PrivateAddressIp"), pip, sizeof pip) < 1 ||
+		if (json_get_str(j, a, "PrivateAddressIp", pip, sizeof pip) < 1 ||
 		    util_ipv4_parse(pip, &e[i].private_ip) < 0)
 			e[i].private_ip = 0;
 	}
@@ -930,8 +926,7 @@ enum cloud_rc cloud_addresses(struct cloud *cl, struct cloud_eip *e, int n)
 		e[i].private_ip = 0;
 	}
 	json_w_end_arr(&w);
-	json_w_key(&w, "Limit");
-	json_w_int(&w, 100);
+	json_w_kint(&w, "Limit", 100);
 	if (body_end(cl, &w) < 0)
 		return CLOUD_FATAL;
 	rc = call(cl, "DescribeAddresses", cl->body, NULL, 0);
@@ -977,12 +972,9 @@ enum cloud_rc cloud_eip_bind(struct cloud *cl, const char *eip, const char *eni,
 	int rc;
 
 	body_begin(cl, &w);
-	json_w_key(&w, "AddressId");
-	json_w_str(&w, eip);
-	json_w_key(&w, "NetworkInterfaceId");
-	json_w_str(&w, eni);
-	json_w_key(&w, "PrivateIpAddress");
-	json_w_str(&w, util_ipv4_str(ip, text));
+	json_w_kstr(&w, "AddressId", eip);
+	json_w_kstr(&w, "NetworkInterfaceId", eni);
+	json_w_kstr(&w, "PrivateIpAddress", util_ipv4_str(ip, text));
 	if (cl->cfg->api != 3 || body_end(cl, &w) < 0)
 		return CLOUD_FATAL;
 	rc = call(cl, "AssociateAddress", cl->body, NULL, 0);
@@ -1014,7 +1006,7 @@ enum cloud_rc cloud_eip_task(struct cloud *cl, const char *task, enum cloud_task
 	rc = call(cl, "DescribeTaskResult", cl->body, NULL, 0);
 	if (rc != CLOUD_OK)
 		return (enum cloud_rc)rc;
-	if (json_str(&cl->resp, json_get(&cl->resp, cl->resp_obj, "Result"), result,
+	if (json_get_str(&cl->resp, cl->resp_obj, "Result", result,
 	    sizeof result) < 1)
 		return CLOUD_RETRY;
 	if ((*st = task_word(result)) == CLOUD_TASK_FAILED)
@@ -1047,12 +1039,9 @@ int cloud_migrate(struct cloud *cl, const char *vpc, uint32_t vip, const char *f
 	int rc;
 
 	body_begin(cl, &w);
-	json_w_key(&w, "SourceNetworkInterfaceId");
-	json_w_str(&w, from);
-	json_w_key(&w, "DestinationNetworkInterfaceId");
-	json_w_str(&w, to);
-	json_w_key(&w, "PrivateIpAddress");
-	json_w_str(&w, ip);
+	json_w_kstr(&w, "SourceNetworkInterfaceId", from);
+	json_w_kstr(&w, "DestinationNetworkInterfaceId", to);
+	json_w_kstr(&w, "PrivateIpAddress", ip);
 	if (body_end(cl, &w) < 0)
 		return CLOUD_FATAL;
 	rc = call(cl, "MigratePrivateIpAddress", cl->body, p, 4);
@@ -1070,8 +1059,7 @@ int cloud_assign(struct cloud *cl, const char *vpc, const char *eni, const uint3
 	if (n > 64)
 		return CLOUD_FATAL;
 	body_begin(cl, &w);
-	json_w_key(&w, "NetworkInterfaceId");
-	json_w_str(&w, eni);
+	json_w_kstr(&w, "NetworkInterfaceId", eni);
 	json_w_key(&w, "PrivateIpAddresses");
 	json_w_arr(&w);
 	for (i = 0; i < n; i++) {
@@ -1079,8 +1067,7 @@ int cloud_assign(struct cloud *cl, const char *vpc, const char *eni, const uint3
 		util_fmt(key[i], sizeof key[i], "privateIpAddressSet.%d", i);
 		p[np++] = (struct sign_param){ key[i], ip[i] };
 		json_w_obj(&w);
-		json_w_key(&w, "PrivateIpAddress");
-		json_w_str(&w, ip[i]);
+		json_w_kstr(&w, "PrivateIpAddress", ip[i]);
 		json_w_end_obj(&w);
 	}
 	json_w_end_arr(&w);
@@ -1099,7 +1086,7 @@ static void task_output(struct cloud *cl, int obj, const char *key, char *out, s
 	if (!cap)
 		return;
 	*out = 0;
-	n = json_str(&cl->resp, json_get(&cl->resp, obj, key), raw, sizeof raw);
+	n = json_get_str(&cl->resp, obj, key, raw, sizeof raw);
 	if (n > 0)
 		log_sanitize(out, cap, raw, (size_t)n);
 }
@@ -1109,7 +1096,7 @@ static enum cloud_rc task_status3(struct cloud *cl, enum cloud_task_state *st, c
 {
 	char status[32];
 
-	if (json_str(&cl->resp, json_get(&cl->resp, cl->resp_obj, "Status"), status,
+	if (json_get_str(&cl->resp, cl->resp_obj, "Status", status,
 	    sizeof status) < 1)
 		return CLOUD_RETRY;
 	if ((*st = task_word(status)) == CLOUD_TASK_FAILED) {
@@ -1187,10 +1174,10 @@ static int parse_route(const struct json *j, int o, struct cloud_route *r)
 
 	r->desc[0] = 0;
 	if (json_int(j, json_get(j, o, "RouteId"), &r->id) < 0 ||
-	    json_str(j, json_get(j, o, "RouteItemId"), r->item, sizeof r->item) < 0 ||
+	    json_get_str(j, o, "RouteItemId", r->item, sizeof r->item) < 0 ||
 	    (*r->item && !util_valid_id(r->item)) ||
-	    json_str(j, json_get(j, o, "GatewayType"), r->type, sizeof r->type) < 1 ||
-	    json_str(j, json_get(j, o, "GatewayId"), r->gateway, sizeof r->gateway) < 0 ||
+	    json_get_str(j, o, "GatewayType", r->type, sizeof r->type) < 1 ||
+	    json_get_str(j, o, "GatewayId", r->gateway, sizeof r->gateway) < 0 ||
 	    !util_printable(r->type) || !util_printable(r->gateway) ||
 	    (d >= 0 && json_str(j, d, r->desc, sizeof r->desc) < 0))
 		return -1;
@@ -1224,12 +1211,12 @@ static int note_table(struct cloud *cl, int t, const uint32_t *vips, int nvip, i
 	char id[CLOUD_ID_LEN], cidr[48];
 	int set = json_get(j, t, "RouteSet"), i, o, v, kept = 0;
 
-	if (json_str(j, json_get(j, t, "RouteTableId"), id, sizeof id) < 1 || !util_valid_id(id))
+	if (json_get_str(j, t, "RouteTableId", id, sizeof id) < 1 || !util_valid_id(id))
 		return 0;	/* not an id: as good as no table */
 	for (i = 0; (o = json_elem(j, set, i)) >= 0; i++) {
 		struct cloud_route *r = &out->route[out->nroute];
 
-		if (json_str(j, json_get(j, o, "DestinationCidrBlock"), cidr, sizeof cidr) < 1 ||
+		if (json_get_str(j, o, "DestinationCidrBlock", cidr, sizeof cidr) < 1 ||
 		    (v = vip_of_cidr(cidr, vips, nvip)) < 0)
 			continue;
 		if (out->nroute >= CLOUD_MAX_ROUTES) {
@@ -1280,8 +1267,7 @@ static int rtb_body(struct cloud *cl, const char *vpc, const char (*ids)[CLOUD_I
 	json_w_end_arr(&w);
 	json_w_key(&w, "Offset");	/* [MODELS] DescribeRouteTablesRequest: Offset, Limit are strings */
 	json_w_str(&w, off);
-	json_w_key(&w, "Limit");
-	json_w_str(&w, "100");
+	json_w_kstr(&w, "Limit", "100");
 	return body_end(cl, &w);
 }
 
@@ -1317,27 +1303,20 @@ static int route_body(struct cloud *cl, const char *table, uint32_t vip, const c
 
 	util_fmt(cidr, sizeof cidr, "%s/32", util_ipv4_str(vip, ip));
 	body_begin(cl, &w);
-	json_w_key(&w, "RouteTableId");
-	json_w_str(&w, table);
+	json_w_kstr(&w, "RouteTableId", table);
 	json_w_key(&w, "Routes");
 	json_w_arr(&w);
 	json_w_obj(&w);
 	if (old) {
-		json_w_key(&w, "RouteId");
-		json_w_int(&w, old->id);
+		json_w_kint(&w, "RouteId", old->id);
 		if (*old->item) {
-			json_w_key(&w, "RouteItemId");
-			json_w_str(&w, old->item);
+			json_w_kstr(&w, "RouteItemId", old->item);
 		}
 	}
-	json_w_key(&w, "DestinationCidrBlock");
-	json_w_str(&w, cidr);
-	json_w_key(&w, "GatewayType");
-	json_w_str(&w, "NORMAL_CVM");
-	json_w_key(&w, "GatewayId");
-	json_w_str(&w, gateway);
-	json_w_key(&w, "RouteDescription");
-	json_w_str(&w, old ? old->desc : "tcvip VIP");
+	json_w_kstr(&w, "DestinationCidrBlock", cidr);
+	json_w_kstr(&w, "GatewayType", "NORMAL_CVM");
+	json_w_kstr(&w, "GatewayId", gateway);
+	json_w_kstr(&w, "RouteDescription", old ? old->desc : "tcvip VIP");
 	json_w_end_obj(&w);
 	json_w_end_arr(&w);
 	return body_end(cl, &w);

@@ -355,6 +355,11 @@ int json_str(const struct json *j, int i, char *out, size_t cap)
 	return len > INT_MAX ? -1 : (int)len;
 }
 
+int json_get_str(const struct json *j, int obj, const char *key, char *out, size_t cap)
+{
+	return json_str(j, json_get(j, obj, key), out, cap);
+}
+
 static int eq_n(const struct json *j, int i, const char *s, size_t slen)
 {
 	const char *p, *end;
@@ -636,6 +641,18 @@ void json_w_int(struct json_w *w, long long v)
 		w->err = 1;
 	else
 		w_put(w, b, (size_t)n);
+}
+
+void json_w_kstr(struct json_w *w, const char *k, const char *s)
+{
+	json_w_key(w, k);
+	json_w_str(w, s);
+}
+
+void json_w_kint(struct json_w *w, const char *k, long long v)
+{
+	json_w_key(w, k);
+	json_w_int(w, v);
 }
 
 void json_w_bool(struct json_w *w, int v)
