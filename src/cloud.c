@@ -503,20 +503,20 @@ static int send3(struct cloud *cl, const char *action, const char *body)
 /* Legacy region codes of API 2.0, from the API 3 region names. */
 static const char *legacy_region(const char *region)
 {
-	static const char *const map[][2] = {
-		{ "ap-beijing", "bj" }, { "ap-guangzhou", "gz" }, { "ap-shanghai", "sh" },
-		{ "ap-chengdu", "cd" }, { "ap-chongqing", "cq" }, { "ap-hongkong", "hk" },
-		{ "ap-singapore", "sg" }, { "ap-shanghai-fsi", "shjr" }, { "ap-shenzhen-fsi", "szjr" },
-		{ "ap-guangzhou-open", "gzopen" }, { "na-siliconvalley", "usw" },
-		{ "na-ashburn", "use" }, { "na-toronto", "ca" }, { "ap-seoul", "kr" },
-		{ "ap-tokyo", "jp" }, { "ap-mumbai", "in" }, { "ap-bangkok", "th" },
-		{ "eu-frankfurt", "de" }, { "eu-moscow", "ru" }, { "ap-nanjing", "nj" },
-	};
-	size_t i;
+	/* pairs of NUL-terminated names, an empty name ends it (no table of pointers) */
+	static const char map[] = "ap-beijing\0bj\0ap-guangzhou\0gz\0ap-shanghai\0sh\0"
+	    "ap-chengdu\0cd\0ap-chongqing\0cq\0ap-hongkong\0hk\0ap-singapore\0sg\0"
+	    "ap-shanghai-fsi\0shjr\0ap-shenzhen-fsi\0szjr\0ap-guangzhou-open\0gzopen\0"
+	    "na-siliconvalley\0usw\0na-ashburn\0use\0na-toronto\0ca\0ap-seoul\0kr\0"
+	    "ap-tokyo\0jp\0ap-mumbai\0in\0ap-bangkok\0th\0eu-frankfurt\0de\0"
+	    "eu-moscow\0ru\0ap-nanjing\0nj\0";
+	const char *p, *code;
 
-	for (i = 0; i < UTIL_ARRAY_LEN(map); i++)
-		if (!strcmp(map[i][0], region))
-			return map[i][1];
+	for (p = map; *p; p = code + strlen(code) + 1) {
+		code = p + strlen(p) + 1;
+		if (!strcmp(p, region))
+			return code;
+	}
 	return region;
 }
 
