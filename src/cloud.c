@@ -311,30 +311,30 @@ void cloud_conn_drop(struct cloud *cl)
 	http_close(&cl->conn);
 }
 
-static int starts(const char *s, const char *prefix)
-{
-	return !strncmp(s, prefix, strlen(prefix));
-}
-
-/* SPEC §3: which error codes are worth another try, and how. */
+/* SPEC §3: which error codes are worth another try, and how. Each entry: its class as '0'
+ * minus the value ('1' CLOUD_RETRY, '2' CLOUD_FATAL, '3' CLOUD_RACE, ':' CALL_EXPIRED, ';'
+ * CALL_TOKEN), then '=' (the whole code) or '^' (a prefix), then the code; first match wins. */
 static int classify(const char *code)
 {
-	if (!strcmp(code, "AuthFailure.SignatureExpire"))
-		return CALL_EXPIRED;
-	if (!strcmp(code, "AuthFailure.TokenFailure"))
-		return CALL_TOKEN;
-	if (starts(code, "RequestLimitExceeded") || !strcmp(code, "LimitExceeded.ActionLimited") ||
-	    starts(code, "InternalError") || !strcmp(code, "ServiceUnavailable") ||
-	    !strcmp(code, "UnsupportedOperation.MutexOperationTaskRunning"))
-		return CLOUD_RETRY;
-	if (!strcmp(code, "UnauthorizedOperation.AttachmentNotFound"))
-		return CLOUD_RACE;	/* Migrate from a holder that no longer holds it: look again */
-	if (starts(code, "AuthFailure") || starts(code, "UnauthorizedOperation") ||
-	    starts(code, "InvalidParameter") || starts(code, "MissingParameter") ||
-	    starts(code, "UnknownParameter") || starts(code, "InvalidAction") || !strcmp(code, "HTTP"))
-		return CLOUD_FATAL;
+	static const char tab[] = ":=AuthFailure.SignatureExpire\0;=AuthFailure.TokenFailure\0"
+	    "1^RequestLimitExceeded\0" "1=LimitExceeded.ActionLimited\0" "1^InternalError\0"
+	    "1=ServiceUnavailable\0" "1=UnsupportedOperation.MutexOperationTaskRunning\0"
+	    /* Migrate from a holder that no longer holds it: look again */
+	    "3=UnauthorizedOperation.AttachmentNotFound\0"
+	    "2^AuthFailure\0" "2^UnauthorizedOperation\0" "2^InvalidParameter\0"
+	    "2^MissingParameter\0" "2^UnknownParameter\0" "2^InvalidAction\0" "2=HTTP\0";
+	const char *p;
+	size_t n;
+
+	for (p = tab; *p; p += n + 3) {
+		n = strlen(p + 2);
+		if (!strncmp(code, p + 2, n + (p[1] == '=')))
+			return '0' - p[0];
+	}
 	return CLOUD_RACE;	/* ResourceNotFound, ResourceInUse, ...: re-describe and decide again */
 }
+_Static_assert('0' - '1' == CLOUD_RETRY && '0' - '2' == CLOUD_FATAL && '0' - '3' == CLOUD_RACE &&
+    '0' - ':' == CALL_EXPIRED && '0' - ';' == CALL_TOKEN, "classify's table");
 
 static void fix_clock(struct cloud *cl, const char *date)
 {
