@@ -631,6 +631,14 @@ static void body_begin(struct cloud *cl, struct json_w *w)
 	json_w_obj(w);
 }
 
+/* body_begin, then the Filters array opened. */
+static void filters_begin(struct cloud *cl, struct json_w *w)
+{
+	body_begin(cl, w);
+	json_w_key(w, "Filters");
+	json_w_arr(w);
+}
+
 static int body_end(struct cloud *cl, struct json_w *w)
 {
 	json_w_end_obj(w);
@@ -697,6 +705,15 @@ static int each_eni(struct cloud *cl, eni_fn fn, void *arg)
 	return CLOUD_OK;
 }
 
+/* The id of key in object obj into id: 1, or 0 (id emptied) if absent or not an id. */
+static int get_id(const struct json *j, int obj, const char *key, char id[CLOUD_ID_LEN])
+{
+	if (json_get_str(j, obj, key, id, CLOUD_ID_LEN) > 0 && util_valid_id(id))
+		return 1;
+	id[0] = 0;
+	return 0;
+}
+
 static const char *k3(const struct cloud *cl, const char *api3, const char *api2)
 {
 	return cl->cfg->api == 3 ? api3 : api2;
@@ -715,11 +732,8 @@ static int match_mac(struct cloud *cl, int e, void *arg)
 	if (json_get_str(&cl->resp, e, k3(cl, "MacAddress", "macAddress"), mac,
 	    sizeof mac) < 0 || strcasecmp(mac, f->mac))
 		return 0;
-	if (json_get_str(&cl->resp, e, k3(cl, "NetworkInterfaceId",
-	    "networkInterfaceId"), f->eni, CLOUD_ID_LEN) > 0 && util_valid_id(f->eni))
-		return 1;
-	f->eni[0] = 0;	/* not an id: as good as none */
-	return 0;
+	/* not an id: as good as none */
+	return get_id(&cl->resp, e, k3(cl, "NetworkInterfaceId", "networkInterfaceId"), f->eni);
 }
 
 int cloud_find_eni(struct cloud *cl, const char *vpc, const char *instance, const char *mac,
@@ -732,9 +746,7 @@ int cloud_find_eni(struct cloud *cl, const char *vpc, const char *instance, cons
 	int rc;
 
 	eni[0] = 0;
-	body_begin(cl, &w);
-	json_w_key(&w, "Filters");
-	json_w_arr(&w);
+	filters_begin(cl, &w);
 	filter(&w, "attachment.instance-id", &instance, 1);
 	if (*vpc)
 		filter(&w, "vpc-id", &vpc, 1);
@@ -767,8 +779,7 @@ static int note_holder(struct cloud *cl, int e, void *arg)
 	int set, i, a, v;
 	uint32_t addr;
 
-	if (json_get_str(j, e, k3(cl, "NetworkInterfaceId", "networkInterfaceId"), eni,
-	    sizeof eni) < 1 || !util_valid_id(eni))
+	if (!get_id(j, e, k3(cl, "NetworkInterfaceId", "networkInterfaceId"), eni))
 		return 0;
 	set = json_get(j, e, k3(cl, "PrivateIpAddressSet", "privateIpAddressesSet"));
 	for (i = 0; (a = json_elem(j, set, i)) >= 0; i++) {
@@ -782,9 +793,7 @@ static int note_holder(struct cloud *cl, int e, void *arg)
 			hs->h[v].busy = json_get_str(j, a, "State", state, sizeof state) > 0 &&
 			    strcmp(state, "AVAILABLE") != 0;
 			/* [MODELS] PrivateIpAddressSpecification.AddressId: the EIP bound to this IP */
-			if (json_get_str(j, a, k3(cl, "AddressId", "eipId"), hs->h[v].eip,
-			    sizeof hs->h[v].eip) < 1 || !util_valid_id(hs->h[v].eip))
-				hs->h[v].eip[0] = 0;
+			get_id(j, a, k3(cl, "AddressId", "eipId"), hs->h[v].eip);
 		}
 	}
 	return 0;
@@ -809,9 +818,7 @@ static int holders_body(struct cloud *cl, const char *vpc, const char *const *ip
 	const char *exact = "true";
 	struct json_w w;
 
-	body_begin(cl, &w);
-	json_w_key(&w, "Filters");
-	json_w_arr(&w);
+	filters_begin(cl, &w);
 	if (*vpc)
 		filter(&w, "vpc-id", &vpc, 1);
 	filter(&w, "address-ip", ips, n);
@@ -900,9 +907,7 @@ static void read_address(struct cloud *cl, int a, struct cloud_eip *e, int n)
 			pip[0] = 0;
 		log_sanitize(e[i].status, sizeof e[i].status, pip, strlen(pip));
 		/* unbound: NetworkInterfaceId and PrivateAddressIp are null ([MODELS] Address) */
-		if (json_get_str(j, a, "NetworkInterfaceId", e[i].eni, sizeof e[i].eni) < 1 ||
-		    !util_valid_id(e[i].eni))
-			e[i].eni[0] = 0;
+		get_id(j, a, "NetworkInterfaceId", e[i].eni);
 		if (json_get_str(j, a, "PrivateAddressIp", pip, sizeof pip) < 1 ||
 		    util_ipv4_parse(pip, &e[i].private_ip) < 0)
 			e[i].private_ip = 0;
@@ -1211,7 +1216,7 @@ static int note_table(struct cloud *cl, int t, const uint32_t *vips, int nvip, i
 	char id[CLOUD_ID_LEN], cidr[48];
 	int set = json_get(j, t, "RouteSet"), i, o, v, kept = 0;
 
-	if (json_get_str(j, t, "RouteTableId", id, sizeof id) < 1 || !util_valid_id(id))
+	if (!get_id(j, t, "RouteTableId", id))
 		return 0;	/* not an id: as good as no table */
 	for (i = 0; (o = json_elem(j, set, i)) >= 0; i++) {
 		struct cloud_route *r = &out->route[out->nroute];
@@ -1258,9 +1263,7 @@ static int rtb_body(struct cloud *cl, const char *vpc, const char (*ids)[CLOUD_I
 	for (i = 0; i < nid && i < CLOUD_MAX_RTB; i++)
 		v[i] = ids[i];
 	util_fmt(off, sizeof off, "%d", offset);
-	body_begin(cl, &w);
-	json_w_key(&w, "Filters");
-	json_w_arr(&w);
+	filters_begin(cl, &w);
 	filter(&w, "vpc-id", &vpc, 1);
 	if (nid)
 		filter(&w, "route-table-id", v, i);
