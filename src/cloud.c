@@ -362,11 +362,17 @@ static int exchange_timeout(const struct cloud *cl)
 	return t < 1 ? 1 : (int)t;
 }
 
+/* log_sanitize of the string s into d. */
+static void clean(char *d, size_t cap, const char *s)
+{
+	log_sanitize(d, cap, s, strlen(s));
+}
+
 /* Code and Message come from the network: sanitised here, once, for every log line. */
 static void set_error(struct cloud *cl, const char *code, const char *msg)
 {
-	log_sanitize(cl->code, sizeof cl->code, code, strlen(code));
-	log_sanitize(cl->msg, sizeof cl->msg, msg, strlen(msg));
+	clean(cl->code, sizeof cl->code, code);
+	clean(cl->msg, sizeof cl->msg, msg);
 }
 
 /* HTTP status and JSON of an answer; on success the parsed JSON is in cl->resp. */
@@ -450,7 +456,7 @@ static int answer3(struct cloud *cl, const char *action, const struct http_resp 
 		return CLOUD_RETRY;
 	}
 	if (json_get_str(&cl->resp, cl->resp_obj, "RequestId", rid, sizeof rid) > 0)
-		log_sanitize(cl->request_id, sizeof cl->request_id, rid, strlen(rid));
+		clean(cl->request_id, sizeof cl->request_id, rid);
 	err = json_get(&cl->resp, cl->resp_obj, "Error");
 	if (err < 0)
 		return CLOUD_OK;
@@ -564,7 +570,7 @@ static int header_safe(const struct cloud *cl, const char *action)
 	const char *what = NULL;
 
 	if (!util_valid_region(cl->region)) {
-		log_sanitize(safe, sizeof safe, cl->region, strlen(cl->region));
+		clean(safe, sizeof safe, cl->region);
 		log_err("%s: %s: region \"%s\" is not a region name (a-z, 0-9, -); request not sent",
 		    cl->host, action, safe);
 		return CLOUD_FATAL;
@@ -905,7 +911,7 @@ static void read_address(struct cloud *cl, int a, struct cloud_eip *e, int n)
 			e[i].ip[0] = 0;
 		if (json_get_str(j, a, "AddressStatus", pip, sizeof pip) < 0)
 			pip[0] = 0;
-		log_sanitize(e[i].status, sizeof e[i].status, pip, strlen(pip));
+		clean(e[i].status, sizeof e[i].status, pip);
 		/* unbound: NetworkInterfaceId and PrivateAddressIp are null ([MODELS] Address) */
 		get_id(j, a, "NetworkInterfaceId", e[i].eni);
 		if (json_get_str(j, a, "PrivateAddressIp", pip, sizeof pip) < 1 ||
