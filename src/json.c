@@ -263,26 +263,13 @@ static int hex4(const char *p, const char *end, unsigned *v)
 
 static int utf8(unsigned cp, unsigned char u[4])
 {
-	if (cp < 0x80) {
-		u[0] = (unsigned char)cp;
-		return 1;
-	}
-	if (cp < 0x800) {
-		u[0] = (unsigned char)(0xc0 | cp >> 6);
-		u[1] = (unsigned char)(0x80 | (cp & 0x3f));
-		return 2;
-	}
-	if (cp < 0x10000) {
-		u[0] = (unsigned char)(0xe0 | cp >> 12);
-		u[1] = (unsigned char)(0x80 | (cp >> 6 & 0x3f));
-		u[2] = (unsigned char)(0x80 | (cp & 0x3f));
-		return 3;
-	}
-	u[0] = (unsigned char)(0xf0 | cp >> 18);
-	u[1] = (unsigned char)(0x80 | (cp >> 12 & 0x3f));
-	u[2] = (unsigned char)(0x80 | (cp >> 6 & 0x3f));
-	u[3] = (unsigned char)(0x80 | (cp & 0x3f));
-	return 4;
+	static const unsigned char lead[] = { 0, 0, 0xc0, 0xe0, 0xf0 };
+	int n = cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4, k;
+
+	for (k = n - 1; k > 0; k--, cp >>= 6)
+		u[k] = (unsigned char)(0x80 | (cp & 0x3f));
+	u[0] = (unsigned char)(lead[n] | cp);
+	return n;
 }
 
 /* \uXXXX at *pp (after the backslash-u), joining a surrogate pair; NUL refused. */
