@@ -11,6 +11,7 @@
 #include "jsmn.h"
 
 #include "json.h"
+#include "util.h"
 
 static_assert(sizeof(struct json_tok) == sizeof(jsmntok_t), "json_tok layout");
 static_assert(offsetof(struct json_tok, type) == offsetof(jsmntok_t, type), "json_tok.type");
@@ -29,11 +30,6 @@ static void v_ws(const char *s, size_t len, size_t *i)
 {
 	while (*i < len && (s[*i] == ' ' || s[*i] == '\t' || s[*i] == '\n' || s[*i] == '\r'))
 		(*i)++;
-}
-
-static int is_hex(char c)
-{
-	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
 }
 
 static int is_digit(char c)
@@ -64,7 +60,7 @@ static int v_string(const char *s, size_t len, size_t *i)
 		if (s[*i] != 'u')
 			continue;
 		for (k = 0; k < 4; k++)
-			if (++*i >= len || !is_hex(s[*i]))
+			if (++*i >= len || util_hexval(s[*i]) < 0)
 				return -1;
 	}
 	return -1;
@@ -252,11 +248,11 @@ static int hex4(const char *p, const char *end, unsigned *v)
 	if (end - p < 4)
 		return -1;
 	for (k = 0; k < 4; k++) {
-		char c = p[k];
+		int d = util_hexval(p[k]);
 
-		if (!is_hex(c))
+		if (d < 0)
 			return -1;
-		*v = *v << 4 | (unsigned)(c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10);
+		*v = *v << 4 | (unsigned)d;
 	}
 	return 0;
 }
