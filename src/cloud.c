@@ -745,7 +745,7 @@ static int match_mac(struct cloud *cl, int e, void *arg)
 int cloud_find_eni(struct cloud *cl, const char *vpc, const char *instance, const char *mac,
     char eni[CLOUD_ID_LEN])
 {
-	struct sign_param p[MAX_PARAMS] = { { "vpcId", vpc }, { "instanceId", instance },
+	struct sign_param p[] = { { "vpcId", vpc }, { "instanceId", instance },
 		{ "limit", "50" } };
 	struct find_eni f = { mac, eni };
 	struct json_w w;
@@ -851,7 +851,7 @@ static int all_found(const struct cloud_holder *h, int n)
 /* API 3 filters by address; API 2 cannot, so it pages through the VPC's ENIs. */
 int cloud_holders(struct cloud *cl, const char *vpc, struct cloud_holder *h, int n)
 {
-	struct sign_param p[MAX_PARAMS];
+	struct sign_param p[3];
 	const char *ips[64];
 	char text[64][16], off[16];
 	struct holders hs = { h, n };
@@ -1043,7 +1043,7 @@ int cloud_migrate(struct cloud *cl, const char *vpc, uint32_t vip, const char *f
     const char *to, char task[CLOUD_ID_LEN])
 {
 	char ip[16];
-	struct sign_param p[MAX_PARAMS] = { { "vpcId", vpc },
+	struct sign_param p[] = { { "vpcId", vpc },
 		{ "privateIpAddress", util_ipv4_str(vip, ip) },
 		{ "oldNetworkInterfaceId", from }, { "newNetworkInterfaceId", to } };
 	struct json_w w;
@@ -1062,13 +1062,15 @@ int cloud_migrate(struct cloud *cl, const char *vpc, uint32_t vip, const char *f
 int cloud_assign(struct cloud *cl, const char *vpc, const char *eni, const uint32_t *vips, int n,
     char task[CLOUD_ID_LEN])
 {
-	struct sign_param p[MAX_PARAMS] = { { "vpcId", vpc }, { "networkInterfaceId", eni } };
+	struct sign_param p[2 + 64];
 	char ip[64][16], key[64][32];
 	struct json_w w;
 	int i, np = 2, rc;
 
 	if (n > 64)
 		return CLOUD_FATAL;
+	p[0] = (struct sign_param){ "vpcId", vpc };
+	p[1] = (struct sign_param){ "networkInterfaceId", eni };
 	body_begin(cl, &w);
 	json_w_kstr(&w, "NetworkInterfaceId", eni);
 	json_w_key(&w, "PrivateIpAddresses");
@@ -1140,7 +1142,7 @@ static enum cloud_rc task_status2(struct cloud *cl, enum cloud_task_state *st, c
 enum cloud_rc cloud_task(struct cloud *cl, const char *task, enum cloud_task_state *st,
     char *out, size_t cap)
 {
-	struct sign_param p[MAX_PARAMS] = { { "taskId", task } };
+	struct sign_param p[] = { { "taskId", task } };
 	int rc;
 
 	*st = CLOUD_TASK_RUNNING;
