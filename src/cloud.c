@@ -529,24 +529,21 @@ static const char *legacy_region(const char *region)
 /* API 2.0: params holds the action's own parameters (n used, room for more). */
 static int send2(struct cloud *cl, const char *action, struct sign_param *p, int n)
 {
-	char nonce[24], ts[24], sig[64], headers[256];
+	char nonce[24], ts[24], sig[64];
 	unsigned rnd;
 	struct http_resp r;
 	int rc, len;
 	const struct creds *k = &cl->creds;
+	const struct sign_param common[] = { { "Action", action }, { "Nonce", nonce },
+		{ "Region", legacy_region(cl->region) }, { "SecretId", k->id },
+		{ "SignatureMethod", "HmacSHA256" }, { "Timestamp", ts }, { "Token", k->token } };
 
 	if (getrandom(&rnd, sizeof rnd, 0) != (ssize_t)sizeof rnd)
 		rnd = (unsigned)util_now_ms() ^ (unsigned)getpid();
 	util_fmt(nonce, sizeof nonce, "%u", rnd % 2147483647u + 1);
 	util_fmt(ts, sizeof ts, "%lld", (long long)time(NULL) + cl->clock_offset);
-	p[n++] = (struct sign_param){ "Action", action };
-	p[n++] = (struct sign_param){ "Nonce", nonce };
-	p[n++] = (struct sign_param){ "Region", legacy_region(cl->region) };
-	p[n++] = (struct sign_param){ "SecretId", k->id };
-	p[n++] = (struct sign_param){ "SignatureMethod", "HmacSHA256" };
-	p[n++] = (struct sign_param){ "Timestamp", ts };
-	if (*k->token)
-		p[n++] = (struct sign_param){ "Token", k->token };
+	memcpy(p + n, common, sizeof common);
+	n += *k->token ? 7 : 6;	/* Token only with a token */
 	if (sign_legacy(sig, sizeof sig, k->key, "POST", cl->host, API2_PATH, p, n, 1) < 0)
 		return CLOUD_FATAL;
 	p[n++] = (struct sign_param){ "Signature", sig };
@@ -555,8 +552,8 @@ static int send2(struct cloud *cl, const char *action, struct sign_param *p, int
 		log_err("%s: %s: request too large", cl->host, action);
 		return CLOUD_FATAL;
 	}
-	util_copy(headers, sizeof headers, "Content-Type: application/x-www-form-urlencoded\r\n");
-	rc = exchange(cl, action, headers, cl->body, (size_t)len, &r);
+	rc = exchange(cl, action, "Content-Type: application/x-www-form-urlencoded\r\n", cl->body,
+	    (size_t)len, &r);
 	util_wipe(cl->body, sizeof cl->body);
 	return rc == CLOUD_OK ? answer2(cl, action, &r) : rc;
 }
