@@ -344,21 +344,22 @@ enum cloud_rc eip_describe(struct cloud *cl, const struct cfg *c, const struct c
     struct cloud_eip *out)
 {
 	struct cloud_eip e[CFG_MAX_VIPS];
-	int i, k, n = 0, fixed;
+	int i, n = 0, fixed, at[CFG_MAX_VIPS];
 	const char *id;
 	enum cloud_rc rc;
 
 	for (i = 0; i < c->nvip; i++) {
 		memset(&out[i], 0, sizeof out[i]);
 		id = eip_for(c, &h[i], NULL, 0, &fixed);
+		at[i] = id ? n : -1;	/* e[at[i]] is VIP i's */
 		if (id)
 			util_copy(e[n++].id, sizeof e[0].id, id);
 	}
 	if (!n)
 		return CLOUD_OK;
 	rc = cloud_addresses(cl, e, n);
-	for (i = 0, k = 0; rc == CLOUD_OK && i < c->nvip; i++)
-		if (eip_for(c, &h[i], NULL, 0, &fixed))
-			out[i] = e[k++];
+	for (i = 0; rc == CLOUD_OK && i < c->nvip; i++)
+		if (at[i] >= 0)
+			out[i] = e[at[i]];
 	return rc;
 }
