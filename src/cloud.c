@@ -311,30 +311,30 @@ void cloud_conn_drop(struct cloud *cl)
 	http_close(&cl->conn);
 }
 
-static int starts(const char *s, const char *prefix)
-{
-	return !strncmp(s, prefix, strlen(prefix));
-}
-
-/* SPEC §3: which error codes are worth another try, and how. */
+/* SPEC §3: which error codes are worth another try, and how. Each entry: its class as '0'
+ * minus the value ('1' CLOUD_RETRY, '2' CLOUD_FATAL, '3' CLOUD_RACE, ':' CALL_EXPIRED, ';'
+ * CALL_TOKEN), then '=' (the whole code) or '^' (a prefix), then the code; first match wins. */
 static int classify(const char *code)
 {
-	if (!strcmp(code, "AuthFailure.SignatureExpire"))
-		return CALL_EXPIRED;
-	if (!strcmp(code, "AuthFailure.TokenFailure"))
-		return CALL_TOKEN;
-	if (starts(code, "RequestLimitExceeded") || !strcmp(code, "LimitExceeded.ActionLimited") ||
-	    starts(code, "InternalError") || !strcmp(code, "ServiceUnavailable") ||
-	    !strcmp(code, "UnsupportedOperation.MutexOperationTaskRunning"))
-		return CLOUD_RETRY;
-	if (!strcmp(code, "UnauthorizedOperation.AttachmentNotFound"))
-		return CLOUD_RACE;	/* Migrate from a holder that no longer holds it: look again */
-	if (starts(code, "AuthFailure") || starts(code, "UnauthorizedOperation") ||
-	    starts(code, "InvalidParameter") || starts(code, "MissingParameter") ||
-	    starts(code, "UnknownParameter") || starts(code, "InvalidAction") || !strcmp(code, "HTTP"))
-		return CLOUD_FATAL;
+	static const char tab[] = ":=AuthFailure.SignatureExpire\0;=AuthFailure.TokenFailure\0"
+	    "1^RequestLimitExceeded\0" "1=LimitExceeded.ActionLimited\0" "1^InternalError\0"
+	    "1=ServiceUnavailable\0" "1=UnsupportedOperation.MutexOperationTaskRunning\0"
+	    /* Migrate from a holder that no longer holds it: look again */
+	    "3=UnauthorizedOperation.AttachmentNotFound\0"
+	    "2^AuthFailure\0" "2^UnauthorizedOperation\0" "2^InvalidParameter\0"
+	    "2^MissingParameter\0" "2^UnknownParameter\0" "2^InvalidAction\0" "2=HTTP\0";
+	const char *p;
+	size_t n;
+
+	for (p = tab; *p; p += n + 3) {
+		n = strlen(p + 2);
+		if (!strncmp(code, p + 2, n + (p[1] == '=')))
+			return '0' - p[0];
+	}
 	return CLOUD_RACE;	/* ResourceNotFound, ResourceInUse, ...: re-describe and decide again */
 }
+_Static_assert('0' - '1' == CLOUD_RETRY && '0' - '2' == CLOUD_FATAL && '0' - '3' == CLOUD_RACE &&
+    '0' - ':' == CALL_EXPIRED && '0' - ';' == CALL_TOKEN, "classify's table");
 
 static void fix_clock(struct cloud *cl, const char *date)
 {
@@ -362,11 +362,17 @@ static int exchange_timeout(const struct cloud *cl)
 	return t < 1 ? 1 : (int)t;
 }
 
+/* log_sanitize of the string s into d. */
+static void clean(char *d, size_t cap, const char *s)
+{
+	log_sanitize(d, cap, s, strlen(s));
+}
+
 /* Code and Message come from the network: sanitised here, once, for every log line. */
 static void set_error(struct cloud *cl, const char *code, const char *msg)
 {
-	log_sanitize(cl->code, sizeof cl->code, code, strlen(code));
-	log_sanitize(cl->msg, sizeof cl->msg, msg, strlen(msg));
+	clean(cl->code, sizeof cl->code, code);
+	clean(cl->msg, sizeof cl->msg, msg);
 }
 
 /* HTTP status and JSON of an answer; on success the parsed JSON is in cl->resp. */
@@ -425,9 +431,9 @@ static int api_error(struct cloud *cl, const char *action, int obj, const char *
 	char code[96], msg[256];
 	int k;
 
-	if (json_str(&cl->resp, json_get(&cl->resp, obj, ck), code, sizeof code) < 1)
+	if (json_get_str(&cl->resp, obj, ck, code, sizeof code) < 1)
 		util_copy(code, sizeof code, dflt);
-	if (json_str(&cl->resp, json_get(&cl->resp, obj, mk), msg, sizeof msg) < 0)
+	if (json_get_str(&cl->resp, obj, mk, msg, sizeof msg) < 0)
 		msg[0] = 0;
 	set_error(cl, code, msg);
 	k = classify(cl->code);
@@ -449,8 +455,8 @@ static int answer3(struct cloud *cl, const char *action, const struct http_resp 
 		set_error(cl, "malformed", "no Response object");
 		return CLOUD_RETRY;
 	}
-	if (json_str(&cl->resp, json_get(&cl->resp, cl->resp_obj, "RequestId"), rid, sizeof rid) > 0)
-		log_sanitize(cl->request_id, sizeof cl->request_id, rid, strlen(rid));
+	if (json_get_str(&cl->resp, cl->resp_obj, "RequestId", rid, sizeof rid) > 0)
+		clean(cl->request_id, sizeof cl->request_id, rid);
 	err = json_get(&cl->resp, cl->resp_obj, "Error");
 	if (err < 0)
 		return CLOUD_OK;
@@ -503,44 +509,41 @@ static int send3(struct cloud *cl, const char *action, const char *body)
 /* Legacy region codes of API 2.0, from the API 3 region names. */
 static const char *legacy_region(const char *region)
 {
-	static const char *const map[][2] = {
-		{ "ap-beijing", "bj" }, { "ap-guangzhou", "gz" }, { "ap-shanghai", "sh" },
-		{ "ap-chengdu", "cd" }, { "ap-chongqing", "cq" }, { "ap-hongkong", "hk" },
-		{ "ap-singapore", "sg" }, { "ap-shanghai-fsi", "shjr" }, { "ap-shenzhen-fsi", "szjr" },
-		{ "ap-guangzhou-open", "gzopen" }, { "na-siliconvalley", "usw" },
-		{ "na-ashburn", "use" }, { "na-toronto", "ca" }, { "ap-seoul", "kr" },
-		{ "ap-tokyo", "jp" }, { "ap-mumbai", "in" }, { "ap-bangkok", "th" },
-		{ "eu-frankfurt", "de" }, { "eu-moscow", "ru" }, { "ap-nanjing", "nj" },
-	};
-	size_t i;
+	/* pairs of NUL-terminated names, an empty name ends it (no table of pointers) */
+	static const char map[] = "ap-beijing\0bj\0ap-guangzhou\0gz\0ap-shanghai\0sh\0"
+	    "ap-chengdu\0cd\0ap-chongqing\0cq\0ap-hongkong\0hk\0ap-singapore\0sg\0"
+	    "ap-shanghai-fsi\0shjr\0ap-shenzhen-fsi\0szjr\0ap-guangzhou-open\0gzopen\0"
+	    "na-siliconvalley\0usw\0na-ashburn\0use\0na-toronto\0ca\0ap-seoul\0kr\0"
+	    "ap-tokyo\0jp\0ap-mumbai\0in\0ap-bangkok\0th\0eu-frankfurt\0de\0"
+	    "eu-moscow\0ru\0ap-nanjing\0nj\0";
+	const char *p, *code;
 
-	for (i = 0; i < UTIL_ARRAY_LEN(map); i++)
-		if (!strcmp(map[i][0], region))
-			return map[i][1];
+	for (p = map; *p; p = code + strlen(code) + 1) {
+		code = p + strlen(p) + 1;
+		if (!strcmp(p, region))
+			return code;
+	}
 	return region;
 }
 
 /* API 2.0: params holds the action's own parameters (n used, room for more). */
 static int send2(struct cloud *cl, const char *action, struct sign_param *p, int n)
 {
-	char nonce[24], ts[24], sig[64], headers[256];
+	char nonce[24], ts[24], sig[64];
 	unsigned rnd;
 	struct http_resp r;
 	int rc, len;
 	const struct creds *k = &cl->creds;
+	const struct sign_param common[] = { { "Action", action }, { "Nonce", nonce },
+		{ "Region", legacy_region(cl->region) }, { "SecretId", k->id },
+		{ "SignatureMethod", "HmacSHA256" }, { "Timestamp", ts }, { "Token", k->token } };
 
 	if (getrandom(&rnd, sizeof rnd, 0) != (ssize_t)sizeof rnd)
 		rnd = (unsigned)util_now_ms() ^ (unsigned)getpid();
 	util_fmt(nonce, sizeof nonce, "%u", rnd % 2147483647u + 1);
 	util_fmt(ts, sizeof ts, "%lld", (long long)time(NULL) + cl->clock_offset);
-	p[n++] = (struct sign_param){ "Action", action };
-	p[n++] = (struct sign_param){ "Nonce", nonce };
-	p[n++] = (struct sign_param){ "Region", legacy_region(cl->region) };
-	p[n++] = (struct sign_param){ "SecretId", k->id };
-	p[n++] = (struct sign_param){ "SignatureMethod", "HmacSHA256" };
-	p[n++] = (struct sign_param){ "Timestamp", ts };
-	if (*k->token)
-		p[n++] = (struct sign_param){ "Token", k->token };
+	memcpy(p + n, common, sizeof common);
+	n += *k->token ? 7 : 6;	/* Token only with a token */
 	if (sign_legacy(sig, sizeof sig, k->key, "POST", cl->host, API2_PATH, p, n, 1) < 0)
 		return CLOUD_FATAL;
 	p[n++] = (struct sign_param){ "Signature", sig };
@@ -549,8 +552,8 @@ static int send2(struct cloud *cl, const char *action, struct sign_param *p, int
 		log_err("%s: %s: request too large", cl->host, action);
 		return CLOUD_FATAL;
 	}
-	util_copy(headers, sizeof headers, "Content-Type: application/x-www-form-urlencoded\r\n");
-	rc = exchange(cl, action, headers, cl->body, (size_t)len, &r);
+	rc = exchange(cl, action, "Content-Type: application/x-www-form-urlencoded\r\n", cl->body,
+	    (size_t)len, &r);
 	util_wipe(cl->body, sizeof cl->body);
 	return rc == CLOUD_OK ? answer2(cl, action, &r) : rc;
 }
@@ -564,7 +567,7 @@ static int header_safe(const struct cloud *cl, const char *action)
 	const char *what = NULL;
 
 	if (!util_valid_region(cl->region)) {
-		log_sanitize(safe, sizeof safe, cl->region, strlen(cl->region));
+		clean(safe, sizeof safe, cl->region);
 		log_err("%s: %s: region \"%s\" is not a region name (a-z, 0-9, -); request not sent",
 		    cl->host, action, safe);
 		return CLOUD_FATAL;
@@ -615,8 +618,7 @@ static void filter(struct json_w *w, const char *name, const char *const *values
 	int i;
 
 	json_w_obj(w);
-	json_w_key(w, "Name");
-	json_w_str(w, name);
+	json_w_kstr(w, "Name", name);
 	json_w_key(w, "Values");
 	json_w_arr(w);
 	for (i = 0; i < n; i++)
@@ -630,6 +632,14 @@ static void body_begin(struct cloud *cl, struct json_w *w)
 {
 	json_w_init(w, cl->body, sizeof cl->body);
 	json_w_obj(w);
+}
+
+/* body_begin, then the Filters array opened. */
+static void filters_begin(struct cloud *cl, struct json_w *w)
+{
+	body_begin(cl, w);
+	json_w_key(w, "Filters");
+	json_w_arr(w);
 }
 
 static int body_end(struct cloud *cl, struct json_w *w)
@@ -698,6 +708,15 @@ static int each_eni(struct cloud *cl, eni_fn fn, void *arg)
 	return CLOUD_OK;
 }
 
+/* The id of key in object obj into id: 1, or 0 (id emptied) if absent or not an id. */
+static int get_id(const struct json *j, int obj, const char *key, char id[CLOUD_ID_LEN])
+{
+	if (json_get_str(j, obj, key, id, CLOUD_ID_LEN) > 0 && util_valid_id(id))
+		return 1;
+	id[0] = 0;
+	return 0;
+}
+
 static const char *k3(const struct cloud *cl, const char *api3, const char *api2)
 {
 	return cl->cfg->api == 3 ? api3 : api2;
@@ -713,35 +732,29 @@ static int match_mac(struct cloud *cl, int e, void *arg)
 	struct find_eni *f = arg;
 	char mac[32];
 
-	if (json_str(&cl->resp, json_get(&cl->resp, e, k3(cl, "MacAddress", "macAddress")), mac,
+	if (json_get_str(&cl->resp, e, k3(cl, "MacAddress", "macAddress"), mac,
 	    sizeof mac) < 0 || strcasecmp(mac, f->mac))
 		return 0;
-	if (json_str(&cl->resp, json_get(&cl->resp, e, k3(cl, "NetworkInterfaceId",
-	    "networkInterfaceId")), f->eni, CLOUD_ID_LEN) > 0 && util_valid_id(f->eni))
-		return 1;
-	f->eni[0] = 0;	/* not an id: as good as none */
-	return 0;
+	/* not an id: as good as none */
+	return get_id(&cl->resp, e, k3(cl, "NetworkInterfaceId", "networkInterfaceId"), f->eni);
 }
 
 int cloud_find_eni(struct cloud *cl, const char *vpc, const char *instance, const char *mac,
     char eni[CLOUD_ID_LEN])
 {
-	struct sign_param p[MAX_PARAMS] = { { "vpcId", vpc }, { "instanceId", instance },
+	struct sign_param p[] = { { "vpcId", vpc }, { "instanceId", instance },
 		{ "limit", "50" } };
 	struct find_eni f = { mac, eni };
 	struct json_w w;
 	int rc;
 
 	eni[0] = 0;
-	body_begin(cl, &w);
-	json_w_key(&w, "Filters");
-	json_w_arr(&w);
+	filters_begin(cl, &w);
 	filter(&w, "attachment.instance-id", &instance, 1);
 	if (*vpc)
 		filter(&w, "vpc-id", &vpc, 1);
 	json_w_end_arr(&w);
-	json_w_key(&w, "Limit");
-	json_w_int(&w, 100);
+	json_w_kint(&w, "Limit", 100);
 	if (body_end(cl, &w) < 0)
 		return CLOUD_FATAL;
 	rc = call(cl, "DescribeNetworkInterfaces", cl->body, p, *vpc ? 3 : 2);
@@ -769,24 +782,21 @@ static int note_holder(struct cloud *cl, int e, void *arg)
 	int set, i, a, v;
 	uint32_t addr;
 
-	if (json_str(j, json_get(j, e, k3(cl, "NetworkInterfaceId", "networkInterfaceId")), eni,
-	    sizeof eni) < 1 || !util_valid_id(eni))
+	if (!get_id(j, e, k3(cl, "NetworkInterfaceId", "networkInterfaceId"), eni))
 		return 0;
 	set = json_get(j, e, k3(cl, "PrivateIpAddressSet", "privateIpAddressesSet"));
 	for (i = 0; (a = json_elem(j, set, i)) >= 0; i++) {
-		if (json_str(j, json_get(j, a, k3(cl, "PrivateIpAddress", "privateIpAddress")), ip,
+		if (json_get_str(j, a, k3(cl, "PrivateIpAddress", "privateIpAddress"), ip,
 		    sizeof ip) < 0 || util_ipv4_parse(ip, &addr) < 0)
 			continue;
 		for (v = 0; v < hs->n; v++) {
 			if (hs->h[v].vip != addr)
 				continue;
 			util_copy(hs->h[v].eni, sizeof hs->h[v].eni, eni);
-			hs->h[v].busy = json_str(j, json_get(j, a, "State"), state, sizeof state) > 0 &&
+			hs->h[v].busy = json_get_str(j, a, "State", state, sizeof state) > 0 &&
 			    strcmp(state, "AVAILABLE") != 0;
 			/* [MODELS] PrivateIpAddressSpecification.AddressId: the EIP bound to this IP */
-			if (json_str(j, json_get(j, a, k3(cl, "AddressId", "eipId")), hs->h[v].eip,
-			    sizeof hs->h[v].eip) < 1 || !util_valid_id(hs->h[v].eip))
-				hs->h[v].eip[0] = 0;
+			get_id(j, a, k3(cl, "AddressId", "eipId"), hs->h[v].eip);
 		}
 	}
 	return 0;
@@ -811,19 +821,15 @@ static int holders_body(struct cloud *cl, const char *vpc, const char *const *ip
 	const char *exact = "true";
 	struct json_w w;
 
-	body_begin(cl, &w);
-	json_w_key(&w, "Filters");
-	json_w_arr(&w);
+	filters_begin(cl, &w);
 	if (*vpc)
 		filter(&w, "vpc-id", &vpc, 1);
 	filter(&w, "address-ip", ips, n);
 	if (n == 1)
 		filter(&w, "ip-exact-match", &exact, 1);
 	json_w_end_arr(&w);
-	json_w_key(&w, "Offset");
-	json_w_int(&w, offset);
-	json_w_key(&w, "Limit");
-	json_w_int(&w, 100);
+	json_w_kint(&w, "Offset", offset);
+	json_w_kint(&w, "Limit", 100);
 	return body_end(cl, &w);
 }
 
@@ -842,7 +848,7 @@ static int all_found(const struct cloud_holder *h, int n)
 /* API 3 filters by address; API 2 cannot, so it pages through the VPC's ENIs. */
 int cloud_holders(struct cloud *cl, const char *vpc, struct cloud_holder *h, int n)
 {
-	struct sign_param p[MAX_PARAMS];
+	struct sign_param p[3];
 	const char *ips[64];
 	char text[64][16], off[16];
 	struct holders hs = { h, n };
@@ -890,24 +896,22 @@ static void read_address(struct cloud *cl, int a, struct cloud_eip *e, int n)
 	uint32_t addr;
 	int i;
 
-	if (json_str(j, json_get(j, a, "AddressId"), id, sizeof id) < 1)
+	if (json_get_str(j, a, "AddressId", id, sizeof id) < 1)
 		return;
 	for (i = 0; i < n; i++) {
 		if (strcmp(e[i].id, id))
 			continue;
 		e[i].found = 1;
 		/* from the network, logged and printed: an address or nothing, status sanitised */
-		if (json_str(j, json_get(j, a, "AddressIp"), e[i].ip, sizeof e[i].ip) < 1 ||
+		if (json_get_str(j, a, "AddressIp", e[i].ip, sizeof e[i].ip) < 1 ||
 		    util_ipv4_parse(e[i].ip, &addr) < 0)
 			e[i].ip[0] = 0;
-		if (json_str(j, json_get(j, a, "AddressStatus"), pip, sizeof pip) < 0)
+		if (json_get_str(j, a, "AddressStatus", pip, sizeof pip) < 0)
 			pip[0] = 0;
-		log_sanitize(e[i].status, sizeof e[i].status, pip, strlen(pip));
+		clean(e[i].status, sizeof e[i].status, pip);
 		/* unbound: NetworkInterfaceId and PrivateAddressIp are null ([MODELS] Address) */
-		if (json_str(j, json_get(j, a, "NetworkInterfaceId"), e[i].eni, sizeof e[i].eni) < 1 ||
-		    !util_valid_id(e[i].eni))
-			e[i].eni[0] = 0;
-		if (json_str(j, json_get(j, a, "PrivateAddressIp"), pip, sizeof pip) < 1 ||
+		get_id(j, a, "NetworkInterfaceId", e[i].eni);
+		if (json_get_str(j, a, "PrivateAddressIp", pip, sizeof pip) < 1 ||
 		    util_ipv4_parse(pip, &e[i].private_ip) < 0)
 			e[i].private_ip = 0;
 	}
@@ -930,8 +934,7 @@ enum cloud_rc cloud_addresses(struct cloud *cl, struct cloud_eip *e, int n)
 		e[i].private_ip = 0;
 	}
 	json_w_end_arr(&w);
-	json_w_key(&w, "Limit");
-	json_w_int(&w, 100);
+	json_w_kint(&w, "Limit", 100);
 	if (body_end(cl, &w) < 0)
 		return CLOUD_FATAL;
 	rc = call(cl, "DescribeAddresses", cl->body, NULL, 0);
@@ -977,12 +980,9 @@ enum cloud_rc cloud_eip_bind(struct cloud *cl, const char *eip, const char *eni,
 	int rc;
 
 	body_begin(cl, &w);
-	json_w_key(&w, "AddressId");
-	json_w_str(&w, eip);
-	json_w_key(&w, "NetworkInterfaceId");
-	json_w_str(&w, eni);
-	json_w_key(&w, "PrivateIpAddress");
-	json_w_str(&w, util_ipv4_str(ip, text));
+	json_w_kstr(&w, "AddressId", eip);
+	json_w_kstr(&w, "NetworkInterfaceId", eni);
+	json_w_kstr(&w, "PrivateIpAddress", util_ipv4_str(ip, text));
 	if (cl->cfg->api != 3 || body_end(cl, &w) < 0)
 		return CLOUD_FATAL;
 	rc = call(cl, "AssociateAddress", cl->body, NULL, 0);
@@ -1014,7 +1014,7 @@ enum cloud_rc cloud_eip_task(struct cloud *cl, const char *task, enum cloud_task
 	rc = call(cl, "DescribeTaskResult", cl->body, NULL, 0);
 	if (rc != CLOUD_OK)
 		return (enum cloud_rc)rc;
-	if (json_str(&cl->resp, json_get(&cl->resp, cl->resp_obj, "Result"), result,
+	if (json_get_str(&cl->resp, cl->resp_obj, "Result", result,
 	    sizeof result) < 1)
 		return CLOUD_RETRY;
 	if ((*st = task_word(result)) == CLOUD_TASK_FAILED)
@@ -1040,19 +1040,16 @@ int cloud_migrate(struct cloud *cl, const char *vpc, uint32_t vip, const char *f
     const char *to, char task[CLOUD_ID_LEN])
 {
 	char ip[16];
-	struct sign_param p[MAX_PARAMS] = { { "vpcId", vpc },
+	struct sign_param p[] = { { "vpcId", vpc },
 		{ "privateIpAddress", util_ipv4_str(vip, ip) },
 		{ "oldNetworkInterfaceId", from }, { "newNetworkInterfaceId", to } };
 	struct json_w w;
 	int rc;
 
 	body_begin(cl, &w);
-	json_w_key(&w, "SourceNetworkInterfaceId");
-	json_w_str(&w, from);
-	json_w_key(&w, "DestinationNetworkInterfaceId");
-	json_w_str(&w, to);
-	json_w_key(&w, "PrivateIpAddress");
-	json_w_str(&w, ip);
+	json_w_kstr(&w, "SourceNetworkInterfaceId", from);
+	json_w_kstr(&w, "DestinationNetworkInterfaceId", to);
+	json_w_kstr(&w, "PrivateIpAddress", ip);
 	if (body_end(cl, &w) < 0)
 		return CLOUD_FATAL;
 	rc = call(cl, "MigratePrivateIpAddress", cl->body, p, 4);
@@ -1062,16 +1059,17 @@ int cloud_migrate(struct cloud *cl, const char *vpc, uint32_t vip, const char *f
 int cloud_assign(struct cloud *cl, const char *vpc, const char *eni, const uint32_t *vips, int n,
     char task[CLOUD_ID_LEN])
 {
-	struct sign_param p[MAX_PARAMS] = { { "vpcId", vpc }, { "networkInterfaceId", eni } };
+	struct sign_param p[2 + 64];
 	char ip[64][16], key[64][32];
 	struct json_w w;
 	int i, np = 2, rc;
 
 	if (n > 64)
 		return CLOUD_FATAL;
+	p[0] = (struct sign_param){ "vpcId", vpc };
+	p[1] = (struct sign_param){ "networkInterfaceId", eni };
 	body_begin(cl, &w);
-	json_w_key(&w, "NetworkInterfaceId");
-	json_w_str(&w, eni);
+	json_w_kstr(&w, "NetworkInterfaceId", eni);
 	json_w_key(&w, "PrivateIpAddresses");
 	json_w_arr(&w);
 	for (i = 0; i < n; i++) {
@@ -1079,8 +1077,7 @@ int cloud_assign(struct cloud *cl, const char *vpc, const char *eni, const uint3
 		util_fmt(key[i], sizeof key[i], "privateIpAddressSet.%d", i);
 		p[np++] = (struct sign_param){ key[i], ip[i] };
 		json_w_obj(&w);
-		json_w_key(&w, "PrivateIpAddress");
-		json_w_str(&w, ip[i]);
+		json_w_kstr(&w, "PrivateIpAddress", ip[i]);
 		json_w_end_obj(&w);
 	}
 	json_w_end_arr(&w);
@@ -1099,7 +1096,7 @@ static void task_output(struct cloud *cl, int obj, const char *key, char *out, s
 	if (!cap)
 		return;
 	*out = 0;
-	n = json_str(&cl->resp, json_get(&cl->resp, obj, key), raw, sizeof raw);
+	n = json_get_str(&cl->resp, obj, key, raw, sizeof raw);
 	if (n > 0)
 		log_sanitize(out, cap, raw, (size_t)n);
 }
@@ -1109,7 +1106,7 @@ static enum cloud_rc task_status3(struct cloud *cl, enum cloud_task_state *st, c
 {
 	char status[32];
 
-	if (json_str(&cl->resp, json_get(&cl->resp, cl->resp_obj, "Status"), status,
+	if (json_get_str(&cl->resp, cl->resp_obj, "Status", status,
 	    sizeof status) < 1)
 		return CLOUD_RETRY;
 	if ((*st = task_word(status)) == CLOUD_TASK_FAILED) {
@@ -1142,7 +1139,7 @@ static enum cloud_rc task_status2(struct cloud *cl, enum cloud_task_state *st, c
 enum cloud_rc cloud_task(struct cloud *cl, const char *task, enum cloud_task_state *st,
     char *out, size_t cap)
 {
-	struct sign_param p[MAX_PARAMS] = { { "taskId", task } };
+	struct sign_param p[] = { { "taskId", task } };
 	int rc;
 
 	*st = CLOUD_TASK_RUNNING;
@@ -1187,10 +1184,10 @@ static int parse_route(const struct json *j, int o, struct cloud_route *r)
 
 	r->desc[0] = 0;
 	if (json_int(j, json_get(j, o, "RouteId"), &r->id) < 0 ||
-	    json_str(j, json_get(j, o, "RouteItemId"), r->item, sizeof r->item) < 0 ||
+	    json_get_str(j, o, "RouteItemId", r->item, sizeof r->item) < 0 ||
 	    (*r->item && !util_valid_id(r->item)) ||
-	    json_str(j, json_get(j, o, "GatewayType"), r->type, sizeof r->type) < 1 ||
-	    json_str(j, json_get(j, o, "GatewayId"), r->gateway, sizeof r->gateway) < 0 ||
+	    json_get_str(j, o, "GatewayType", r->type, sizeof r->type) < 1 ||
+	    json_get_str(j, o, "GatewayId", r->gateway, sizeof r->gateway) < 0 ||
 	    !util_printable(r->type) || !util_printable(r->gateway) ||
 	    (d >= 0 && json_str(j, d, r->desc, sizeof r->desc) < 0))
 		return -1;
@@ -1224,12 +1221,12 @@ static int note_table(struct cloud *cl, int t, const uint32_t *vips, int nvip, i
 	char id[CLOUD_ID_LEN], cidr[48];
 	int set = json_get(j, t, "RouteSet"), i, o, v, kept = 0;
 
-	if (json_str(j, json_get(j, t, "RouteTableId"), id, sizeof id) < 1 || !util_valid_id(id))
+	if (!get_id(j, t, "RouteTableId", id))
 		return 0;	/* not an id: as good as no table */
 	for (i = 0; (o = json_elem(j, set, i)) >= 0; i++) {
 		struct cloud_route *r = &out->route[out->nroute];
 
-		if (json_str(j, json_get(j, o, "DestinationCidrBlock"), cidr, sizeof cidr) < 1 ||
+		if (json_get_str(j, o, "DestinationCidrBlock", cidr, sizeof cidr) < 1 ||
 		    (v = vip_of_cidr(cidr, vips, nvip)) < 0)
 			continue;
 		if (out->nroute >= CLOUD_MAX_ROUTES) {
@@ -1271,17 +1268,14 @@ static int rtb_body(struct cloud *cl, const char *vpc, const char (*ids)[CLOUD_I
 	for (i = 0; i < nid && i < CLOUD_MAX_RTB; i++)
 		v[i] = ids[i];
 	util_fmt(off, sizeof off, "%d", offset);
-	body_begin(cl, &w);
-	json_w_key(&w, "Filters");
-	json_w_arr(&w);
+	filters_begin(cl, &w);
 	filter(&w, "vpc-id", &vpc, 1);
 	if (nid)
 		filter(&w, "route-table-id", v, i);
 	json_w_end_arr(&w);
 	json_w_key(&w, "Offset");	/* [MODELS] DescribeRouteTablesRequest: Offset, Limit are strings */
 	json_w_str(&w, off);
-	json_w_key(&w, "Limit");
-	json_w_str(&w, "100");
+	json_w_kstr(&w, "Limit", "100");
 	return body_end(cl, &w);
 }
 
@@ -1317,27 +1311,20 @@ static int route_body(struct cloud *cl, const char *table, uint32_t vip, const c
 
 	util_fmt(cidr, sizeof cidr, "%s/32", util_ipv4_str(vip, ip));
 	body_begin(cl, &w);
-	json_w_key(&w, "RouteTableId");
-	json_w_str(&w, table);
+	json_w_kstr(&w, "RouteTableId", table);
 	json_w_key(&w, "Routes");
 	json_w_arr(&w);
 	json_w_obj(&w);
 	if (old) {
-		json_w_key(&w, "RouteId");
-		json_w_int(&w, old->id);
+		json_w_kint(&w, "RouteId", old->id);
 		if (*old->item) {
-			json_w_key(&w, "RouteItemId");
-			json_w_str(&w, old->item);
+			json_w_kstr(&w, "RouteItemId", old->item);
 		}
 	}
-	json_w_key(&w, "DestinationCidrBlock");
-	json_w_str(&w, cidr);
-	json_w_key(&w, "GatewayType");
-	json_w_str(&w, "NORMAL_CVM");
-	json_w_key(&w, "GatewayId");
-	json_w_str(&w, gateway);
-	json_w_key(&w, "RouteDescription");
-	json_w_str(&w, old ? old->desc : "tcvip VIP");
+	json_w_kstr(&w, "DestinationCidrBlock", cidr);
+	json_w_kstr(&w, "GatewayType", "NORMAL_CVM");
+	json_w_kstr(&w, "GatewayId", gateway);
+	json_w_kstr(&w, "RouteDescription", old ? old->desc : "tcvip VIP");
 	json_w_end_obj(&w);
 	json_w_end_arr(&w);
 	return body_end(cl, &w);

@@ -119,6 +119,12 @@ static void job_fail(struct eip_job *j, const char *action, const char *code)
 	util_copy(j->code, sizeof j->code, *code ? code : "unknown");
 }
 
+/* The job's error code: the last call's. */
+static void job_code(const struct eip_run *r, struct eip_job *j)
+{
+	util_copy(j->code, sizeof j->code, cloud_error_code(r->cl));
+}
+
 static int time_left(const struct eip_run *r)
 {
 	return r->deadline - util_now_ms() >= EIP_MIN_LEFT_MS;
@@ -176,7 +182,7 @@ static enum cloud_rc step(struct eip_run *r, struct eip_job *j)
 		    r->self, ip);
 		rc = cloud_eip_bind(r->cl, e->id, r->self, j->vip, task);
 	}
-	util_copy(j->code, sizeof j->code, cloud_error_code(r->cl));
+	job_code(r, j);
 	if (rc == CLOUD_FATAL && race_code(j->code))
 		rc = CLOUD_RACE;
 	return rc == CLOUD_OK ? task_wait(r, j, task) : rc;
@@ -191,12 +197,14 @@ static void rebind(struct eip_run *r, struct eip_job *j, enum cloud_rc rc)
 	int round;
 
 	util_copy(j->action, sizeof j->action, "DescribeAddresses");
-	util_copy(j->code, sizeof j->code, rc == CLOUD_OK ? "" : cloud_error_code(r->cl));
+	j->code[0] = 0;
+	if (rc != CLOUD_OK)
+		job_code(r, j);
 	for (round = 0;; round++) {
 		if (round && time_left(r)) {
 			rc = cloud_addresses(r->cl, e, 1);
 			if (rc != CLOUD_OK)
-				util_copy(j->code, sizeof j->code, cloud_error_code(r->cl));
+				job_code(r, j);
 		}
 		if (rc == CLOUD_OK && here(e, r->self, j->vip)) {
 			log_info("eip: %s (%s) is bound to %s/%s%s", e->id, e->ip, r->self,
@@ -336,21 +344,22 @@ enum cloud_rc eip_describe(struct cloud *cl, const struct cfg *c, const struct c
     struct cloud_eip *out)
 {
 	struct cloud_eip e[CFG_MAX_VIPS];
-	int i, k, n = 0, fixed;
+	int i, n = 0, fixed, at[CFG_MAX_VIPS];
 	const char *id;
 	enum cloud_rc rc;
 
 	for (i = 0; i < c->nvip; i++) {
 		memset(&out[i], 0, sizeof out[i]);
 		id = eip_for(c, &h[i], NULL, 0, &fixed);
+		at[i] = id ? n : -1;	/* e[at[i]] is VIP i's */
 		if (id)
 			util_copy(e[n++].id, sizeof e[0].id, id);
 	}
 	if (!n)
 		return CLOUD_OK;
 	rc = cloud_addresses(cl, e, n);
-	for (i = 0, k = 0; rc == CLOUD_OK && i < c->nvip; i++)
-		if (eip_for(c, &h[i], NULL, 0, &fixed))
-			out[i] = e[k++];
+	for (i = 0; rc == CLOUD_OK && i < c->nvip; i++)
+		if (at[i] >= 0)
+			out[i] = e[at[i]];
 	return rc;
 }

@@ -11,6 +11,7 @@
 #include "jsmn.h"
 
 #include "json.h"
+#include "util.h"
 
 static_assert(sizeof(struct json_tok) == sizeof(jsmntok_t), "json_tok layout");
 static_assert(offsetof(struct json_tok, type) == offsetof(jsmntok_t, type), "json_tok.type");
@@ -29,11 +30,6 @@ static void v_ws(const char *s, size_t len, size_t *i)
 {
 	while (*i < len && (s[*i] == ' ' || s[*i] == '\t' || s[*i] == '\n' || s[*i] == '\r'))
 		(*i)++;
-}
-
-static int is_hex(char c)
-{
-	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
 }
 
 static int is_digit(char c)
@@ -64,7 +60,7 @@ static int v_string(const char *s, size_t len, size_t *i)
 		if (s[*i] != 'u')
 			continue;
 		for (k = 0; k < 4; k++)
-			if (++*i >= len || !is_hex(s[*i]))
+			if (++*i >= len || util_hexval(s[*i]) < 0)
 				return -1;
 	}
 	return -1;
@@ -252,37 +248,24 @@ static int hex4(const char *p, const char *end, unsigned *v)
 	if (end - p < 4)
 		return -1;
 	for (k = 0; k < 4; k++) {
-		char c = p[k];
+		int d = util_hexval(p[k]);
 
-		if (!is_hex(c))
+		if (d < 0)
 			return -1;
-		*v = *v << 4 | (unsigned)(c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10);
+		*v = *v << 4 | (unsigned)d;
 	}
 	return 0;
 }
 
 static int utf8(unsigned cp, unsigned char u[4])
 {
-	if (cp < 0x80) {
-		u[0] = (unsigned char)cp;
-		return 1;
-	}
-	if (cp < 0x800) {
-		u[0] = (unsigned char)(0xc0 | cp >> 6);
-		u[1] = (unsigned char)(0x80 | (cp & 0x3f));
-		return 2;
-	}
-	if (cp < 0x10000) {
-		u[0] = (unsigned char)(0xe0 | cp >> 12);
-		u[1] = (unsigned char)(0x80 | (cp >> 6 & 0x3f));
-		u[2] = (unsigned char)(0x80 | (cp & 0x3f));
-		return 3;
-	}
-	u[0] = (unsigned char)(0xf0 | cp >> 18);
-	u[1] = (unsigned char)(0x80 | (cp >> 12 & 0x3f));
-	u[2] = (unsigned char)(0x80 | (cp >> 6 & 0x3f));
-	u[3] = (unsigned char)(0x80 | (cp & 0x3f));
-	return 4;
+	static const unsigned char lead[] = { 0, 0, 0xc0, 0xe0, 0xf0 };
+	int n = cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4, k;
+
+	for (k = n - 1; k > 0; k--, cp >>= 6)
+		u[k] = (unsigned char)(0x80 | (cp & 0x3f));
+	u[0] = (unsigned char)(lead[n] | cp);
+	return n;
 }
 
 /* \uXXXX at *pp (after the backslash-u), joining a surrogate pair; NUL refused. */
@@ -353,6 +336,11 @@ int json_str(const struct json *j, int i, char *out, size_t cap)
 	}
 	out[len] = '\0';
 	return len > INT_MAX ? -1 : (int)len;
+}
+
+int json_get_str(const struct json *j, int obj, const char *key, char *out, size_t cap)
+{
+	return json_str(j, json_get(j, obj, key), out, cap);
 }
 
 static int eq_n(const struct json *j, int i, const char *s, size_t slen)
@@ -636,6 +624,18 @@ void json_w_int(struct json_w *w, long long v)
 		w->err = 1;
 	else
 		w_put(w, b, (size_t)n);
+}
+
+void json_w_kstr(struct json_w *w, const char *k, const char *s)
+{
+	json_w_key(w, k);
+	json_w_str(w, s);
+}
+
+void json_w_kint(struct json_w *w, const char *k, long long v)
+{
+	json_w_key(w, k);
+	json_w_int(w, v);
 }
 
 void json_w_bool(struct json_w *w, int v)

@@ -36,6 +36,8 @@ int json_elem(const struct json *j, int arr, int k);
  * its length, or -1 (out emptied) if i is not a string, an escape is bad, it holds \u0000,
  * or it does not fit. */
 int json_str(const struct json *j, int i, char *out, size_t cap);
+/* json_str of the value of key in object obj. */
+int json_get_str(const struct json *j, int obj, const char *key, char *out, size_t cap);
 /* 1 if token i is a string equal to s after unescaping, else 0. */
 int json_eq(const struct json *j, int i, const char *s);
 /* Primitive integer token (no fraction/exponent) in long long range; 0 or -1. */
@@ -69,6 +71,9 @@ void json_w_str(struct json_w *w, const char *s);
 void json_w_int(struct json_w *w, long long v);
 void json_w_bool(struct json_w *w, int v);
 void json_w_null(struct json_w *w);
+/* json_w_key(k) then json_w_str(s) / json_w_int(v). */
+void json_w_kstr(struct json_w *w, const char *k, const char *s);
+void json_w_kint(struct json_w *w, const char *k, long long v);
 /* Length of the NUL-terminated document, or -1 (buffer emptied) if anything overflowed, was
  * misused, is unbalanced, or nothing was written. */
 int json_w_finish(struct json_w *w);
