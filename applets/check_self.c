@@ -145,12 +145,19 @@ static void write_result(const struct tick *t, const char *result)
 	state_write(t->c.state_dir, FILE_RESULT, line, (size_t)n, 0644);
 }
 
+/* ms since the time (util_now_ms) state_dir/file holds, or -1: none, or in the future. */
+static long long age_ms(const struct tick *t, const char *file, long long now)
+{
+	long long last = state_read_int(t->c.state_dir, file, -1);
+
+	return last < 0 || last > now ? -1 : now - last;
+}
+
 static int query_due(const struct tick *t, long long now)
 {
-	long long last = state_read_int(t->c.state_dir, FILE_QUERIED, -1);
+	long long age = age_ms(t, FILE_QUERIED, now);
 
-	return t->c.query_interval == 0 || last < 0 || last > now ||
-	    now - last >= t->c.query_interval * 1000LL;
+	return age < 0 || age >= t->c.query_interval * 1000LL;	/* interval 0: always */
 }
 
 /* 1 if a migrate holds state_dir/lock (it is working on the VIPs right now). */
@@ -323,15 +330,15 @@ static int spot_time_valid(const char *s)
  * call. On a notice: a planned handover, so keepalived moves the VIP while we are alive. */
 static int spot_notice(struct tick *t)
 {
-	long long now = util_now_ms(), last;
+	long long now = util_now_ms(), age;
 	char when[64];
 	struct meta m;
 	int r;
 
 	if (!t->c.spot_handover || t->t0 + CS_BUDGET_MS - now < CS_META_TIMEOUT_S * 1000LL)
 		return 0;	/* off, or no time left for a metadata GET this tick */
-	last = state_read_int(t->c.state_dir, FILE_SPOT_POLLED, -1);
-	if (last >= 0 && last <= now && now - last < CS_SPOT_POLL_MS)
+	age = age_ms(t, FILE_SPOT_POLLED, now);
+	if (age >= 0 && age < CS_SPOT_POLL_MS)
 		return 0;
 	state_write_int(t->c.state_dir, FILE_SPOT_POLLED, now);
 	memset(&m, 0, sizeof m);
@@ -379,15 +386,15 @@ static void restart(const struct tick *t)
 	int argc = cfg_split_argv(t->c.restart_command, buf, sizeof buf, argv, CFG_MAX_ARGV);
 	pid_t pid;
 
-	long long now = util_now_ms(), last = state_read_int(t->c.state_dir, FILE_RESTARTED, -1);
+	long long now = util_now_ms(), age = age_ms(t, FILE_RESTARTED, now);
 
 	if (argc <= 0) {
 		log_warn("check_self: no restart_command to run");
 		return;
 	}
-	if (last >= 0 && last <= now && now - last < CS_RESTART_MIN_S * 1000LL) {
+	if (age >= 0 && age < CS_RESTART_MIN_S * 1000LL) {
 		log_warn("check_self: restart_command ran %lld s ago; not again before %d s",
-		    (now - last) / 1000, CS_RESTART_MIN_S);
+		    age / 1000, CS_RESTART_MIN_S);
 		return;
 	}
 	if (proc_resolve(argv[0], path, sizeof path) < 0) {
