@@ -163,15 +163,10 @@ static void print_text(const struct status *s, const struct cfg *c)
 	char ip[16], buf[128], buf2[256];
 	int i;
 
-	fmt_out("state:        %s\n", s->state);
-	fmt_out("interface:    %s\n", or_unknown(s->nd.ifname));
-	fmt_out("mode:         %s\n", cfg_mode_name(c->mode));
-	if (is_route(c))
-		fmt_out("next hop:     %s\n", or_unknown(s->nd.ip));
-	else
-		fmt_out("eni:          %s\n", or_unknown(s->nd.eni));
-	fmt_out("vpc/region:   %s / %s\n", or_unknown(s->nd.vpc),
-	    or_unknown(s->nd.region));
+	fmt_out("state:        %s\ninterface:    %s\nmode:         %s\n%s%s\n"
+	    "vpc/region:   %s / %s\n", s->state, or_unknown(s->nd.ifname), cfg_mode_name(c->mode),
+	    is_route(c) ? "next hop:     " : "eni:          ", or_unknown(self_id(s, c)),
+	    or_unknown(s->nd.vpc), or_unknown(s->nd.region));
 	for (i = 0; i < c->nvip; i++)
 		fmt_out("vip %-15s on NIC: %s; cloud holder: %s\n", util_ipv4_str(c->vip[i], ip),
 		    s->on_nic[i] == 1 ? "yes" : s->on_nic[i] == 0 ? "no" : "unknown",
@@ -181,8 +176,7 @@ static void print_text(const struct status *s, const struct cfg *c)
 		    sizeof buf2));
 	if (*s->eip_pending)
 		fmt_out("eip pending:  %s (check_self retries)\n", s->eip_pending);
-	fmt_out("endpoint:     %s\n", s->endpoint);
-	fmt_out("credentials:  %s\n", s->creds);
+	fmt_out("endpoint:     %s\ncredentials:  %s\n", s->endpoint, s->creds);
 	print_last(s);
 	fmt_out("failed count: %lld (faults at %d)\n", s->failed, c->fault_after);
 }
