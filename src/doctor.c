@@ -24,6 +24,13 @@
 #include "tls.h"
 #include "util.h"
 
+/* The rows of src/modes.h, in its order: cfg.mode is one of them. */
+enum {
+#define MODE(n) MODE_##n,
+#include "modes.h"
+#undef MODE
+};
+
 #define SKEW_MAX 300	/* the API refuses signatures further off than this */
 
 struct doc {
@@ -341,7 +348,7 @@ static void check_subnet(struct doc *d)
 	uint32_t addr[32];
 	unsigned char plen[32];
 	char ip[16];
-	int i, k, cnt = -1, idx, in, route = !strcmp(cfg_mode_name(d->c.mode), "route");
+	int i, k, cnt = -1, idx, in, route = d->c.mode == MODE_route;
 
 	if (nl_open(&n) == 0 && (idx = nl_ifindex(&n, d->nd.ifname)) > 0)
 		cnt = nl_addr_list(&n, idx, addr, plen, 32);
@@ -374,7 +381,7 @@ int doctor_run(const char *path, int probe_write)
 	check_node(&d);
 	check_credentials(&d);
 	if (check_network(&d) == 0 && d.creds_ok) {
-		if (!strcmp(cfg_mode_name(d.c.mode), "route")) {
+		if (d.c.mode == MODE_route) {
 			check_api_route(&d);
 		} else {
 			check_api(&d);

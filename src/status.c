@@ -20,6 +20,13 @@
 #include "status.h"
 #include "util.h"
 
+/* The rows of src/modes.h, in its order: cfg.mode is one of them. */
+enum {
+#define MODE(n) MODE_##n,
+#include "modes.h"
+#undef MODE
+};
+
 #define STATUS_SCHEMA 1	/* --json "schema": raised only when a key changes meaning or goes */
 
 struct status {
@@ -53,7 +60,7 @@ static void nic_vips(struct status *s, const struct cfg *c)
 
 static int is_route(const struct cfg *c)
 {
-	return !strcmp(cfg_mode_name(c->mode), "route");
+	return c->mode == MODE_route;
 }
 
 /* What the cloud names this node by: its ENI, or (route mode) its primary IP. */
