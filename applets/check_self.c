@@ -92,7 +92,7 @@ static void watchdog_arm(void)
 
 /* Logs why check_self does not act, once per reason: the same reason on the next tick stays
  * quiet (the record's warned mark, read with the state, holds the last one). */
-static void warn_once(const struct tick *t, const struct vrrp_view *v, int reason, const char *msg)
+__attribute__((noinline)) static void warn_once(const struct tick *t, const struct vrrp_view *v, int reason, const char *msg)
 {
 	if (v->warned == reason)
 		return;
@@ -131,13 +131,13 @@ static int find_interface(struct tick *t)
 }
 
 /* One address dump of the NIC into t->addr. 0 or -1 (logged). */
-static int nic_scan(struct tick *t)
+__attribute__((noinline)) static int nic_scan(struct tick *t)
 {
 	t->naddr = nl_addr_list(&t->nl, t->ifindex, t->addr, t->plen, CS_MAX_ADDRS);
 	return t->naddr < 0 ? -1 : 0;
 }
 
-static int on_nic(const struct tick *t, uint32_t vip)
+__attribute__((noinline)) static int on_nic(const struct tick *t, uint32_t vip)
 {
 	int i;
 
