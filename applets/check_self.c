@@ -388,12 +388,11 @@ static int master(struct tick *t)
 		if (on_nic(t, t->c.vip[i]))
 			continue;
 		r = nl_addr_ensure(&t->nl, t->ifindex, t->c.vip[i], 32, 1);
+		util_ipv4_str(t->c.vip[i], ip);
 		if (r > 0)
-			cs_info("MASTER: added VIP %s/32 to %s",
-			    util_ipv4_str(t->c.vip[i], ip), t->ifname);
+			cs_info("MASTER: added VIP %s/32 to %s", ip, t->ifname);
 		else if (r < 0) {
-			cs_err("MASTER: cannot add VIP %s to %s",
-			    util_ipv4_str(t->c.vip[i], ip), t->ifname);
+			cs_err("MASTER: cannot add VIP %s to %s", ip, t->ifname);
 			rc = 1;
 		}
 	}

@@ -439,10 +439,9 @@ int metrics_write_file(const char *path, const char *text, size_t len)
 	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (dfd < 0)
 		why = strerror(errno);
-	else if (fstatat(dfd, base, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(st.st_mode))
-		why = "is a symbolic link (never written through a link): remove it";
 	else if (fstatat(dfd, base, &st, AT_SYMLINK_NOFOLLOW) == 0 && !S_ISREG(st.st_mode))
-		why = "is not a regular file";
+		why = S_ISLNK(st.st_mode) ? "is a symbolic link (never written through a link): "
+		    "remove it" : "is not a regular file";
 	else if (write_temp(dfd, tmp, text, len) < 0 || renameat(dfd, tmp, dfd, base) < 0)
 		why = strerror(errno);
 	else
