@@ -152,7 +152,7 @@ static void print_last(const struct status *s)
 		return;
 	}
 	if (strcmp(util_utc_str(s->last.time, when), "?"))
-		strcat(when, " UTC");
+		memcpy(when + strlen(when), " UTC", 5);	/* "YYYY-MM-DD hh:mm:ss" fits 32 with it */
 	if (s->last.total_ms < 0)	/* an older tcvip's record: no phases */
 		fmt_out("last migrate: %s, %s, %lld ms, %u calls\n", when, s->last.result,
 		    s->last.duration_ms, s->last.calls);
