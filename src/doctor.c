@@ -308,7 +308,8 @@ static void check_eip(struct doc *d)
 	int i, seen, configured = d->c.eip_mode == CFG_EIP_IDS;
 
 	if (d->c.eip_mode == CFG_EIP_NONE || d->c.api != 3) {
-		line(d, -1, "eip", "", "not checked (%s)", d->c.api != 3 ? "api = 2" : "eip = none");
+		line(d, -1, "eip", "", "%s", d->c.api != 3 ? "not checked (api = 2)" :
+		    "not checked (eip = none)");	/* vip status's words */
 		return;
 	}
 	for (i = 0, seen = 0; i < d->c.nvip; i++)
