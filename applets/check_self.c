@@ -13,6 +13,7 @@ const char check_self_usage[] =
 "      1 fault (keepalived hands over), 2 usage. Any non-zero exit means FAULT.\n";
 
 #include <fcntl.h>
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -60,21 +61,42 @@ struct tick {
 	int naddr;
 };
 
+/* check_self's log lines: "check_self: " and msg (the prefix kept once, not in every format). */
+static void cs_log(int level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void cs_log(int level, const char *fmt, ...)
+{
+	char msg[1024];	/* log_msg's own bound: a longer line is cut at the same byte */
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	if (n >= 0)
+		log_msg(level, "check_self: %s", msg);
+}
+
+#define cs_err(...) cs_log(LOG_ERR, __VA_ARGS__)
+#define cs_warn(...) cs_log(LOG_WARNING, __VA_ARGS__)
+#define cs_info(...) cs_log(LOG_INFO, __VA_ARGS__)
+#define cs_debug(...) cs_log(LOG_DEBUG, __VA_ARGS__)
+
 /* keepalived kills a script that overruns and counts it as a failure: never overrun. */
 static void watchdog_arm(void)
 {
 	if (log_deadline(CS_WATCHDOG_MS, 0,
 	    "check_self: watchdog: the run exceeded its time budget; exiting 0") < 0)
-		log_warn("check_self: cannot arm the watchdog timer");
+		cs_warn("cannot arm the watchdog timer");
 }
 
 /* Logs why check_self does not act, once per reason: the same reason on the next tick stays
  * quiet (the record's warned mark, read with the state, holds the last one). */
-static void warn_once(const struct tick *t, const struct vrrp_view *v, int reason, const char *msg)
+__attribute__((noinline)) static void warn_once(const struct tick *t, const struct vrrp_view *v, int reason, const char *msg)
 {
 	if (v->warned == reason)
 		return;
-	log_warn("%s", msg);
+	cs_warn("%s", msg);
 	vrrp_warned_set(t->c.state_dir, reason);
 }
 
@@ -83,7 +105,7 @@ static void warn_clear(const struct tick *t, const struct vrrp_view *v)
 {
 	if (!v->warned)
 		return;
-	log_info("check_self: state %s from keepalived's notify: acting on it again", t->state);
+	cs_info("state %s from keepalived's notify: acting on it again", t->state);
 	vrrp_warned_set(t->c.state_dir, VRRP_WARNED_NONE);
 }
 
@@ -102,20 +124,20 @@ static int find_interface(struct tick *t)
 	rc = disc_node(&nd, &t->c, &m, NULL, DISC_IF);
 	meta_close(&m);
 	if (rc < 0 || util_copy(t->ifname, sizeof t->ifname, nd.ifname) < 0 || !*t->ifname) {
-		log_err("check_self: cannot tell which NIC carries the VIP; set 'interface'");
+		cs_err("cannot tell which NIC carries the VIP; set 'interface'");
 		return -1;
 	}
 	return 0;
 }
 
 /* One address dump of the NIC into t->addr. 0 or -1 (logged). */
-static int nic_scan(struct tick *t)
+__attribute__((noinline)) static int nic_scan(struct tick *t)
 {
 	t->naddr = nl_addr_list(&t->nl, t->ifindex, t->addr, t->plen, CS_MAX_ADDRS);
 	return t->naddr < 0 ? -1 : 0;
 }
 
-static int on_nic(const struct tick *t, uint32_t vip)
+__attribute__((noinline)) static int on_nic(const struct tick *t, uint32_t vip)
 {
 	int i;
 
@@ -145,12 +167,19 @@ static void write_result(const struct tick *t, const char *result)
 	state_write(t->c.state_dir, FILE_RESULT, line, (size_t)n, 0644);
 }
 
+/* ms since the time (util_now_ms) state_dir/file holds, or -1: none, or in the future. */
+static long long age_ms(const struct tick *t, const char *file, long long now)
+{
+	long long last = state_read_int(t->c.state_dir, file, -1);
+
+	return last < 0 || last > now ? -1 : now - last;
+}
+
 static int query_due(const struct tick *t, long long now)
 {
-	long long last = state_read_int(t->c.state_dir, FILE_QUERIED, -1);
+	long long age = age_ms(t, FILE_QUERIED, now);
 
-	return t->c.query_interval == 0 || last < 0 || last > now ||
-	    now - last >= t->c.query_interval * 1000LL;
+	return age < 0 || age >= t->c.query_interval * 1000LL;	/* interval 0: always */
 }
 
 /* 1 if a migrate holds state_dir/lock (it is working on the VIPs right now). */
@@ -186,7 +215,7 @@ static void log_holders(const struct tick *t, const struct cloud_holder *h)
 
 	for (i = 0; i < t->c.nvip; i++)
 		if (!*self || strcmp(h[i].eni, self))
-			log_warn("check_self: cloud: VIP %s is on %s, not on this node (%s)",
+			cs_warn("cloud: VIP %s is on %s, not on this node (%s)",
 			    util_ipv4_str(h[i].vip, ip), *h[i].eni ? h[i].eni : "nobody",
 			    *self ? self : "not located");
 }
@@ -211,7 +240,7 @@ static int held_elsewhere(struct tick *t, const struct cloud_holder *h)
 
 	log_holders(t, h);
 	if (any_busy(t, h)) {
-		log_info("check_self: a cloud task is moving a VIP right now; checking again later");
+		cs_info("a cloud task is moving a VIP right now; checking again later");
 		return 0;
 	}
 	splitbrain_load(dir, &hist, now);
@@ -224,11 +253,11 @@ static int held_elsewhere(struct tick *t, const struct cloud_holder *h)
 		if (fresh)
 			metrics_split_brain();
 		if (fresh)
-			log_warn("check_self: split brain suspected: the VIP went back to another "
+			cs_warn("split brain suspected: the VIP went back to another "
 			    "node within %d s of our take-over; not re-migrating for %lld s (backoff %d)",
 			    SPLITBRAIN_REPEAT_S, wait, hist.k);
 		else
-			log_warn("check_self: split brain suspected: backing off, %lld s left "
+			cs_warn("split brain suspected: backing off, %lld s left "
 			    "before the next take-over", wait);
 		splitbrain_save(dir, &hist);
 		return 0;
@@ -238,11 +267,11 @@ static int held_elsewhere(struct tick *t, const struct cloud_holder *h)
 		count = 1;
 	state_write_int(dir, FILE_FAILED, count);
 	splitbrain_save(dir, &hist);
-	log_warn("check_self: MASTER without the VIP in the cloud: starting a migrate "
+	cs_warn("MASTER without the VIP in the cloud: starting a migrate "
 	    "(failed check %lld of %d)", count, t->c.fault_after);
 	migrate_spawn(&t->c, "check_self", t->t0);
 	if (count >= t->c.fault_after) {
-		log_err("check_self: %lld failed take-overs in a row: exiting 1 so keepalived "
+		cs_err("%lld failed take-overs in a row: exiting 1 so keepalived "
 		    "hands over", count);
 		return 1;
 	}
@@ -271,17 +300,17 @@ static int cloud_check(struct tick *t)
 	if (!query_due(t, now))
 		return 0;
 	if (left < CS_QUERY_MIN_MS) {
-		log_debug("check_self: %lld ms left, cloud check deferred to the next run", left);
+		cs_debug("%lld ms left, cloud check deferred to the next run", left);
 		return 0;
 	}
 	if (migrate_running(t)) {
-		log_debug("check_self: a migrate is running, cloud check deferred");
+		cs_debug("a migrate is running, cloud check deferred");
 		return 0;
 	}
 	state_write_int(t->c.state_dir, FILE_QUERIED, now);
 	r = migrate_query(&t->c, t->t0 + CS_BUDGET_MS, h);
 	if (r < 0) {
-		log_warn("check_self: cloud ownership unknown (API unreachable or slow); "
+		cs_warn("cloud ownership unknown (API unreachable or slow); "
 		    "staying MASTER");
 		return 0;
 	}
@@ -293,7 +322,7 @@ static int cloud_check(struct tick *t)
 	if (state_read_int(t->c.state_dir, FILE_FAILED, 0) != 0)
 		state_write_int(t->c.state_dir, FILE_FAILED, 0);
 	if (eip_retry_due(&t->c, util_now_ms())) {	/* a file read: no API call unless due */
-		log_warn("check_self: an EIP re-bind failed earlier (%s/%s): retrying it with a "
+		cs_warn("an EIP re-bind failed earlier (%s/%s): retrying it with a "
 		    "migrate", t->c.state_dir, FILE_EIP_PENDING);
 		migrate_spawn(&t->c, "check_self", t->t0);
 	}
@@ -323,15 +352,15 @@ static int spot_time_valid(const char *s)
  * call. On a notice: a planned handover, so keepalived moves the VIP while we are alive. */
 static int spot_notice(struct tick *t)
 {
-	long long now = util_now_ms(), last;
+	long long now = util_now_ms(), age;
 	char when[64];
 	struct meta m;
 	int r;
 
 	if (!t->c.spot_handover || t->t0 + CS_BUDGET_MS - now < CS_META_TIMEOUT_S * 1000LL)
 		return 0;	/* off, or no time left for a metadata GET this tick */
-	last = state_read_int(t->c.state_dir, FILE_SPOT_POLLED, -1);
-	if (last >= 0 && last <= now && now - last < CS_SPOT_POLL_MS)
+	age = age_ms(t, FILE_SPOT_POLLED, now);
+	if (age >= 0 && age < CS_SPOT_POLL_MS)
 		return 0;
 	state_write_int(t->c.state_dir, FILE_SPOT_POLLED, now);
 	memset(&m, 0, sizeof m);
@@ -341,10 +370,10 @@ static int spot_notice(struct tick *t)
 	meta_close(&m);
 	if (r != 0 || !spot_time_valid(when)) {
 		if (r == 0)	/* an answer that is not a reclaim time: never fault on it */
-			log_warn("check_self: metadata %s: not a reclaim time; ignored", CS_SPOT_PATH);
+			cs_warn("metadata %s: not a reclaim time; ignored", CS_SPOT_PATH);
 		return 0;
 	}
-	log_warn("check_self: spot instance reclaim notice (metadata %s: %s): handing over "
+	cs_warn("spot instance reclaim notice (metadata %s: %s): handing over "
 	    "while this node is alive", CS_SPOT_PATH, when);
 	handover_request(t->c.state_dir, "spot", CS_SPOT_HANDOVER_S);
 	return 1;
@@ -359,12 +388,11 @@ static int master(struct tick *t)
 		if (on_nic(t, t->c.vip[i]))
 			continue;
 		r = nl_addr_ensure(&t->nl, t->ifindex, t->c.vip[i], 32, 1);
+		util_ipv4_str(t->c.vip[i], ip);
 		if (r > 0)
-			log_info("check_self: MASTER: added VIP %s/32 to %s",
-			    util_ipv4_str(t->c.vip[i], ip), t->ifname);
+			cs_info("MASTER: added VIP %s/32 to %s", ip, t->ifname);
 		else if (r < 0) {
-			log_err("check_self: MASTER: cannot add VIP %s to %s",
-			    util_ipv4_str(t->c.vip[i], ip), t->ifname);
+			cs_err("MASTER: cannot add VIP %s to %s", ip, t->ifname);
 			rc = 1;
 		}
 	}
@@ -379,26 +407,26 @@ static void restart(const struct tick *t)
 	int argc = cfg_split_argv(t->c.restart_command, buf, sizeof buf, argv, CFG_MAX_ARGV);
 	pid_t pid;
 
-	long long now = util_now_ms(), last = state_read_int(t->c.state_dir, FILE_RESTARTED, -1);
+	long long now = util_now_ms(), age = age_ms(t, FILE_RESTARTED, now);
 
 	if (argc <= 0) {
-		log_warn("check_self: no restart_command to run");
+		cs_warn("no restart_command to run");
 		return;
 	}
-	if (last >= 0 && last <= now && now - last < CS_RESTART_MIN_S * 1000LL) {
-		log_warn("check_self: restart_command ran %lld s ago; not again before %d s",
-		    (now - last) / 1000, CS_RESTART_MIN_S);
+	if (age >= 0 && age < CS_RESTART_MIN_S * 1000LL) {
+		cs_warn("restart_command ran %lld s ago; not again before %d s",
+		    age / 1000, CS_RESTART_MIN_S);
 		return;
 	}
 	if (proc_resolve(argv[0], path, sizeof path) < 0) {
-		log_err("check_self: restart_command '%s': no executable %s in " PROC_PATH,
+		cs_err("restart_command '%s': no executable %s in " PROC_PATH,
 		    t->c.restart_command, argv[0]);
 		return;
 	}
 	state_write_int(t->c.state_dir, FILE_RESTARTED, now);
 	pid = proc_spawn("check_self: restart_command", path, argv, PROC_SCRUB, NULL, NULL);
 	if (pid > 0)
-		log_warn("check_self: started restart_command '%s' (pid %d)", t->c.restart_command,
+		cs_warn("started restart_command '%s' (pid %d)", t->c.restart_command,
 		    (int)pid);
 }
 
@@ -422,24 +450,24 @@ static int not_master(struct tick *t)
 
 	if (!vip)
 		return 0;
-	log_warn("check_self: state %s but VIP %s is on %s; checking again in %d s", st,
+	cs_warn("state %s but VIP %s is on %s; checking again in %d s", st,
 	    util_ipv4_str(vip, ip), t->ifname, t->c.recheck_delay);
 	util_sleep_ms(t->c.recheck_delay * 1000LL);
 	vrrp_state_read(t->c.state_dir, t->state, sizeof t->state);
 	if (!strcmp(t->state, "MASTER")) {
-		log_info("check_self: became MASTER meanwhile; keeping the VIP");
+		cs_info("became MASTER meanwhile; keeping the VIP");
 		return 0;
 	}
 	if (nic_scan(t) < 0)
 		return 1;
 	if (!stray_vip(t)) {
-		log_info("check_self: the VIP left %s meanwhile", t->ifname);
+		cs_info("the VIP left %s meanwhile", t->ifname);
 		return 0;
 	}
 	for (i = 0; i < t->c.nvip; i++)
 		if (on_nic(t, t->c.vip[i]) &&
 		    nl_addr_ensure(&t->nl, t->ifindex, t->c.vip[i], 32, 0) >= 0)
-			log_warn("check_self: state %s: removed stray VIP %s from %s", st,
+			cs_warn("state %s: removed stray VIP %s from %s", st,
 			    util_ipv4_str(t->c.vip[i], ip), t->ifname);
 	restart(t);
 	return 1;
@@ -462,7 +490,7 @@ int check_self_main(int argc, char **argv)
 	if (tcvip_setup(&t.c) < 0) {
 		/* The same broken file on both nodes must not turn a working pair into an outage:
 		 * exit 2 would put both in FAULT and take the VIP off both. Keep keepalived's view. */
-		log_err("check_self: the config is broken (see above): not acting, exit 0 so that "
+		cs_err("the config is broken (see above): not acting, exit 0 so that "
 		    "keepalived keeps its state; fix it (vip doctor)");
 		return 0;
 	}
@@ -471,12 +499,12 @@ int check_self_main(int argc, char **argv)
 	vrrp_view_read(t.c.state_dir, &view);
 	memcpy(t.state, view.state, sizeof t.state);
 	if (!*t.state) {
-		warn_once(&t, &view, VRRP_WARNED_UNKNOWN, "check_self: state_dir/state is missing or "
+		warn_once(&t, &view, VRRP_WARNED_UNKNOWN, "state_dir/state is missing or "
 		    "unreadable: doing nothing until keepalived's next notify");
 		return 0;
 	}
 	if (view.stale) {
-		warn_once(&t, &view, VRRP_WARNED_STALE, "check_self: the state file was not written "
+		warn_once(&t, &view, VRRP_WARNED_STALE, "the state file was not written "
 		    "by the keepalived running us (it restarted, or tcvip was upgraded): doing "
 		    "nothing until its next notify");
 		return 0;
@@ -484,12 +512,12 @@ int check_self_main(int argc, char **argv)
 	warn_clear(&t, &view);
 	planned = handover_active(t.c.state_dir, reason, sizeof reason);
 	if (planned)
-		log_warn("check_self: planned handover (%s): reporting a fault so that keepalived "
+		cs_warn("planned handover (%s): reporting a fault so that keepalived "
 		    "hands over", reason);
 	if (planned && !strcmp(t.state, "MASTER"))
 		rc = 1;		/* no cloud check, no migrate: the other node takes over */
 	else if (nic_open(&t) < 0) {
-		log_err("check_self: state %s: cannot inspect the NIC", *t.state ? t.state : "unknown");
+		cs_err("state %s: cannot inspect the NIC", *t.state ? t.state : "unknown");
 		rc = 1;
 	} else if (!strcmp(t.state, "MASTER"))
 		rc = master(&t);

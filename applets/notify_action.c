@@ -64,19 +64,19 @@ static void log_bad_args(int argc, char **argv)
 }
 
 /* keepalived's notify_master_rx_lower_pri: the master heard a lower priority, so another node
- * was master for a moment and may have taken the VIP in the cloud. */
+ * was master for a moment and may have taken the VIP in the cloud. name: " (NAME)" or "". */
 static int rx_lower_pri(const struct cfg *c, const char *name, long long t0)
 {
 	char st[VRRP_STATE_MAX];
 
 	vrrp_state_read(c->state_dir, st, sizeof st);
 	if (strcmp(st, "MASTER")) {
-		log_info("notify: MASTER_RX_LOWER_PRI%s%s%s while the state is %s: nothing to do",
-		    *name ? " (" : "", name, *name ? ")" : "", *st ? st : "unknown");
+		log_info("notify: MASTER_RX_LOWER_PRI%s while the state is %s: nothing to do",
+		    name, *st ? st : "unknown");
 		return 0;
 	}
-	log_info("notify: MASTER_RX_LOWER_PRI%s%s%s: another node was master; checking the cloud",
-	    *name ? " (" : "", name, *name ? ")" : "");
+	log_info("notify: MASTER_RX_LOWER_PRI%s: another node was master; checking the cloud",
+	    name);
 	return migrate_spawn(c, "notify", t0) < 0;
 }
 
@@ -85,7 +85,7 @@ int notify_action_main(int argc, char **argv)
 	long long t0 = util_now_ms();	/* the event: keepalived forked us just now */
 	struct notify_args a;
 	struct cfg c;
-	char prev[VRRP_STATE_MAX], name[128];
+	char prev[VRRP_STATE_MAX], clean[128], name[sizeof clean + 3];
 	int r, bad = parse_args(argc, argv, &a) < 0;
 
 	if (bad)
@@ -97,19 +97,19 @@ int notify_action_main(int argc, char **argv)
 		return 2;
 	}
 	cfg_wipe_secrets(&c);	/* the migrate it spawns reads the config itself */
-	log_sanitize(name, sizeof name, a.name, strlen(a.name));
+	log_sanitize(clean, sizeof clean, a.name, strlen(a.name));
+	util_fmt(name, sizeof name, *clean ? " (%s)" : "", clean);
 	if (!strcmp(a.state, "MASTER_RX_LOWER_PRI"))
 		return rx_lower_pri(&c, name, t0);
 	r = vrrp_transition(c.state_dir, a.state, 0, prev, sizeof prev);
 	if (r < 0)
 		return 1;
 	if (r == 0) {
-		log_info("notify: %s%s%s%s ignored: keepalived sent a later transition (state %s)",
-		    a.state, *name ? " (" : "", name, *name ? ")" : "", *prev ? prev : "(none)");
+		log_info("notify: %s%s ignored: keepalived sent a later transition (state %s)",
+		    a.state, name, *prev ? prev : "(none)");
 		return 0;
 	}
-	log_info("notify: %s -> %s%s%s%s", *prev ? prev : "(none)", a.state,
-	    *name ? " (" : "", name, *name ? ")" : "");
+	log_info("notify: %s -> %s%s", *prev ? prev : "(none)", a.state, name);
 	/* keepalived 1.x leaves the VIPs of its last life on the NIC when it starts (2.x removes
 	 * them): only its first transition removes them, so a BACKUP notify that loses a race
 	 * with the next MASTER never takes the new master's VIP off. */

@@ -24,6 +24,13 @@
 #include "tls.h"
 #include "util.h"
 
+/* The rows of src/modes.h, in its order: cfg.mode is one of them. */
+enum {
+#define MODE(n) MODE_##n,
+#include "modes.h"
+#undef MODE
+};
+
 #define SKEW_MAX 300	/* the API refuses signatures further off than this */
 
 struct doc {
@@ -57,16 +64,16 @@ static void line(struct doc *d, int ok, const char *name, const char *fix, const
 static int check_config(struct doc *d, const char *path)
 {
 	struct stat st;
+	char mode[16] = "";
 
 	if (cfg_load(&d->c, path) < 0) {
 		line(d, 0, "config", "correct the line named above", "%s does not load", path);
 		return -1;
 	}
 	if (stat(path, &st) == 0)
-		line(d, 1, "config", "", "%s (mode %03o, %d VIP%s)", path,
-		    (unsigned)(st.st_mode & 0777), d->c.nvip, d->c.nvip > 1 ? "s" : "");
-	else
-		line(d, 1, "config", "", "%s (%d VIP%s)", path, d->c.nvip, d->c.nvip > 1 ? "s" : "");
+		util_fmt(mode, sizeof mode, "mode %03o, ", (unsigned)(st.st_mode & 0777));
+	line(d, 1, "config", "", "%s (%s%d VIP%s)", path, mode, d->c.nvip,
+	    d->c.nvip > 1 ? "s" : "");
 	line(d, state_dir_ensure(d->c.state_dir) == 0 && access(d->c.state_dir, W_OK) == 0,
 	    "state_dir", "make it writable by root, or set state_dir", "%s", d->c.state_dir);
 	return 0;
@@ -149,14 +156,33 @@ static void check_clock(struct doc *d)
 	    "%+lld s against the API's Date", skew);
 }
 
-/* A probe's line: allowed unless the cloud refused the permission. */
-static void probe_line(struct doc *d, const char *action)
+/* An action's line: allowed if ok and the cloud did not refuse the permission, else why
+ * (fix: grant it, then more). */
+static void api_line(struct doc *d, const char *action, const char *more, int ok,
+    const char *why)
 {
 	char fix[96];
 
-	util_fmt(fix, sizeof fix, "grant vpc:%s", action);
-	line(d, !auth_refused(d->cl), action, fix, "%s",
-	    auth_refused(d->cl) ? cloud_error_code(d->cl) : "allowed");
+	util_fmt(fix, sizeof fix, "grant vpc:%s%s", action, more);
+	line(d, !auth_refused(d->cl) && ok, action, fix, "%s", ok ? "allowed" : why);
+}
+
+/* A probe's line: allowed unless the cloud refused the permission. */
+static void probe_more(struct doc *d, const char *action, const char *more)
+{
+	api_line(d, action, more, !auth_refused(d->cl), cloud_error_code(d->cl));
+}
+
+static void probe_line(struct doc *d, const char *action)
+{
+	probe_more(d, action, "");
+}
+
+/* The two write probes' lines without --probe-write. */
+static void not_probed(struct doc *d, const char *a, const char *b)
+{
+	line(d, -1, a, "", "not probed (a write; see vip doctor --probe-write)");
+	line(d, -1, b, "", "not probed (a write; see vip doctor --probe-write)");
 }
 
 /* One line per VIP: the route tables that carry VIP/32 and their next hops. */
@@ -204,13 +230,11 @@ static void check_api_route(struct doc *d)
 		    (const char (*)[CLOUD_ID_LEN])d->c.route_table, d->c.nroute_table, d->c.vip,
 		    d->c.nvip, &rt);
 	check_clock(d);
-	line(d, !auth_refused(d->cl) && rc == 0, "DescribeRouteTables",
-	    "grant vpc:DescribeRouteTables", "%s", rc == 0 ? "allowed" : cloud_last_error(d->cl));
+	api_line(d, "DescribeRouteTables", "", rc == 0, cloud_last_error(d->cl));
 	if (rc == 0)
 		route_lines(d, &rt);
 	if (!d->probe_write) {
-		line(d, -1, "ReplaceRoutes", "", "not probed (a write; see vip doctor --probe-write)");
-		line(d, -1, "CreateRoutes", "", "not probed (a write; see vip doctor --probe-write)");
+		not_probed(d, "ReplaceRoutes", "CreateRoutes");
 		return;
 	}
 	cloud_route_replace(d->cl, &fake, "0.0.0.0");
@@ -234,15 +258,13 @@ static void check_api(struct doc *d)
 	check_clock(d);
 	line(d, rc == 0, "eni", "grant DescribeNetworkInterfaces, or set eni", "%s",
 	    rc == 0 ? d->nd.eni : cloud_last_error(d->cl));
-	line(d, !auth_refused(d->cl) && rc == 0, "DescribeNetworkInterfaces",
-	    "grant vpc:DescribeNetworkInterfaces", "%s", rc == 0 ? "allowed" : cloud_error_code(d->cl));
+	api_line(d, "DescribeNetworkInterfaces", "", rc == 0, cloud_error_code(d->cl));
 	/* Read-only: a task id that names no task. */
 	cloud_task(d->cl, fake_task, &st, out, sizeof out);
 	probe_line(d, "DescribeVpcTaskResult");
 	if (!d->probe_write) {
 		/* The VPC API has no dry run for these two: only a real call shows the permission. */
-		line(d, -1, "MigratePrivateIpAddress", "", "not probed (a write; see vip doctor --probe-write)");
-		line(d, -1, "AssignPrivateIpAddresses", "", "not probed (a write; see vip doctor --probe-write)");
+		not_probed(d, "MigratePrivateIpAddress", "AssignPrivateIpAddresses");
 		return;
 	}
 	/* --probe-write: real calls naming an ENI that does not exist, eni-00000000, as both
@@ -251,11 +273,6 @@ static void check_api(struct doc *d)
 	probe_line(d, "MigratePrivateIpAddress");
 	cloud_assign(d->cl, d->nd.vpc, fake_eni, d->c.vip, 1, task);
 	probe_line(d, "AssignPrivateIpAddresses");
-}
-
-static const char *probe_result(const struct doc *d)
-{
-	return auth_refused(d->cl) ? cloud_error_code(d->cl) : "allowed";
 }
 
 /* The EIP actions: DescribeAddresses always (a read), the bind actions with --probe-write
@@ -267,24 +284,19 @@ static void probe_eip_actions(struct doc *d, int configured)
 	char task[CLOUD_ID_LEN];
 
 	cloud_addresses(d->cl, &fake, 1);
-	line(d, !auth_refused(d->cl), "DescribeAddresses", "grant vpc:DescribeAddresses (or set "
-	    "eip = none)", "%s", probe_result(d));
+	probe_more(d, "DescribeAddresses", " (or set eip = none)");
 	if (!configured)
 		return;	/* eip = auto changes nothing: it needs no more */
 	cloud_eip_task(d->cl, "0", &st);
-	line(d, !auth_refused(d->cl), "DescribeTaskResult", "grant vpc:DescribeTaskResult", "%s",
-	    probe_result(d));
+	probe_line(d, "DescribeTaskResult");
 	if (!d->probe_write) {
-		line(d, -1, "AssociateAddress", "", "not probed (a write; see vip doctor --probe-write)");
-		line(d, -1, "DisassociateAddress", "", "not probed (a write; see vip doctor --probe-write)");
+		not_probed(d, "AssociateAddress", "DisassociateAddress");
 		return;
 	}
 	cloud_eip_bind(d->cl, fake.id, d->nd.eni, d->c.vip[0], task);
-	line(d, !auth_refused(d->cl), "AssociateAddress", "grant vpc:AssociateAddress", "%s",
-	    probe_result(d));
+	probe_line(d, "AssociateAddress");
 	cloud_eip_unbind(d->cl, fake.id, task);
-	line(d, !auth_refused(d->cl), "DisassociateAddress", "grant vpc:DisassociateAddress", "%s",
-	    probe_result(d));
+	probe_line(d, "DisassociateAddress");
 }
 
 /* The EIP of each VIP: a configured one must exist; one seen on the VIP is shown. */
@@ -296,7 +308,8 @@ static void check_eip(struct doc *d)
 	int i, seen, configured = d->c.eip_mode == CFG_EIP_IDS;
 
 	if (d->c.eip_mode == CFG_EIP_NONE || d->c.api != 3) {
-		line(d, -1, "eip", "", "not checked (%s)", d->c.api != 3 ? "api = 2" : "eip = none");
+		line(d, -1, "eip", "", "%s", d->c.api != 3 ? "not checked (api = 2)" :
+		    "not checked (eip = none)");	/* vip status's words */
 		return;
 	}
 	for (i = 0, seen = 0; i < d->c.nvip; i++)
@@ -336,7 +349,7 @@ static void check_subnet(struct doc *d)
 	uint32_t addr[32];
 	unsigned char plen[32];
 	char ip[16];
-	int i, k, cnt = -1, idx, in, route = !strcmp(cfg_mode_name(d->c.mode), "route");
+	int i, k, cnt = -1, idx, in, route = d->c.mode == MODE_route;
 
 	if (nl_open(&n) == 0 && (idx = nl_ifindex(&n, d->nd.ifname)) > 0)
 		cnt = nl_addr_list(&n, idx, addr, plen, 32);
@@ -346,13 +359,11 @@ static void check_subnet(struct doc *d)
 			uint32_t mask = plen[k] ? htonl(~0u << (32 - plen[k])) : 0;
 			in = plen[k] < 32 && (addr[k] & mask) == (d->c.vip[i] & mask);
 		}
-		if (route)	/* the route's destination must lie outside the VPC's CIDR */
-			line(d, !in, "vip subnet", "in route mode the VIP is an address no subnet "
-			    "owns (outside the VPC's CIDR)", "%s outside the subnets of %s",
-			    util_ipv4_str(d->c.vip[i], ip), d->nd.ifname);
-		else
-			line(d, in, "vip subnet", "the VIP must be a free IP of the ENI's subnet",
-			    "%s in a subnet of %s", util_ipv4_str(d->c.vip[i], ip), d->nd.ifname);
+		/* route mode: the route's destination must lie outside the VPC's CIDR */
+		line(d, route ? !in : in, "vip subnet", route ? "in route mode the VIP is an "
+		    "address no subnet owns (outside the VPC's CIDR)" : "the VIP must be a free IP "
+		    "of the ENI's subnet", route ? "%s outside the subnets of %s" :
+		    "%s in a subnet of %s", util_ipv4_str(d->c.vip[i], ip), d->nd.ifname);
 	}
 }
 
@@ -371,7 +382,7 @@ int doctor_run(const char *path, int probe_write)
 	check_node(&d);
 	check_credentials(&d);
 	if (check_network(&d) == 0 && d.creds_ok) {
-		if (!strcmp(cfg_mode_name(d.c.mode), "route")) {
+		if (d.c.mode == MODE_route) {
 			check_api_route(&d);
 		} else {
 			check_api(&d);

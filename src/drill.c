@@ -132,22 +132,26 @@ static void watch_once(struct drill *d)
 		d->backup = at;
 }
 
+/* "1.000 s" and then tail, into buf (64 bytes). */
+static const char *secs(char *buf, long long ms, const char *tail)
+{
+	util_fmt(buf, 64, "%lld.%03lld s%s", ms / 1000, ms % 1000, tail);
+	return buf;
+}
+
 /* One phase: its time after the request and what bounds it ("" none). */
 static void row(const char *what, long long ms, const char *bound)
 {
-	if (ms < 0)
-		fmt_out("  %-44s %12s%s%s\n", what, "not seen", *bound ? "    " : "", bound);
-	else
-		fmt_out("  %-44s %6lld.%03lld s%s%s\n", what, ms / 1000, ms % 1000, *bound ? "    " : "",
-		    bound);
+	char at[64];
+
+	fmt_out("  %-44s %12s%s%s\n", what, ms < 0 ? "not seen" : secs(at, ms, ""),
+	    *bound ? "    " : "", bound);
 }
 
 /* "1.000 s" (named in keepalived.conf) or "1.000 s (keepalived's default)". */
-static const char *timer(char *buf, size_t cap, long long ms, int named)
+static const char *timer(char *buf, long long ms, int named)
 {
-	util_fmt(buf, cap, "%lld.%03lld s%s", ms / 1000, ms % 1000, named ? "" :
-	    " (not named: keepalived's default)");
-	return buf;
+	return secs(buf, ms, named ? "" : " (not named: keepalived's default)");
 }
 
 /* The VRRP timers the phases are held against, from keepalived.conf beside tcvip.conf. */
@@ -165,14 +169,14 @@ static void timers(const struct drill *d, struct katimers *k)
 	else
 		fmt_out("VRRP timers from %s:\n", k->path);
 	fmt_out("  advert_int %s, priority %d%s, check_self every %s\n",
-	    timer(adv, sizeof adv, k->advert_ms, k->named & KATIMERS_ADVERT), k->priority,
+	    timer(adv, k->advert_ms, k->named & KATIMERS_ADVERT), k->priority,
 	    k->named & KATIMERS_PRIORITY ? "" : " (not named: keepalived's default)",
-	    timer(iv, sizeof iv, k->interval_ms, k->named & KATIMERS_INTERVAL));
+	    timer(iv, k->interval_ms, k->named & KATIMERS_INTERVAL));
 }
 
 static void report(const struct drill *d)
 {
-	char moved[96], b1[160], b2[200], b3[160], when[40];
+	char moved[96], b1[160], b2[200], b3[160], when[40], s1[64], s2[64];
 	struct katimers k;
 
 	util_utc_str(d->wall0 / 1000, when);
@@ -180,16 +184,14 @@ static void report(const struct drill *d)
 	    d->eni, when, d->wall0 % 1000, d->wall0 / 1000, d->wall0 % 1000);
 	timers(d, &k);
 	util_fmt(moved, sizeof moved, "cloud: VIP on %s", *d->holder ? d->holder : "another node");
-	util_fmt(b1, sizeof b1, "<= %lld.%03lld s: check_self's next run (interval)",
-	    k.interval_ms / 1000, k.interval_ms % 1000);
-	util_fmt(b2, sizeof b2, "peer MASTER %lld.%03lld s after our priority-0 advert (skew), "
-	    "%lld.%03lld s if adverts just stop (3 x advert_int + skew); then its migrate",
-	    katimers_skew_ms(&k) / 1000, katimers_skew_ms(&k) % 1000,
-	    katimers_master_down_ms(&k) / 1000, katimers_master_down_ms(&k) % 1000);
+	util_fmt(b1, sizeof b1, "<= %s: check_self's next run (interval)",
+	    secs(s1, k.interval_ms, ""));
+	util_fmt(b2, sizeof b2, "peer MASTER %s after our priority-0 advert (skew), "
+	    "%s if adverts just stop (3 x advert_int + skew); then its migrate",
+	    secs(s1, katimers_skew_ms(&k), ""), secs(s2, katimers_master_down_ms(&k), ""));
 	if (d->task >= 0 && d->moved >= d->task)
-		util_fmt(b3, sizeof b3, "the task: %lld.%03lld s from first seen (the cloud is looked "
-		    "at every %d ms)", (d->moved - d->task) / 1000, (d->moved - d->task) % 1000,
-		    DRILL_CLOUD_EVERY_MS);
+		util_fmt(b3, sizeof b3, "the task: %s from first seen (the cloud is looked "
+		    "at every %d ms)", secs(s1, d->moved - d->task, ""), DRILL_CLOUD_EVERY_MS);
 	else
 		util_fmt(b3, sizeof b3, "the task ended between two looks (every %d ms)",
 		    DRILL_CLOUD_EVERY_MS);

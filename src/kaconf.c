@@ -240,7 +240,7 @@ static int read_auth_pass(const char *path, char out[16])
 		return -1;
 	buf[strcspn(buf, "\r\n")] = 0;
 	n = strlen(buf);
-	if (n < 1 || n > 8 || !util_printable(buf) || strpbrk(buf, " \t")) {
+	if (n < 1 || n > 8 || !util_printable(buf) || buf[strcspn(buf, " \t")]) {
 		log_err("auth pass file %s: the first line must be 1 to 8 printable characters "
 		    "without blanks (keepalived's auth_pass)", path);
 		util_wipe(buf, sizeof buf);
@@ -402,9 +402,9 @@ static int check_template(const struct kaconf *k, const char *tmpl, char *out, s
 {
 	struct kaconf dry = *k;
 
-	util_copy(dry.self_ip, sizeof dry.self_ip, "0.0.0.0");
-	util_copy(dry.ifname, sizeof dry.ifname, "-");
-	util_copy(dry.router_id, sizeof dry.router_id, "-");
+	strcpy(dry.self_ip, "0.0.0.0");	/* constants that fit: no bound to check */
+	strcpy(dry.ifname, "-");
+	strcpy(dry.router_id, "-");
 	return kaconf_render(&dry, tmpl, out, cap) < 0 ? -1 : 0;
 }
 

@@ -18,33 +18,34 @@
 #define METRICS_LOCK_MS 200	/* another process's merge (well under 1 ms) waited for at most this: check_self's 3 s budget */
 #define METRICS_TEXT_MAX 32768
 
-/* Every metric, in the file's order. milli: the store keeps ms, the file shows seconds. */
+/* Every metric, in the file's order. DEF_MILLI's: the store keeps ms, the file shows seconds. */
 static const struct metric_def {
 	const char *name, *type, *help;
-	int milli;
 } defs[] = {
 	{ "tcvip_migrations_total", "counter",
-	  "Migrates by result (done, failed, not-master, taken-back, deadline).", 0 },
+	  "Migrates by result (done, failed, not-master, taken-back, deadline)." },
 	{ "tcvip_last_migration_phase_seconds", "gauge",
-	  "The last migrate's phases, seconds after its event (the notify, the FIFO line).", 1 },
+	  "The last migrate's phases, seconds after its event (the notify, the FIFO line)." },
 	{ "tcvip_last_migration_timestamp_seconds", "gauge",
-	  "When the last migrate ended (unix time).", 0 },
+	  "When the last migrate ended (unix time)." },
 	{ "tcvip_api_requests_total", "counter",
-	  "VPC API requests by action and error code (ok: none).", 0 },
+	  "VPC API requests by action and error code (ok: none)." },
 	{ "tcvip_check_self_queries_total", "counter",
-	  "check_self runs that asked the cloud who holds the VIPs.", 0 },
+	  "check_self runs that asked the cloud who holds the VIPs." },
 	{ "tcvip_check_self_faults_total", "counter",
-	  "check_self runs that reported a fault to keepalived (exit 1).", 0 },
+	  "check_self runs that reported a fault to keepalived (exit 1)." },
 	{ "tcvip_check_self_watchdog_total", "counter",
-	  "check_self runs ended by their watchdog (exit 0: no fault to keepalived).", 0 },
+	  "check_self runs ended by their watchdog (exit 0: no fault to keepalived)." },
 	{ "tcvip_split_brain_suspected_total", "counter",
-	  "Times a VIP went back to another ENI right after this node took it.", 0 },
+	  "Times a VIP went back to another ENI right after this node took it." },
 	{ "tcvip_vip_held", "gauge",
-	  "1 if the cloud gave the VIP to this node's ENI when last asked, else 0.", 0 },
+	  "1 if the cloud gave the VIP to this node's ENI when last asked, else 0." },
 	{ "tcvip_credentials_expiry_timestamp_seconds", "gauge",
-	  "When the CVM role credentials in use expire (unix time; absent for static keys).", 0 },
-	{ "tcvip_build_info", "gauge", "tcvip's version.", 0 },
+	  "When the CVM role credentials in use expire (unix time; absent for static keys)." },
+	{ "tcvip_build_info", "gauge", "tcvip's version." },
 };
+
+#define DEF_MILLI (&defs[1])	/* tcvip_last_migration_phase_seconds */
 
 /* What a byte in state_dir/metrics.tally counts (metrics_deadline's, by enum metrics_deadline). */
 static const struct { char byte; const char *series; } tallies[] = {
@@ -348,7 +349,7 @@ static int render_def(const struct metrics_store *s, const struct metric_def *d,
 			*len += (size_t)n;
 		}
 		v = s->row[i].v;
-		if (d->milli)
+		if (d == DEF_MILLI)
 			n = util_fmt(out + *len, cap - *len, "%s %s%lld.%03lld\n", s->row[i].series,
 			    v < 0 ? "-" : "", (v < 0 ? -v : v) / 1000, (v < 0 ? -v : v) % 1000);
 		else
@@ -438,10 +439,9 @@ int metrics_write_file(const char *path, const char *text, size_t len)
 	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (dfd < 0)
 		why = strerror(errno);
-	else if (fstatat(dfd, base, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(st.st_mode))
-		why = "is a symbolic link (never written through a link): remove it";
 	else if (fstatat(dfd, base, &st, AT_SYMLINK_NOFOLLOW) == 0 && !S_ISREG(st.st_mode))
-		why = "is not a regular file";
+		why = S_ISLNK(st.st_mode) ? "is a symbolic link (never written through a link): "
+		    "remove it" : "is not a regular file";
 	else if (write_temp(dfd, tmp, text, len) < 0 || renameat(dfd, tmp, dfd, base) < 0)
 		why = strerror(errno);
 	else

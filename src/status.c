@@ -20,6 +20,13 @@
 #include "status.h"
 #include "util.h"
 
+/* The rows of src/modes.h, in its order: cfg.mode is one of them. */
+enum {
+#define MODE(n) MODE_##n,
+#include "modes.h"
+#undef MODE
+};
+
 #define STATUS_SCHEMA 1	/* --json "schema": raised only when a key changes meaning or goes */
 
 struct status {
@@ -53,7 +60,7 @@ static void nic_vips(struct status *s, const struct cfg *c)
 
 static int is_route(const struct cfg *c)
 {
-	return !strcmp(cfg_mode_name(c->mode), "route");
+	return c->mode == MODE_route;
 }
 
 /* What the cloud names this node by: its ENI, or (route mode) its primary IP. */
@@ -145,7 +152,7 @@ static void print_last(const struct status *s)
 		return;
 	}
 	if (strcmp(util_utc_str(s->last.time, when), "?"))
-		strcat(when, " UTC");
+		memcpy(when + strlen(when), " UTC", 5);	/* "YYYY-MM-DD hh:mm:ss" fits 32 with it */
 	if (s->last.total_ms < 0)	/* an older tcvip's record: no phases */
 		fmt_out("last migrate: %s, %s, %lld ms, %u calls\n", when, s->last.result,
 		    s->last.duration_ms, s->last.calls);
@@ -153,20 +160,20 @@ static void print_last(const struct status *s)
 		fmt_out("last migrate: %s, after the %s: %s\n", when, s->last.event, line);
 }
 
+static const char *or_unknown(const char *v)
+{
+	return *v ? v : "unknown";
+}
+
 static void print_text(const struct status *s, const struct cfg *c)
 {
 	char ip[16], buf[128], buf2[256];
 	int i;
 
-	fmt_out("state:        %s\n", s->state);
-	fmt_out("interface:    %s\n", *s->nd.ifname ? s->nd.ifname : "unknown");
-	fmt_out("mode:         %s\n", cfg_mode_name(c->mode));
-	if (is_route(c))
-		fmt_out("next hop:     %s\n", *s->nd.ip ? s->nd.ip : "unknown");
-	else
-		fmt_out("eni:          %s\n", *s->nd.eni ? s->nd.eni : "unknown");
-	fmt_out("vpc/region:   %s / %s\n", *s->nd.vpc ? s->nd.vpc : "unknown",
-	    *s->nd.region ? s->nd.region : "unknown");
+	fmt_out("state:        %s\ninterface:    %s\nmode:         %s\n%s%s\n"
+	    "vpc/region:   %s / %s\n", s->state, or_unknown(s->nd.ifname), cfg_mode_name(c->mode),
+	    is_route(c) ? "next hop:     " : "eni:          ", or_unknown(self_id(s, c)),
+	    or_unknown(s->nd.vpc), or_unknown(s->nd.region));
 	for (i = 0; i < c->nvip; i++)
 		fmt_out("vip %-15s on NIC: %s; cloud holder: %s\n", util_ipv4_str(c->vip[i], ip),
 		    s->on_nic[i] == 1 ? "yes" : s->on_nic[i] == 0 ? "no" : "unknown",
@@ -176,10 +183,28 @@ static void print_text(const struct status *s, const struct cfg *c)
 		    sizeof buf2));
 	if (*s->eip_pending)
 		fmt_out("eip pending:  %s (check_self retries)\n", s->eip_pending);
-	fmt_out("endpoint:     %s\n", s->endpoint);
-	fmt_out("credentials:  %s\n", s->creds);
+	fmt_out("endpoint:     %s\ncredentials:  %s\n", s->endpoint, s->creds);
 	print_last(s);
 	fmt_out("failed count: %lld (faults at %d)\n", s->failed, c->fault_after);
+}
+
+/* "key": value pairs. */
+static void kstr(struct json_w *w, const char *key, const char *v)
+{
+	json_w_key(w, key);
+	json_w_str(w, v);
+}
+
+static void kint(struct json_w *w, const char *key, long long v)
+{
+	json_w_key(w, key);
+	json_w_int(w, v);
+}
+
+static void kbool(struct json_w *w, const char *key, int v)
+{
+	json_w_key(w, key);
+	json_w_bool(w, v);
 }
 
 /* "eip": null (none, not asked) or {"id", "found", "ip", "status", "eni", "private_ip",
@@ -195,13 +220,13 @@ static void json_eip(struct json_w *w, const struct status *s, const struct cfg 
 		return;
 	}
 	json_w_obj(w);
-	json_w_key(w, "id"); json_w_str(w, e->id);
-	json_w_key(w, "found"); json_w_bool(w, e->found);
-	json_w_key(w, "ip"); json_w_str(w, e->ip);
-	json_w_key(w, "status"); json_w_str(w, e->status);
-	json_w_key(w, "eni"); json_w_str(w, e->eni);
-	json_w_key(w, "private_ip"); json_w_str(w, e->private_ip ? util_ipv4_str(e->private_ip, ip) : "");
-	json_w_key(w, "configured"); json_w_bool(w, cfg_eip_of(c, c->vip[i]) != NULL);
+	kstr(w, "id", e->id);
+	kbool(w, "found", e->found);
+	kstr(w, "ip", e->ip);
+	kstr(w, "status", e->status);
+	kstr(w, "eni", e->eni);
+	kstr(w, "private_ip", e->private_ip ? util_ipv4_str(e->private_ip, ip) : "");
+	kbool(w, "configured", cfg_eip_of(c, c->vip[i]) != NULL);
 	json_w_end_obj(w);
 }
 
@@ -236,14 +261,14 @@ static void json_last(struct json_w *w, const struct status *s)
 		return;
 	}
 	json_w_obj(w);
-	json_w_key(w, "time"); json_w_int(w, p->time);
-	json_w_key(w, "result"); json_w_str(w, p->result);
+	kint(w, "time", p->time);
+	kstr(w, "result", p->result);
 	json_str_or_null(w, "event", *p->event ? p->event : NULL);
 	json_ms(w, "ended_ms", p->ended_ms > 0 ? p->ended_ms : -1);
 	json_ms(w, "duration_ms", p->duration_ms);
 	json_ms(w, "total_ms", p->total_ms);
-	json_w_key(w, "calls"); json_w_int(w, p->calls);
-	json_w_key(w, "retries"); json_w_int(w, p->retries);
+	kint(w, "calls", p->calls);
+	kint(w, "retries", p->retries);
 	json_str_or_null(w, "error", *p->error ? p->error : NULL);
 	json_w_key(w, "phases_ms");
 	json_w_obj(w);
@@ -262,20 +287,20 @@ static void print_json(const struct status *s, const struct cfg *c)
 
 	json_w_init(&w, out, sizeof out);
 	json_w_obj(&w);
-	json_w_key(&w, "schema"); json_w_int(&w, STATUS_SCHEMA);
-	json_w_key(&w, "state"); json_w_str(&w, s->state);
-	json_w_key(&w, "interface"); json_w_str(&w, s->nd.ifname);
-	json_w_key(&w, "mode"); json_w_str(&w, cfg_mode_name(c->mode));
-	json_w_key(&w, "eni"); json_w_str(&w, s->nd.eni);
-	json_w_key(&w, "next_hop"); json_w_str(&w, s->nd.ip);
-	json_w_key(&w, "vpc"); json_w_str(&w, s->nd.vpc);
-	json_w_key(&w, "region"); json_w_str(&w, s->nd.region);
-	json_w_key(&w, "cloud_reachable"); json_w_bool(&w, s->cloud_ok);
+	kint(&w, "schema", STATUS_SCHEMA);
+	kstr(&w, "state", s->state);
+	kstr(&w, "interface", s->nd.ifname);
+	kstr(&w, "mode", cfg_mode_name(c->mode));
+	kstr(&w, "eni", s->nd.eni);
+	kstr(&w, "next_hop", s->nd.ip);
+	kstr(&w, "vpc", s->nd.vpc);
+	kstr(&w, "region", s->nd.region);
+	kbool(&w, "cloud_reachable", s->cloud_ok);
 	json_w_key(&w, "vips");
 	json_w_arr(&w);
 	for (i = 0; i < c->nvip; i++) {
 		json_w_obj(&w);
-		json_w_key(&w, "vip"); json_w_str(&w, util_ipv4_str(c->vip[i], ip));
+		kstr(&w, "vip", util_ipv4_str(c->vip[i], ip));
 		json_w_key(&w, "on_nic");
 		if (s->on_nic[i] < 0)
 			json_w_null(&w);
@@ -286,12 +311,12 @@ static void print_json(const struct status *s, const struct cfg *c)
 		json_w_end_obj(&w);
 	}
 	json_w_end_arr(&w);
-	json_w_key(&w, "endpoint"); json_w_str(&w, s->endpoint);
-	json_w_key(&w, "credentials"); json_w_str(&w, s->creds);
+	kstr(&w, "endpoint", s->endpoint);
+	kstr(&w, "credentials", s->creds);
 	json_w_key(&w, "last_migrate");
 	json_last(&w, s);
-	json_w_key(&w, "failed_count"); json_w_int(&w, s->failed);
-	json_w_key(&w, "eip_pending"); json_w_str(&w, s->eip_pending);
+	kint(&w, "failed_count", s->failed);
+	kstr(&w, "eip_pending", s->eip_pending);
 	json_w_end_obj(&w);
 	if (json_w_finish(&w) < 0)
 		log_err("status: JSON output too large");
