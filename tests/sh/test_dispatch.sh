@@ -7,7 +7,15 @@ mkdir -p "$d"
 
 expect "binary is statically linked" sh -c "file '$B' | grep -q 'statically linked'"
 expect "ldd: not a dynamic executable" sh -c "ldd '$B' 2>&1 | grep -q 'not a dynamic executable'"
-expect "binary is stripped" sh -c "file '$B' | grep -q ', stripped'"
+# stripped to the program headers (pkg/sstrip.sh): no symbols, no section header table
+expect "binary is stripped, section headers too" sh -c "file '$B' | grep -q ', no section header'"
+expect "... readelf: 0 section headers, still 2 LOAD segments" sh -c \
+	"readelf -hW '$B' | grep -qE 'Number of section headers: +0\$' && [ \$(readelf -lW '$B' | grep -c '^ *LOAD ') = 2 ]"
+expect "... and every byte up to there is strip's output" sh -c \
+	"strip -s -R .comment -o '$d/plain' '$T_TOP/build/tcvip.unstripped' && n=\$(stat -c %s '$B') &&
+	 cmp -s -n \$((n - 64)) -i 64 '$B' '$d/plain'"
+expect_rc 1 "pkg/sstrip.sh refuses a file that is not a 64-bit ELF" sh "$T_TOP/pkg/sstrip.sh" "$T_TOP/Makefile" "$d/notelf"
+expect "... and writes nothing" test ! -e "$d/notelf"
 
 expect_rc 0 "--list" "$B" --list
 expect_out '^check_self check_self.sh config$' "--list names check_self, its link, that it reads the config"
