@@ -32,7 +32,7 @@ static void *arena_alloc(struct anchors *ta, size_t n)
 {
 	/* the syscall: musl's mmap only adds checks for MAP_FIXED and offsets, unused here */
 	void *p = (void *)syscall(SYS_mmap, NULL, n, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
-	    -1, 0L);
+	    -1L, 0L);
 
 	if (p == MAP_FAILED)
 		return NULL;
