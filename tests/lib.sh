@@ -142,3 +142,6 @@ private_netns() {
 	[ "$(id -u)" = 0 ] || return 0
 	T_NETNS=1 exec unshare --net sh "$1"
 }
+
+# mono_ms: CLOCK_MONOTONIC now, in ms (the clock tcvip's state files record: util_now_ms).
+mono_ms() { python3 -c 'import time; print(int(time.monotonic() * 1000))'; }

@@ -282,8 +282,7 @@ expect "... it asked (and logged the failure)" grep -q '198\.18\.5\.6' "$L"
 # the last poll's time is set here, so that a loaded machine's slow runs cannot decide the side
 # of the 5 s the next tick falls on
 spot_polled() {
-	now=$(python3 -c 'import time; print(int(time.monotonic() * 1000))')
-	echo "$((now - $1))" > "$S/last_spot_poll"
+	echo "$(($(mono_ms) - $1))" > "$S/last_spot_poll"
 }
 : > "$L"; spot_polled 1000
 run_cs

@@ -128,8 +128,7 @@ expect "the record is removed" test ! -e "$S/eip_pending"
 # pending_tried MS: state_dir/eip_pending says its last try was MS ms ago (CLOCK_MONOTONIC, the
 # clock eip.c writes there).
 pending_tried() {
-	now=$(python3 -c 'import time; print(int(time.monotonic() * 1000))')
-	sed -i "s/^at=.*/at=$((now - $1))/" "$S/eip_pending"
+	sed -i "s/^at=.*/at=$(($(mono_ms) - $1))/" "$S/eip_pending"
 }
 # check_self on the master retries a recorded failure (no spare API call otherwise).
 reset unbind; conf "eip = $EIP"; deny AssociateAddress
