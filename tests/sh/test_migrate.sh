@@ -25,9 +25,8 @@ conf() {
 }
 reset() { simctl reset >/dev/null; simctl log-clear >/dev/null; simctl fault-clear >/dev/null; }
 on_a() { for _ip in "$@"; do [ "$(simctl holder-of "$_ip")" = eni-simnodea ] || return 1; done; }
-now_ms() { python3 -c 'import time; print(int(time.monotonic() * 1000))'; }
 # timed CMD...: runs CMD (bounded by 30 s), sets RC and MS (wall time in ms).
-timed() { _t0=$(now_ms); timeout 30 "$@" >"$T_TMP/out" 2>&1; RC=$?; MS=$(($(now_ms) - _t0)); }
+timed() { _t0=$(mono_ms); timeout 30 "$@" >"$T_TMP/out" 2>&1; RC=$?; MS=$(($(mono_ms) - _t0)); }
 lt() { [ "$1" -lt "$2" ]; }
 
 # --- several VIPs in mixed states (issue 9 item 5) ---
